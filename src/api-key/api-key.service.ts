@@ -1,0 +1,84 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource, IsNull, Repository } from 'typeorm';
+import { Principal, Role } from '../common/auth/roles';
+import { DomainError } from '../common/errors/domain-error';
+import { Clock } from '../common/time/clock';
+import { decodeCursor, Page, toPage } from '../common/pagination/page';
+import { STARTUP_LOCK_KEY } from '../database/migrate';
+import { ApiKey } from './api-key.entity';
+
+const hashKey = (secret: string) => createHash('sha256').update(secret).digest('hex');
+const prefixOf = (secret: string) => secret.slice(0, 10);
+
+@Injectable()
+export class ApiKeyService {
+  private readonly logger = new Logger(ApiKeyService.name);
+
+  constructor(
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Returns the new key with its secret; the secret is shown this once only. */
+  async create(name: string, role: Role): Promise<ApiKey & { key: string }> {
+    const secret = `sp_${randomBytes(30).toString('base64url')}`;
+    const saved = await this.keys.save(
+      this.keys.create({ name, role, keyHash: hashKey(secret), keyPrefix: prefixOf(secret), revokedAt: null }),
+    );
+    const { keyHash: _omitted, ...visible } = saved;
+    return { ...visible, key: secret } as ApiKey & { key: string };
+  }
+
+  async list(limit: number, cursor?: string): Promise<Page<ApiKey>> {
+    const query = this.keys.createQueryBuilder('k').orderBy('k.created_at', 'DESC').addOrderBy('k.id', 'DESC').take(limit + 1);
+    if (cursor) {
+      const [createdAt, id] = decodeCursor(cursor, ['timestamp', 'uuid']);
+      query.where('(k.created_at, k.id) < (:createdAt, :id)', { createdAt, id });
+    }
+    return toPage(await query.getMany(), limit, (k) => [k.createdAt.toISOString(), k.id]);
+  }
+
+  async revoke(id: string): Promise<void> {
+    const result = await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    if (!result.affected) throw new DomainError('ApiKeyNotFound', `No active API key with id ${id}.`);
+  }
+
+  async authenticate(secret: string): Promise<Principal | null> {
+    const key = await this.keys.findOne({ where: { keyHash: hashKey(secret), revokedAt: IsNull() } });
+    return key ? { keyId: key.id, role: key.role } : null;
+  }
+
+  /**
+   * ADMIN_API_KEY seeds an admin key; with none configured and no admin key
+   * stored, the first start creates one and prints it once. The advisory
+   * lock keeps two instances starting together from both creating one.
+   */
+  async ensureAdminKey(configuredSecret: string | undefined): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [STARTUP_LOCK_KEY]);
+      if (configuredSecret) {
+        await manager.query(
+          `INSERT INTO api_key (name, role, key_hash, key_prefix) VALUES ('ADMIN_API_KEY', 'admin', $1, $2)
+           ON CONFLICT (key_hash) DO NOTHING`,
+          [hashKey(configuredSecret), prefixOf(configuredSecret)],
+        );
+        return;
+      }
+      const [{ count }] = await manager.query(
+        `SELECT count(*)::int AS count FROM api_key WHERE role = 'admin' AND revoked_at IS NULL`,
+      );
+      if (count > 0) return;
+      const secret = `sp_${randomBytes(30).toString('base64url')}`;
+      await manager.query(
+        `INSERT INTO api_key (name, role, key_hash, key_prefix) VALUES ('first admin', 'admin', $1, $2)`,
+        [hashKey(secret), prefixOf(secret)],
+      );
+      // Printed outside the JSON log on purpose: it is a secret, shown once, for the person starting the service.
+      process.stdout.write(`\nCreated the first admin API key (shown only now, keep it safe):\n\n  ${secret}\n\n`);
+      this.logger.log('Created the first admin API key');
+    });
+  }
+}

@@ -1,0 +1,11 @@
+import { IsIn, IsString, Length } from 'class-validator';
+import { Role, ROLES } from '../../common/auth/roles';
+
+export class CreateApiKeyDto {
+  /** Who or what uses the key, e.g. "BI dashboard". */
+  @IsString() @Length(1, 100)
+  name: string;
+
+  @IsIn(ROLES)
+  role: Role;
+}

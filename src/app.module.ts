@@ -1,0 +1,43 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { ApiKeyGuard } from './api-key/api-key.guard';
+import { ApiKeyModule } from './api-key/api-key.module';
+import { CandidateModule } from './candidate/candidate.module';
+import { CommonModule } from './common/common.module';
+import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
+import { loggerOptions } from './common/http/logger.options';
+import { Clock } from './common/time/clock';
+import { AppConfig } from './config/app-config';
+import { dataSourceOptions } from './database/data-source-options';
+import { HealthModule } from './health/health.module';
+import { SkillModule } from './skill/skill.module';
+
+@Module({})
+export class AppModule {
+  static register(config: AppConfig, databaseUrl: string, clock?: Clock): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CommonModule.register(config, clock),
+        LoggerModule.forRoot(loggerOptions(config)),
+        ThrottlerModule.forRoot({
+          throttlers: [{ ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }],
+          skipIf: () => config.RATE_LIMIT_PER_MINUTE === 0,
+        }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl, config.DATABASE_POOL_SIZE), autoLoadEntities: true }),
+        HealthModule,
+        ApiKeyModule,
+        SkillModule,
+        CandidateModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_GUARD, useExisting: ApiKeyGuard },
+      ],
+    };
+  }
+}

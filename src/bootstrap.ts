@@ -1,0 +1,58 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { ApiKeyService } from './api-key/api-key.service';
+import { AppModule } from './app.module';
+import { bodyParsers } from './common/http/body-parsers';
+import { Clock } from './common/time/clock';
+import { createValidationPipe } from './common/validation/validation.pipe';
+import { AppConfig } from './config/app-config';
+import { runMigrations } from './database/migrate';
+
+export interface CreateAppOptions {
+  /** Tests pass a clock they can move. */
+  clock?: Clock;
+}
+
+/** Builds the fully configured application; main.ts and the e2e tests share it. */
+export async function createApp(
+  config: AppConfig,
+  databaseUrl: string,
+  options: CreateAppOptions = {},
+): Promise<INestApplication> {
+  await runMigrations(databaseUrl);
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.register(config, databaseUrl, options.clock),
+    { bufferLogs: true, bodyParser: false },
+  );
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', false);
+  app.use(helmet());
+  for (const parser of bodyParsers(config.BODY_LIMIT)) app.use(parser);
+  const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  if (origins.length > 0) app.enableCors({ origin: origins });
+  app.useGlobalPipes(createValidationPipe());
+  setUpOpenApi(app);
+  await app.init();
+  await app.get(ApiKeyService).ensureAdminKey(config.ADMIN_API_KEY);
+  return app;
+}
+
+function setUpOpenApi(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Silverpool')
+      .setDescription(
+        'Talent-pool CRM for silver medalists. Errors are application/problem+json (RFC 9457); ' +
+          'lists are keyset-paginated as { items, nextCursor }.',
+      )
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { DomainError } from '../common/errors/domain-error';
+import { isUniqueViolation } from '../common/errors/postgres-errors';
+import { Clock } from '../common/time/clock';
+import { Candidate } from './candidate.entity';
+import { CandidateSkillWriter } from './candidate-skill-writer';
+import { CandidateView, CandidateViews } from './candidate.view';
+import { CreateCandidateDto, UpdateCandidateDto } from './dto/candidate.dto';
+
+@Injectable()
+export class CandidateService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly skillWriter: CandidateSkillWriter,
+    private readonly views: CandidateViews,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async create(dto: CreateCandidateDto): Promise<CandidateView> {
+    const now = this.clock.now();
+    const id = await this.withDuplicateEmailCheck(dto.email, () =>
+      this.dataSource.transaction(async (manager) => {
+        const { skills, ...fields } = dto;
+        const saved = await manager.getRepository(Candidate).save(
+          manager.getRepository(Candidate).create({
+            ...fields,
+            timeZone: dto.timeZone ?? this.config.DEFAULT_TIME_ZONE,
+            locale: dto.locale ?? this.config.DEFAULT_LOCALE,
+            tags: normaliseTags(dto.tags ?? []),
+            status: 'active',
+            createdAt: now,
+            updatedAt: now,
+          }),
+        );
+        if (skills) await this.skillWriter.replace(manager, new Map([[saved.id, skills]]));
+        return saved.id;
+      }),
+    );
+    return (await this.views.loadOne(id))!;
+  }
+
+  async get(id: string): Promise<CandidateView> {
+    const view = await this.views.loadOne(id);
+    if (!view) throw notFound(id);
+    return view;
+  }
+
+  async update(id: string, dto: UpdateCandidateDto): Promise<CandidateView> {
+    await this.withDuplicateEmailCheck(dto.email, () =>
+      this.dataSource.transaction(async (manager) => {
+        await this.lock(manager, id);
+        const { skills, tags, ...fields } = dto;
+        await manager.getRepository(Candidate).update(id, {
+          ...fields,
+          ...(tags ? { tags: normaliseTags(tags) } : {}),
+          updatedAt: this.clock.now(),
+        });
+        if (skills) await this.skillWriter.replace(manager, new Map([[id, skills]]));
+      }),
+    );
+    return this.get(id);
+  }
+
+  /** Removes the candidate and everything that hangs off them (foreign keys cascade). */
+  async remove(id: string): Promise<void> {
+    const result = await this.dataSource.getRepository(Candidate).delete(id);
+    if (!result.affected) throw notFound(id);
+  }
+
+  async lock(manager: EntityManager, id: string): Promise<void> {
+    const found = await manager.query(`SELECT id FROM candidate WHERE id = $1 FOR UPDATE`, [id]);
+    if (found.length === 0) throw notFound(id);
+  }
+
+  private async withDuplicateEmailCheck<T>(email: string | undefined, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (email && isUniqueViolation(error, 'candidate_email_unique')) {
+        const [existing] = await this.dataSource.query(`SELECT id FROM candidate WHERE lower(email) = lower($1)`, [email]);
+        throw new DomainError('CandidateEmailTaken', 'A candidate with this email already exists.', {
+          existingId: existing?.id,
+        });
+      }
+      throw error;
+    }
+  }
+}
+
+export function notFound(id: string): DomainError {
+  return new DomainError('CandidateNotFound', `No candidate with id ${id}.`);
+}
+
+/** Tags compare case-insensitively; stored trimmed, lower case, once each. */
+export function normaliseTags(tags: string[]): string[] {
+  return [...new Set(tags.map((tag) => tag.trim().toLowerCase()).filter(Boolean))];
+}

@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DateTime } from 'luxon';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { Principal } from '../common/auth/roles';
+import { DomainError } from '../common/errors/domain-error';
+import { Clock } from '../common/time/clock';
+import { CandidateService } from './candidate.service';
+import { Consent, ConsentScope } from './consent.entity';
+import { RecordConsentDto } from './dto/consent.dto';
+
+/** Consent as evidence: records are added and withdrawn, never edited. */
+@Injectable()
+export class ConsentService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly candidates: CandidateService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async record(candidateId: string, dto: RecordConsentDto, principal: Principal): Promise<Consent> {
+    const now = this.clock.now();
+    const grantedAt = dto.grantedAt ? new Date(dto.grantedAt) : now;
+    if (grantedAt > now) throw DomainError.field('grantedAt', 'grantedAt cannot be in the future');
+    const expiresAt = dto.expiresAt
+      ? new Date(dto.expiresAt)
+      : DateTime.fromJSDate(grantedAt).plus({ months: this.config.CONSENT_VALIDITY_MONTHS }).toJSDate();
+    if (expiresAt <= grantedAt) throw DomainError.field('expiresAt', 'expiresAt must be after grantedAt');
+    return this.dataSource.transaction(async (manager) => {
+      await this.candidates.lock(manager, candidateId);
+      const consent = await manager.getRepository(Consent).save(
+        manager.getRepository(Consent).create({
+          candidateId,
+          scope: dto.scope,
+          textVersion: dto.textVersion,
+          source: dto.source,
+          recordedByKeyId: principal.keyId,
+          grantedAt,
+          expiresAt,
+          withdrawnAt: null,
+        }),
+      );
+      await this.refreshCandidateState(manager, candidateId);
+      return consent;
+    });
+  }
+
+  /** Withdraws every current consent of the scope at once; the records stay as evidence. */
+  async withdraw(candidateId: string, scope: ConsentScope): Promise<Consent[]> {
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (manager) => {
+      await this.candidates.lock(manager, candidateId);
+      await manager.query(
+        `UPDATE consent SET withdrawn_at = $3
+         WHERE candidate_id = $1 AND scope = $2 AND withdrawn_at IS NULL AND granted_at <= $3`,
+        [candidateId, scope, now],
+      );
+      await this.refreshCandidateState(manager, candidateId);
+      return manager.getRepository(Consent).find({ where: { candidateId, scope }, order: { grantedAt: 'DESC' } });
+    });
+  }
+
+  async list(candidateId: string): Promise<Consent[]> {
+    await this.candidates.get(candidateId);
+    return this.dataSource.getRepository(Consent).find({ where: { candidateId }, order: { grantedAt: 'DESC', createdAt: 'DESC' } });
+  }
+
+  /** The candidate row mirrors the latest talent-pool consent, so pool filters stay simple. */
+  private async refreshCandidateState(manager: EntityManager, candidateId: string): Promise<void> {
+    await manager.query(
+      `UPDATE candidate c SET consent_expires_at = latest.expires_at, consent_withdrawn_at = latest.withdrawn_at
+       FROM (SELECT expires_at, withdrawn_at FROM consent
+             WHERE candidate_id = $1 AND scope = 'talent_pool'
+             ORDER BY granted_at DESC, created_at DESC LIMIT 1) latest
+       WHERE c.id = $1`,
+      [candidateId],
+    );
+  }
+}

@@ -1,0 +1,76 @@
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { SUPPORTED_LOCALES } from '../../config/app-config';
+import { IsTimeZone } from '../../common/validation/is-time-zone.decorator';
+import { SKILL_NAME_MAX } from '../../skill/skill-name';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
+
+export class SkillInput {
+  /** Any spelling; stored under its canonical name ("JS" becomes "javascript"). */
+  @IsString() @Length(1, SKILL_NAME_MAX)
+  name: string;
+
+  /** 1 (basic) to 5 (expert); omit when unknown. */
+  @IsOptional() @IsInt() @Min(1) @Max(5)
+  level?: number | null;
+}
+
+/** The fields a person or a recruiter owns. Status and consent belong to other flows. */
+export class CandidateFields {
+  @Transform(trim) @IsString() @Length(1, 200)
+  fullName: string;
+
+  @Transform(trim) @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(254)
+  email: string;
+
+  @IsOptional() @Transform(trim) @IsString() @Matches(/^\+?[0-9 ()./-]{5,40}$/, { message: 'phone must be a phone number' })
+  phone?: string | null;
+
+  @IsOptional() @Transform(trim) @IsString() @Length(1, 100)
+  city?: string | null;
+
+  /** ISO 3166-1 alpha-2, e.g. SE. */
+  @IsOptional() @Transform(upper) @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code such as SE' })
+  country?: string | null;
+
+  /** IANA time zone; defaults to DEFAULT_TIME_ZONE. */
+  @IsOptional() @IsTimeZone()
+  timeZone?: string;
+
+  @IsOptional() @IsIn(SUPPORTED_LOCALES)
+  locale?: 'sv' | 'en';
+
+  @IsOptional() @Transform(trim) @IsString() @MaxLength(300)
+  headline?: string | null;
+
+  @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'profileUrl must be an http(s) URL' })
+  @MaxLength(500)
+  profileUrl?: string | null;
+
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => SkillInput)
+  skills?: SkillInput[];
+
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 50, { each: true })
+  tags?: string[];
+
+  /** Where the candidate came from, e.g. "referral". */
+  @IsOptional() @Transform(trim) @IsString() @Length(1, 100)
+  source?: string | null;
+}

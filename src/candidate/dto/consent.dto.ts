@@ -1,0 +1,27 @@
+import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { CONSENT_SCOPES, CONSENT_SOURCES, ConsentScope, ConsentSource } from '../consent.entity';
+
+export class RecordConsentDto {
+  @IsIn(CONSENT_SCOPES)
+  scope: ConsentScope;
+
+  /** Which version of the consent text the candidate agreed to, e.g. "2026-01". */
+  @IsString() @Length(1, 50)
+  textVersion: string;
+
+  @IsIn(CONSENT_SOURCES.filter((source) => source !== 'email_link'))
+  source: Exclude<ConsentSource, 'email_link'>;
+
+  /** When the candidate gave consent; defaults to now and cannot be in the future. */
+  @IsOptional() @IsISO8601({ strict: true })
+  grantedAt?: string;
+
+  /** Defaults to grantedAt + CONSENT_VALIDITY_MONTHS. */
+  @IsOptional() @IsISO8601({ strict: true })
+  expiresAt?: string;
+}
+
+export class WithdrawConsentDto {
+  @IsIn(CONSENT_SCOPES)
+  scope: ConsentScope;
+}

@@ -1,0 +1,45 @@
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { PageQuery } from '../../common/pagination/page';
+import { CANDIDATE_STATUSES, CandidateStatus } from '../candidate.entity';
+
+const commaList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value.split(',').map((item) => item.trim()).filter(Boolean)
+    : value;
+
+export class SearchCandidatesQuery extends PageQuery {
+  /** Comma-separated skills, any spelling or alias: `typescript,postgres`. */
+  @IsOptional() @Transform(commaList) @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 80, { each: true })
+  skills?: string[];
+
+  /** `any` (default): at least one of the skills; `all`: every one. */
+  @IsOptional() @IsIn(['any', 'all'])
+  match?: 'any' | 'all';
+
+  /** Comma-separated; a candidate must carry every tag. */
+  @IsOptional() @Transform(commaList) @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 50, { each: true })
+  tags?: string[];
+
+  @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value))
+  @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code such as SE' })
+  country?: string;
+
+  @IsOptional() @IsString() @Length(1, 100)
+  city?: string;
+
+  @IsOptional() @IsIn(CANDIDATE_STATUSES)
+  status?: CandidateStatus;
+
+  /** `valid`: only candidates whose talent-pool consent is valid now. */
+  @IsOptional() @IsIn(['valid'])
+  consent?: 'valid';
+
+  /** Free text in name and headline. */
+  @IsOptional() @IsString() @Length(2, 100) @MaxLength(100)
+  q?: string;
+
+  /** ISO 8601 date or time. */
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'updatedSince must be an ISO 8601 date or time' })
+  updatedSince?: string;
+}

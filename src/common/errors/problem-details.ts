@@ -1,0 +1,33 @@
+import type { Request, Response } from 'express';
+import { ERROR_CODES, ErrorCode } from './error-codes';
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  instance?: string;
+  requestId?: string;
+  [extension: string]: unknown;
+}
+
+const kebab = (code: string) => code.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
+
+export function problemFor(
+  code: ErrorCode,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): ProblemDetails {
+  const { status, title } = ERROR_CODES[code];
+  return { type: `urn:silverpool:problem:${kebab(code)}`, title, status, detail, code, ...extra };
+}
+
+/** Writes an RFC 9457 body; used by the exception filter and by middleware that runs before Nest. */
+export function sendProblem(req: Request, res: Response, problem: ProblemDetails): void {
+  const requestId = (req as Request & { id?: string }).id;
+  res
+    .status(problem.status)
+    .type('application/problem+json')
+    .send(JSON.stringify({ ...problem, instance: req.originalUrl?.split('?')[0], requestId }));
+}

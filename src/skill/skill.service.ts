@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error';
+import { decodeCursor, Page, toPage } from '../common/pagination/page';
+import { normalizeSkillName } from './skill-name';
+
+export interface SkillSuggestion {
+  name: string;
+  candidates: number;
+}
+
+export interface SkillAliasView {
+  alias: string;
+  skill: string;
+}
+
+/** Canonical skill names, aliases, and the ids the candidate tables use. */
+@Injectable()
+export class SkillService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Canonical names for what people typed: normalised, then aliased.
+   * Unknown names stay as their normalised text; empty ones are dropped.
+   */
+  async canonicalNames(raw: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, string>> {
+    const normalised = [...new Set(raw.map(normalizeSkillName).filter(Boolean))];
+    const rows: { alias: string; name: string }[] = normalised.length
+      ? await manager.query(
+          `SELECT a.alias, s.name FROM skill_alias a JOIN skill s ON s.id = a.skill_id WHERE a.alias = ANY($1::text[])`,
+          [normalised],
+        )
+      : [];
+    const aliased = new Map(rows.map((row) => [row.alias, row.name]));
+    return new Map(raw.map((name) => {
+      const clean = normalizeSkillName(name);
+      return [name, aliased.get(clean) ?? clean];
+    }));
+  }
+
+  /** Ids of canonical skill names, creating the ones that are new (set-based, race-safe). */
+  async idsFor(canonical: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, number>> {
+    const names = [...new Set(canonical)].filter(Boolean);
+    if (names.length === 0) return new Map();
+    await manager.query(
+      `INSERT INTO skill (name) SELECT unnest($1::text[]) ORDER BY 1 ON CONFLICT (name) DO NOTHING`,
+      [names],
+    );
+    const rows: { id: number; name: string }[] = await manager.query(
+      `SELECT id, name FROM skill WHERE name = ANY($1::text[])`,
+      [names],
+    );
+    return new Map(rows.map((row) => [row.name, row.id]));
+  }
+
+  /** Existing ids only (for search: an unknown skill matches nobody). */
+  async existingIds(canonical: string[]): Promise<Map<string, number>> {
+    if (canonical.length === 0) return new Map();
+    const rows: { id: number; name: string }[] = await this.dataSource.query(
+      `SELECT id, name FROM skill WHERE name = ANY($1::text[])`,
+      [canonical],
+    );
+    return new Map(rows.map((row) => [row.name, row.id]));
+  }
+
+  /** Fuzzy suggestions over names and aliases (pg_trgm), with how many candidates have each. */
+  async suggest(query: string, limit: number): Promise<SkillSuggestion[]> {
+    const q = normalizeSkillName(query);
+    if (!q) throw DomainError.field('q', 'q must contain a letter or digit');
+    return this.dataSource.query(
+      `WITH matches AS (
+         SELECT s.id, s.name, greatest(similarity(s.name, $1), word_similarity($1, s.name)) AS score,
+                s.name LIKE $2 AS prefix
+         FROM skill s WHERE s.name % $1 OR s.name LIKE $2 OR $1 <% s.name
+         UNION ALL
+         SELECT s.id, s.name, greatest(similarity(a.alias, $1), word_similarity($1, a.alias)), a.alias LIKE $2
+         FROM skill_alias a JOIN skill s ON s.id = a.skill_id
+         WHERE a.alias % $1 OR a.alias LIKE $2 OR $1 <% a.alias
+       ), best AS (
+         SELECT id, name, max(score) AS score, bool_or(prefix) AS prefix FROM matches GROUP BY id, name
+         ORDER BY bool_or(prefix) DESC, max(score) DESC LIMIT $3
+       )
+       SELECT b.name, (SELECT count(*) FROM candidate_skill cs WHERE cs.skill_id = b.id)::int AS candidates
+       FROM best b ORDER BY b.prefix DESC, b.score DESC, candidates DESC, b.name`,
+      [q, `${q.replace(/[%_\\]/g, '\\$&')}%`, limit],
+    );
+  }
+
+  async listAliases(limit: number, cursor?: string): Promise<Page<SkillAliasView>> {
+    const [after] = cursor ? decodeCursor(cursor, ['string']) : [null];
+    const rows: SkillAliasView[] = await this.dataSource.query(
+      `SELECT a.alias, s.name AS skill FROM skill_alias a JOIN skill s ON s.id = a.skill_id
+       WHERE $1::text IS NULL OR a.alias > $1 ORDER BY a.alias LIMIT $2`,
+      [after, limit + 1],
+    );
+    return toPage(rows, limit, (last) => [last.alias]);
+  }
+
+  /**
+   * Adds (or re-points) an alias. If the alias was itself in use as a skill,
+   * that skill is merged into the target so no candidate loses it.
+   */
+  async addAlias(rawAlias: string, rawSkill: string): Promise<SkillAliasView> {
+    const alias = normalizeSkillName(rawAlias);
+    if (!alias) throw DomainError.field('alias', 'alias must contain a letter or digit');
+    return this.dataSource.transaction(async (manager) => {
+      const target = (await this.canonicalNames([rawSkill], manager)).get(rawSkill)!;
+      if (!target) throw DomainError.field('skill', 'skill must contain a letter or digit');
+      if (target === alias) throw DomainError.field('alias', 'alias must differ from the skill it stands for');
+      const targetId = (await this.idsFor([target], manager)).get(target)!;
+      await manager.query(
+        `INSERT INTO skill_alias (alias, skill_id) VALUES ($1, $2)
+         ON CONFLICT (alias) DO UPDATE SET skill_id = EXCLUDED.skill_id`,
+        [alias, targetId],
+      );
+      await this.mergeSkill(manager, alias, targetId);
+      return { alias, skill: target };
+    });
+  }
+
+  async removeAlias(rawAlias: string): Promise<void> {
+    const result: [unknown[], number] = await this.dataSource.query(
+      `DELETE FROM skill_alias WHERE alias = $1`,
+      [normalizeSkillName(rawAlias)],
+    );
+    if (result[1] === 0) throw new DomainError('SkillAliasNotFound', `No alias "${rawAlias}".`);
+  }
+
+  private async mergeSkill(manager: EntityManager, name: string, intoId: number): Promise<void> {
+    const [old] = await manager.query(`SELECT id FROM skill WHERE name = $1 FOR UPDATE`, [name]);
+    if (!old) return;
+    await manager.query(
+      `INSERT INTO candidate_skill (candidate_id, skill_id, level)
+       SELECT candidate_id, $2, level FROM candidate_skill WHERE skill_id = $1
+       ON CONFLICT (candidate_id, skill_id) DO UPDATE
+         SET level = greatest(candidate_skill.level, EXCLUDED.level)`,
+      [old.id, intoId],
+    );
+    await manager.query(`DELETE FROM candidate_skill WHERE skill_id = $1`, [old.id]);
+    await manager.query(`UPDATE skill_alias SET skill_id = $2 WHERE skill_id = $1`, [old.id, intoId]);
+    await manager.query(`DELETE FROM skill WHERE id = $1`, [old.id]);
+  }
+}

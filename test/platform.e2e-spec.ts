@@ -1,0 +1,113 @@
+import { startTestApp, TestApp } from './support/test-app';
+import { expectProblem } from './support/problem';
+
+describe('Platform: auth, errors, health, docs', () => {
+  let sut: TestApp;
+  beforeAll(async () => {
+    sut = await startTestApp();
+  });
+  afterAll(() => sut.close());
+
+  it('serves liveness and readiness without a key', async () => {
+    await sut.http().get('/health/live').expect(200);
+    const ready = await sut.http().get('/health/ready').expect(200);
+    expect(ready.body.info.database.status).toBe('up');
+  });
+
+  it('answers 401 without a key or with an unknown one, as problem+json', async () => {
+    expectProblem(await sut.http().get('/api/v1/candidates'), 401);
+    expectProblem(await sut.http().get('/api/v1/candidates').set('Authorization', 'Bearer sp_nope'), 401);
+  });
+
+  it('lets each role do what it may and answers 403 otherwise', async () => {
+    const viewer = await sut.keyFor('viewer');
+    const recruiter = await sut.keyFor('recruiter');
+    const candidate = { fullName: 'Ada Lovelace', email: 'ada@example.com' };
+
+    await sut.http().get('/api/v1/candidates').set(viewer).expect(200);
+    expectProblem(await sut.http().post('/api/v1/candidates').set(viewer).send(candidate), 403);
+    await sut.http().post('/api/v1/candidates').set(recruiter).send(candidate).expect(201);
+    expectProblem(await sut.http().get('/api/v1/api-keys').set(recruiter), 403);
+    await sut.http().get('/api/v1/api-keys').set(sut.admin).expect(200);
+  });
+
+  it('manages API keys: the secret is shown once, stored hashed, and revocation takes effect', async () => {
+    const created = await sut.http().post('/api/v1/api-keys').set(sut.admin).send({ name: 'BI', role: 'viewer' }).expect(201);
+    expect(created.body.key).toMatch(/^sp_/);
+    expect(created.body).not.toHaveProperty('keyHash');
+    const auth = { Authorization: `Bearer ${created.body.key}` };
+    await sut.http().get('/api/v1/candidates').set(auth).expect(200);
+
+    const listed = await sut.http().get('/api/v1/api-keys?limit=100').set(sut.admin).expect(200);
+    const entry = listed.body.items.find((k: { id: string }) => k.id === created.body.id);
+    expect(entry).toMatchObject({ name: 'BI', role: 'viewer', keyPrefix: created.body.key.slice(0, 10) });
+    expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
+
+    await sut.http().delete(`/api/v1/api-keys/${created.body.id}`).set(sut.admin).expect(204);
+    expectProblem(await sut.http().get('/api/v1/candidates').set(auth), 401);
+    expectProblem(await sut.http().delete(`/api/v1/api-keys/${created.body.id}`).set(sut.admin), 404);
+    expectProblem(await sut.http().post('/api/v1/api-keys').set(sut.admin).send({ name: 'x', role: 'root' }), 400, ['role']);
+  });
+
+  it('rejects unknown fields, wrong types, malformed JSON and oversize bodies with 4xx problems', async () => {
+    const body = expectProblem(
+      await sut.http().post('/api/v1/candidates').set(sut.admin).send({ fullName: 'A', email: 'a@example.com', isAdmin: true }),
+      400,
+      ['isAdmin'],
+    );
+    expect(body.errors[0].messages[0]).toMatch(/should not exist/);
+    expectProblem(await sut.http().post('/api/v1/candidates').set(sut.admin).send({ fullName: 42, email: 'nope' }), 400, ['fullName', 'email']);
+    expectProblem(
+      await sut.http().post('/api/v1/candidates').set(sut.admin).set('Content-Type', 'application/json').send('{"fullName":'),
+      400,
+    );
+    const huge = { fullName: 'A', email: 'a@example.com', headline: 'x'.repeat(2 * 1024 * 1024) };
+    expectProblem(await sut.http().post('/api/v1/candidates').set(sut.admin).send(huge), 413);
+  });
+
+  it('rejects bad pagination: limit over the cap, non-numeric limit, forged cursor', async () => {
+    expectProblem(await sut.http().get('/api/v1/candidates?limit=101').set(sut.admin), 400, ['limit']);
+    expectProblem(await sut.http().get('/api/v1/candidates?limit=abc').set(sut.admin), 400, ['limit']);
+    expectProblem(await sut.http().get('/api/v1/candidates?cursor=not-a-cursor').set(sut.admin), 400, ['cursor']);
+    const forged = Buffer.from(JSON.stringify(["'; DROP TABLE candidate; --", 1])).toString('base64url');
+    expectProblem(await sut.http().get(`/api/v1/candidates?cursor=${forged}`).set(sut.admin), 400, ['cursor']);
+    expectProblem(await sut.http().get('/api/v1/candidates/not-a-uuid').set(sut.admin), 400, ['id']);
+  });
+
+  it('answers unknown routes with a 404 problem and sets security headers and a request id', async () => {
+    const response = await sut.http().get('/api/v1/nothing-here').set(sut.admin);
+    expectProblem(response, 404);
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['x-request-id']).toBeTruthy();
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('publishes the OpenAPI document with every endpoint', async () => {
+    const doc = await sut.http().get('/docs-json').expect(200);
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/candidates',
+        '/api/v1/candidates/{id}',
+        '/api/v1/candidates/{id}/consents',
+        '/api/v1/candidates/import',
+        '/api/v1/skills',
+        '/api/v1/skills/aliases',
+        '/api/v1/api-keys',
+        '/health/ready',
+      ]),
+    );
+  });
+});
+
+describe('Rate limiting', () => {
+  let sut: TestApp;
+  beforeAll(async () => {
+    sut = await startTestApp({ RATE_LIMIT_PER_MINUTE: '3' });
+  });
+  afterAll(() => sut.close());
+
+  it('answers 429 past the limit', async () => {
+    for (let i = 0; i < 3; i++) await sut.http().get('/health/live').expect(200);
+    expectProblem(await sut.http().get('/health/live'), 429);
+  });
+});
