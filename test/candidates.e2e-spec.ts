@@ -1,0 +1,197 @@
+import { expectProblem } from './support/problem';
+import { startTestApp, TestApp } from './support/test-app';
+
+interface Hit {
+  id: string;
+  fullName: string;
+  matchedSkills: string[];
+}
+
+describe('CandidateController', () => {
+  let sut: TestApp;
+  beforeAll(async () => {
+    sut = await startTestApp();
+  });
+  afterAll(() => sut.close());
+
+  const create = (body: Record<string, unknown>) =>
+    sut.http().post('/api/v1/candidates').set(sut.admin).send(body);
+  const search = async (query: string): Promise<Hit[]> =>
+    (await sut.http().get(`/api/v1/candidates?${query}`).set(sut.admin).expect(200)).body.items;
+  const names = (hits: Hit[]) => hits.map((hit) => hit.fullName);
+
+  describe('create, read, update, delete', () => {
+    it('creates a candidate with defaults and canonical skills', async () => {
+      const response = await create({
+        fullName: '  Greta Garbo ',
+        email: 'Greta@Example.com',
+        city: 'Stockholm',
+        country: 'se',
+        skills: [{ name: 'JS', level: 4 }, { name: 'Postgres' }, { name: 'k8s', level: 2 }, { name: 'javascript', level: 5 }],
+        tags: ['Backend', 'backend ', 'remote'],
+      }).expect(201);
+      expect(response.body).toMatchObject({
+        fullName: 'Greta Garbo',
+        email: 'Greta@Example.com',
+        country: 'SE',
+        timeZone: 'Europe/Stockholm',
+        locale: 'en',
+        status: 'active',
+        tags: ['backend', 'remote'],
+        consent: { state: 'none', validUntil: null },
+      });
+      expect(response.body.skills).toEqual([
+        { name: 'javascript', level: 5 },
+        { name: 'kubernetes', level: 2 },
+        { name: 'postgresql', level: null },
+      ]);
+    });
+
+    it('answers 409 with the existing id for a duplicate email in any case', async () => {
+      const first = await create({ fullName: 'Dup One', email: 'dup@example.com' }).expect(201);
+      const second = expectProblem(await create({ fullName: 'Dup Two', email: 'DUP@example.COM' }), 409);
+      expect(second.existingId).toBe(first.body.id);
+    });
+
+    it('validates fields and refuses status and consent fields', async () => {
+      expectProblem(
+        await create({ fullName: 'X', email: 'x@example.com', country: 'Sweden', timeZone: 'Mars/Base', locale: 'de' }),
+        400,
+        ['country', 'timeZone', 'locale'],
+      );
+      expectProblem(await create({ fullName: 'X', email: 'x@example.com', status: 'hired' }), 400, ['status']);
+      expectProblem(await create({ fullName: 'X', email: 'x@example.com', consentExpiresAt: '2030-01-01' }), 400, ['consentExpiresAt']);
+      expectProblem(await create({ fullName: 'X', email: 'x@example.com', skills: [{ name: 'go', level: 9 }] }), 400, ['skills.0.level']);
+    });
+
+    it('updates a candidate, replacing skills and allowing only recruiter-owned statuses', async () => {
+      const { body } = await create({ fullName: 'Up Date', email: 'update@example.com', phone: '+46 70 123 45 67', skills: [{ name: 'go' }] });
+      const updated = await sut.http().patch(`/api/v1/candidates/${body.id}`).set(sut.admin)
+        .send({ headline: 'Platform engineer', phone: null, skills: [{ name: 'golang', level: 3 }, { name: 'Rust' }], status: 'archived' })
+        .expect(200);
+      expect(updated.body).toMatchObject({ headline: 'Platform engineer', phone: null, status: 'archived', fullName: 'Up Date' });
+      expect(updated.body.skills).toEqual([{ name: 'go', level: 3 }, { name: 'rust', level: null }]);
+      expectProblem(await sut.http().patch(`/api/v1/candidates/${body.id}`).set(sut.admin).send({ status: 'opted_out' }), 400, ['status']);
+      expectProblem(await sut.http().patch(`/api/v1/candidates/${body.id}`).set(sut.admin).send({ email: 'greta@example.com' }), 409);
+    });
+
+    it('deletes a candidate with their skills and consents', async () => {
+      const { body } = await create({ fullName: 'Gone Soon', email: 'gone@example.com', skills: [{ name: 'cobol' }] });
+      await sut.http().post(`/api/v1/candidates/${body.id}/consents`).set(sut.admin)
+        .send({ scope: 'talent_pool', textVersion: 'v1', source: 'verbal' }).expect(201);
+      await sut.http().delete(`/api/v1/candidates/${body.id}`).set(sut.admin).expect(204);
+      expectProblem(await sut.http().get(`/api/v1/candidates/${body.id}`).set(sut.admin), 404);
+      expectProblem(await sut.http().delete(`/api/v1/candidates/${body.id}`).set(sut.admin), 404);
+      expect(await search('skills=cobol')).toEqual([]);
+    });
+  });
+
+  describe('consent', () => {
+    it('records evidence, shows the state on the candidate, expires with time and can be withdrawn', async () => {
+      const { body: candidate } = await create({ fullName: 'Con Sent', email: 'consent@example.com' });
+      sut.clock.set('2026-03-02T09:00:00Z');
+      const recorded = await sut.http().post(`/api/v1/candidates/${candidate.id}/consents`).set(sut.admin)
+        .send({ scope: 'talent_pool', textVersion: '2026-01', source: 'application_form' }).expect(201);
+      expect(recorded.body).toMatchObject({
+        scope: 'talent_pool', textVersion: '2026-01', source: 'application_form',
+        grantedAt: '2026-03-02T09:00:00.000Z', expiresAt: '2027-03-02T09:00:00.000Z', withdrawnAt: null,
+      });
+      expect(recorded.body.recordedByKeyId).toEqual(expect.any(String));
+
+      const valid = await sut.http().get(`/api/v1/candidates/${candidate.id}`).set(sut.admin).expect(200);
+      expect(valid.body.consent).toEqual({ state: 'valid', validUntil: '2027-03-02T09:00:00.000Z' });
+      expect(names(await search('consent=valid&q=Con%20Sent'))).toEqual(['Con Sent']);
+
+      sut.clock.set('2027-03-02T09:00:01Z');
+      const expired = await sut.http().get(`/api/v1/candidates/${candidate.id}`).set(sut.admin).expect(200);
+      expect(expired.body.consent.state).toBe('expired');
+      expect(await search('consent=valid&q=Con%20Sent')).toEqual([]);
+
+      await sut.http().post(`/api/v1/candidates/${candidate.id}/consents`).set(sut.admin)
+        .send({ scope: 'talent_pool', textVersion: '2027-01', source: 'email_reply' }).expect(201);
+      await sut.http().post(`/api/v1/candidates/${candidate.id}/consents/withdrawal`).set(sut.admin)
+        .send({ scope: 'talent_pool' }).expect(200);
+      const withdrawn = await sut.http().get(`/api/v1/candidates/${candidate.id}`).set(sut.admin).expect(200);
+      expect(withdrawn.body.consent).toEqual({ state: 'withdrawn', validUntil: null });
+      const list = await sut.http().get(`/api/v1/candidates/${candidate.id}/consents`).set(sut.admin).expect(200);
+      expect(list.body.items).toHaveLength(2);
+      expect(list.body.items[0]).toMatchObject({ textVersion: '2027-01', withdrawnAt: '2027-03-02T09:00:01.000Z' });
+      sut.clock.set('2026-03-02T09:00:00Z');
+    });
+
+    it('refuses consent in the future, unknown sources and missing candidates', async () => {
+      const { body: candidate } = await create({ fullName: 'Con Bad', email: 'consent-bad@example.com' });
+      const url = `/api/v1/candidates/${candidate.id}/consents`;
+      expectProblem(await sut.http().post(url).set(sut.admin).send({ scope: 'talent_pool', textVersion: 'v1', source: 'verbal', grantedAt: '2030-01-01T00:00:00Z' }), 400, ['grantedAt']);
+      expectProblem(await sut.http().post(url).set(sut.admin).send({ scope: 'talent_pool', textVersion: 'v1', source: 'carrier pigeon' }), 400, ['source']);
+      expectProblem(await sut.http().post(url).set(sut.admin).send({ scope: 'marketing', textVersion: 'v1', source: 'verbal' }), 400, ['scope']);
+      expectProblem(
+        await sut.http().post('/api/v1/candidates/00000000-0000-4000-8000-000000000000/consents').set(sut.admin)
+          .send({ scope: 'talent_pool', textVersion: 'v1', source: 'verbal' }),
+        404,
+      );
+    });
+  });
+
+  describe('search', () => {
+    beforeAll(async () => {
+      const pool = [
+        { fullName: 'S Three Skills', email: 's3@example.com', country: 'SE', city: 'Göteborg', tags: ['backend'],
+          skills: [{ name: 'elixir', level: 3 }, { name: 'erlang', level: 3 }, { name: 'rabbitmq', level: 1 }] },
+        { fullName: 'S Two Strong', email: 's2strong@example.com', country: 'SE', city: 'Stockholm', tags: ['backend', 'senior'],
+          skills: [{ name: 'elixir', level: 5 }, { name: 'erlang', level: 5 }] },
+        { fullName: 'S Two Weak', email: 's2weak@example.com', country: 'NO',
+          skills: [{ name: 'elixir', level: 1 }, { name: 'rabbitmq', level: 1 }] },
+        { fullName: 'S One Old', email: 's1old@example.com', country: 'SE', skills: [{ name: 'rabbitmq', level: 2 }] },
+        { fullName: 'S One New', email: 's1new@example.com', country: 'SE', skills: [{ name: 'rabbitmq', level: 2 }] },
+        { fullName: 'S None', email: 's0@example.com', country: 'SE', headline: 'Rabbitmq enthusiast', skills: [{ name: 'java', level: 5 }] },
+      ];
+      for (const candidate of pool) {
+        sut.clock.advance(60_000);
+        await create(candidate).expect(201);
+      }
+    });
+
+    it('ranks by matched skills, then level, then recency, and says what matched', async () => {
+      const hits = await search('skills=Elixir,ERLANG,RabbitMQ&match=any');
+      expect(names(hits)).toEqual(['S Three Skills', 'S Two Strong', 'S Two Weak', 'S One New', 'S One Old']);
+      expect(hits[0].matchedSkills).toEqual(['elixir', 'erlang', 'rabbitmq']);
+      expect(hits[1].matchedSkills).toEqual(['elixir', 'erlang']);
+      expect(hits[3].matchedSkills).toEqual(['rabbitmq']);
+    });
+
+    it('requires every skill with match=all, and an unknown skill matches nobody', async () => {
+      expect(names(await search('skills=elixir,erlang&match=all'))).toEqual(['S Two Strong', 'S Three Skills']);
+      expect(await search('skills=elixir,no-such-skill&match=all')).toEqual([]);
+      expect(names(await search('skills=no-such-skill,Elixir&match=any')).length).toBe(3);
+    });
+
+    it('filters by country, city, tags, text, status and updatedSince', async () => {
+      expect(names(await search('skills=rabbitmq&country=no'))).toEqual(['S Two Weak']);
+      expect(names(await search('city=göteborg'))).toEqual(['S Three Skills']);
+      expect(names(await search('skills=elixir&tags=Backend,senior'))).toEqual(['S Two Strong']);
+      expect(names(await search('q=rabbitmq%20enth'))).toEqual(['S None']);
+      expect(await search('q=S%20One&status=archived')).toEqual([]);
+      const since = new Date(sut.clock.now().getTime() - 90_000).toISOString();
+      expect(names(await search(`q=S%20&updatedSince=${since}`))).toEqual(['S None', 'S One New']);
+      expectProblem(await sut.http().get('/api/v1/candidates?updatedSince=yesterday').set(sut.admin), 400, ['updatedSince']);
+      expectProblem(await sut.http().get('/api/v1/candidates?match=some').set(sut.admin), 400, ['match']);
+    });
+
+    it('pages through ranked results with a cursor without repeats or gaps', async () => {
+      const all = names(await search('skills=elixir,erlang,rabbitmq&limit=100'));
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const response: { body: { items: Hit[]; nextCursor: string | null } } = await sut.http()
+          .get(`/api/v1/candidates?skills=elixir,erlang,rabbitmq&limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+          .set(sut.admin).expect(200);
+        expect(response.body.items.length).toBeLessThanOrEqual(2);
+        seen.push(...names(response.body.items));
+        cursor = response.body.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(all);
+      expect(all).toHaveLength(5);
+    });
+  });
+});

@@ -1,0 +1,69 @@
+import { expectProblem } from './support/problem';
+import { startTestApp, TestApp } from './support/test-app';
+
+describe('SkillController', () => {
+  let sut: TestApp;
+  beforeAll(async () => {
+    sut = await startTestApp();
+    const pool = [
+      { fullName: 'K One', email: 'k1@example.com', skills: [{ name: 'TypeScript', level: 4 }, { name: 'reactjs' }] },
+      { fullName: 'K Two', email: 'k2@example.com', skills: [{ name: 'ts' }, { name: 'Kotlin' }] },
+      { fullName: 'K Three', email: 'k3@example.com', skills: [{ name: 'Kubernetes' }, { name: 'GitOps', level: 2 }] },
+      { fullName: 'K Four', email: 'k4@example.com', skills: [{ name: 'git-ops', level: 4 }] },
+    ];
+    for (const candidate of pool) await sut.http().post('/api/v1/candidates').set(sut.admin).send(candidate).expect(201);
+  });
+  afterAll(() => sut.close());
+
+  it('suggests canonical skills by fuzzy match, through aliases, with candidate counts', async () => {
+    const typ = await sut.http().get('/api/v1/skills?q=typ').set(sut.admin).expect(200);
+    expect(typ.body.items[0]).toEqual({ name: 'typescript', candidates: 2 });
+
+    const k8 = await sut.http().get('/api/v1/skills?q=k8s').set(sut.admin).expect(200);
+    expect(k8.body.items[0]).toEqual({ name: 'kubernetes', candidates: 1 });
+
+    const typo = await sut.http().get('/api/v1/skills?q=kubernets').set(sut.admin).expect(200);
+    expect(typo.body.items.map((s: { name: string }) => s.name)).toContain('kubernetes');
+
+    expectProblem(await sut.http().get('/api/v1/skills').set(sut.admin), 400, ['q']);
+    expectProblem(await sut.http().get('/api/v1/skills?q=%2F%2F').set(sut.admin), 400, ['q']);
+  });
+
+  it('lists the seeded aliases, paginated', async () => {
+    const first = await sut.http().get('/api/v1/skills/aliases?limit=5').set(sut.admin).expect(200);
+    expect(first.body.items).toHaveLength(5);
+    const next = await sut.http().get(`/api/v1/skills/aliases?limit=100&cursor=${first.body.nextCursor}`).set(sut.admin).expect(200);
+    const all = [...first.body.items, ...next.body.items];
+    expect(all).toEqual(expect.arrayContaining([
+      { alias: 'js', skill: 'javascript' },
+      { alias: 'postgres', skill: 'postgresql' },
+      { alias: 'k8s', skill: 'kubernetes' },
+    ]));
+    expect(new Set(all.map((a: { alias: string }) => a.alias)).size).toBe(all.length);
+  });
+
+  it('adds an alias, merging candidates who had the alias as a skill into the canonical one', async () => {
+    const added = await sut.http().post('/api/v1/skills/aliases').set(sut.admin).send({ alias: 'Git-Ops', skill: 'GitOps Practice' }).expect(201);
+    expect(added.body).toEqual({ alias: 'git ops', skill: 'gitops practice' });
+    const again = await sut.http().post('/api/v1/skills/aliases').set(sut.admin).send({ alias: 'GitOps', skill: 'gitops practice' }).expect(201);
+    expect(again.body).toEqual({ alias: 'gitops', skill: 'gitops practice' });
+
+    const hits = await sut.http().get('/api/v1/candidates?skills=gitops').set(sut.admin).expect(200);
+    expect(hits.body.items.map((c: { fullName: string }) => c.fullName)).toEqual(['K Four', 'K Three']);
+    expect(hits.body.items[0].skills).toEqual([{ name: 'gitops practice', level: 4 }]);
+    expect(hits.body.items[0].matchedSkills).toEqual(['gitops practice']);
+
+    const created = await sut.http().post('/api/v1/candidates').set(sut.admin)
+      .send({ fullName: 'K Five', email: 'k5@example.com', skills: [{ name: 'GIT OPS' }] }).expect(201);
+    expect(created.body.skills).toEqual([{ name: 'gitops practice', level: null }]);
+  });
+
+  it('refuses an alias of itself, deletes aliases, and 404s an unknown one', async () => {
+    expectProblem(await sut.http().post('/api/v1/skills/aliases').set(sut.admin).send({ alias: 'Go', skill: 'go' }), 400, ['alias']);
+    expectProblem(await sut.http().post('/api/v1/skills/aliases').set(sut.admin).send({ alias: 'x' }), 400, ['skill']);
+    const viewer = await sut.keyFor('viewer');
+    expectProblem(await sut.http().post('/api/v1/skills/aliases').set(viewer).send({ alias: 'golang2', skill: 'go' }), 403);
+    await sut.http().delete('/api/v1/skills/aliases/gitops').set(sut.admin).expect(204);
+    expectProblem(await sut.http().delete('/api/v1/skills/aliases/gitops').set(sut.admin), 404);
+  });
+});
