@@ -1,10 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeyGuard } from './api-key/api-key.guard';
 import { ApiKeyModule } from './api-key/api-key.module';
+import { CampaignModule } from './campaign/campaign.module';
 import { CandidateModule } from './candidate/candidate.module';
 import { CommonModule } from './common/common.module';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
@@ -12,8 +14,13 @@ import { loggerOptions } from './common/http/logger.options';
 import { Clock } from './common/time/clock';
 import { AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source-options';
+import { EmailModule } from './email/email.module';
 import { HealthModule } from './health/health.module';
+import { RelationshipModule } from './relationship/relationship.module';
 import { SkillModule } from './skill/skill.module';
+import { TimelineModule } from './timeline/timeline.module';
+import { TemplateModule } from './template/template.module';
+import { VacancyModule } from './vacancy/vacancy.module';
 
 @Module({})
 export class AppModule {
@@ -28,10 +35,17 @@ export class AppModule {
           skipIf: () => config.RATE_LIMIT_PER_MINUTE === 0,
         }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl, config.DATABASE_POOL_SIZE), autoLoadEntities: true }),
+        ScheduleModule.forRoot(),
         HealthModule,
         ApiKeyModule,
         SkillModule,
+        TimelineModule,
         CandidateModule,
+        TemplateModule,
+        EmailModule,
+        CampaignModule,
+        VacancyModule,
+        RelationshipModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -7,7 +7,11 @@ export interface SkillLevel {
   level?: number | null;
 }
 
-/** Replaces candidates' skills in one set-based statement pair, aliasing names on the way in. */
+/**
+ * Replaces candidates' skills in one set-based statement pair, aliasing names on the way in.
+ * candidate.skill_keys (what search reads) follows in the same transaction: statement-level
+ * triggers on candidate_skill rebuild it for the candidates touched (CandidateSkillKeys migration).
+ */
 @Injectable()
 export class CandidateSkillWriter {
   constructor(private readonly skills: SkillService) {}

@@ -70,7 +70,11 @@ export class CandidateController {
   /** Withdraws the candidate's consent now (e.g. they asked by phone); the evidence is kept. */
   @Post(':id/consents/withdrawal')
   @HttpCode(200)
-  withdrawConsent(@Param('id', UuidParam()) id: string, @Body() dto: WithdrawConsentDto) {
-    return this.consents.withdraw(id, dto.scope).then((items) => ({ items, nextCursor: null }));
+  withdrawConsent(
+    @Param('id', UuidParam()) id: string,
+    @Body() dto: WithdrawConsentDto,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    return this.consents.withdraw(id, dto.scope, 'recorded by a recruiter', principal.keyId).then((items) => ({ items, nextCursor: null }));
   }
 }

@@ -1,16 +1,26 @@
 import { Module } from '@nestjs/common';
 import { SkillModule } from '../skill/skill.module';
+import { TimelineModule } from '../timeline/timeline.module';
 import { CandidateController } from './candidate.controller';
 import { CandidateSearchService } from './candidate-search.service';
 import { CandidateSkillWriter } from './candidate-skill-writer';
 import { CandidateService } from './candidate.service';
 import { CandidateViews } from './candidate.view';
 import { ConsentService } from './consent.service';
+import { CandidateImportController } from './import/candidate-import.controller';
+import { CandidateImportService } from './import/candidate-import.service';
 
 @Module({
-  imports: [SkillModule],
-  controllers: [CandidateController],
-  providers: [CandidateService, CandidateSearchService, CandidateSkillWriter, CandidateViews, ConsentService],
+  imports: [SkillModule, TimelineModule],
+  controllers: [CandidateController, CandidateImportController],
+  providers: [
+    CandidateService,
+    CandidateSearchService,
+    CandidateSkillWriter,
+    CandidateViews,
+    ConsentService,
+    CandidateImportService,
+  ],
   exports: [CandidateService, CandidateSearchService, ConsentService],
 })
 export class CandidateModule {}

@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { Principal } from '../common/auth/roles';
 import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
+import { TimelineService } from '../timeline/timeline.service';
 import { CandidateService } from './candidate.service';
 import { Consent, ConsentScope } from './consent.entity';
 import { RecordConsentDto } from './dto/consent.dto';
@@ -16,6 +17,7 @@ export class ConsentService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly candidates: CandidateService,
+    private readonly timeline: TimelineService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
@@ -43,12 +45,16 @@ export class ConsentService {
         }),
       );
       await this.refreshCandidateState(manager, candidateId);
+      await this.timeline.record(manager, candidateId, 'consent_granted', {
+        consentId: consent.id, scope: consent.scope, source: consent.source, textVersion: consent.textVersion,
+        expiresAt: consent.expiresAt.toISOString(),
+      }, { occurredAt: now, actorKeyId: principal.keyId });
       return consent;
     });
   }
 
   /** Withdraws every current consent of the scope at once; the records stay as evidence. */
-  async withdraw(candidateId: string, scope: ConsentScope): Promise<Consent[]> {
+  async withdraw(candidateId: string, scope: ConsentScope, via: string, actorKeyId: string | null = null): Promise<Consent[]> {
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
       await this.candidates.lock(manager, candidateId);
@@ -58,6 +64,7 @@ export class ConsentService {
         [candidateId, scope, now],
       );
       await this.refreshCandidateState(manager, candidateId);
+      await this.timeline.record(manager, candidateId, 'consent_withdrawn', { scope, via }, { occurredAt: now, actorKeyId });
       return manager.getRepository(Consent).find({ where: { candidateId, scope }, order: { grantedAt: 'DESC' } });
     });
   }

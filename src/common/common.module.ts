@@ -1,8 +1,9 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { Signer } from './secrets/signer';
 import { Clock } from './time/clock';
 
-/** Configuration and the clock, available everywhere. */
+/** Configuration, the clock and the signer, available everywhere. */
 @Global()
 @Module({})
 export class CommonModule {
@@ -12,8 +13,9 @@ export class CommonModule {
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: Clock, useValue: clock },
+        Signer,
       ],
-      exports: [AppConfig, Clock],
+      exports: [AppConfig, Clock, Signer],
     };
   }
 }

@@ -4,12 +4,15 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  Length,
   Matches,
   Max,
   Min,
   validateSync,
 } from 'class-validator';
+import { IsIsoDuration } from '../common/validation/is-iso-duration.decorator';
 import { IsTimeZone } from '../common/validation/is-time-zone.decorator';
+import { SEND_WINDOW_PATTERN } from '../common/time/send-window';
 
 export const SUPPORTED_LOCALES = ['sv', 'en'] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
@@ -67,6 +70,61 @@ export class AppConfig {
 
   @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_SIZE = 10;
+
+  /** Signs candidate links and keys the suppression hashes; generated and stored in the database when unset. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  @Matches(/^\S{32,}$/, { message: 'APP_SECRET must be at least 32 characters without spaces' })
+  APP_SECRET?: string;
+
+  /** Where candidates' links point, e.g. https://talent.example.com. */
+  @Matches(/^https?:\/\/[^\s/]+(:\d+)?(\/[^\s]*)?$/, { message: 'PUBLIC_BASE_URL must be an http(s) URL' })
+  PUBLIC_BASE_URL = 'http://localhost:3000';
+
+  /** smtp:// or smtps:// URL; unset keeps emails in the outbox as `held`. */
+  @Transform(emptyToUndefined) @IsOptional()
+  @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsString() @Length(3, 200)
+  MAIL_FROM = 'Silverpool <no-reply@localhost>';
+
+  /** The company name candidates see in emails. */
+  @IsString() @Length(1, 100)
+  COMPANY_NAME = 'Silverpool';
+
+  /** `Mon-Fri 09:00-17:00` (in each candidate's time zone) or `always`. */
+  @Matches(SEND_WINDOW_PATTERN, { message: 'SEND_WINDOW must look like "Mon-Fri 09:00-17:00" or be "always"' })
+  SEND_WINDOW = 'Mon-Fri 09:00-17:00';
+
+  /** ISO-8601 duration: least time between two nurture emails to one candidate. */
+  @IsIsoDuration()
+  NURTURE_MIN_GAP = 'P14D';
+
+  /** Outbound emails per second across all instances. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10000)
+  EMAIL_RATE_PER_SECOND = 20;
+
+  /** How often each instance looks for due emails. */
+  @Transform(toInt) @IsInt() @Min(50) @Max(60000)
+  EMAIL_TICK_MS = 1000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(50)
+  EMAIL_MAX_ATTEMPTS = 8;
+
+  /** How often each instance enrols audiences and queues due nurture steps. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(3600000)
+  CAMPAIGN_TICK_MS = 30000;
+
+  /** `false` turns off this instance's scheduled work (API only). */
+  @IsIn(['true', 'false'])
+  SCHEDULER_ENABLED: 'true' | 'false' = 'true';
+
+  /**
+   * Hour of the day (0-23, in DEFAULT_TIME_ZONE, the organisation's zone) from
+   * which the daily feedback digest goes out; it runs once per day across instances.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(23)
+  FEEDBACK_DIGEST_HOUR = 8;
 }
 
 export class ConfigError extends Error {}

@@ -1,7 +1,10 @@
+import { rmSync } from 'node:fs';
 import { EmbeddedDatabase } from '../../src/database/embedded-database';
-import { TEMPLATE_DATABASE, withAdminClient } from './test-database';
+import { templateDatabase, withAdminClient } from './test-database';
 
 export default async function globalTeardown(): Promise<void> {
-  await withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS "${TEMPLATE_DATABASE}" WITH (FORCE)`));
-  await (globalThis as { embeddedTestDatabase?: EmbeddedDatabase }).embeddedTestDatabase?.stop();
+  await withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS "${templateDatabase()}" WITH (FORCE)`));
+  const { embeddedTestDatabase, embeddedTestDir } = globalThis as { embeddedTestDatabase?: EmbeddedDatabase; embeddedTestDir?: string };
+  await embeddedTestDatabase?.stop();
+  if (embeddedTestDir) rmSync(embeddedTestDir, { recursive: true, force: true });
 }

@@ -6,7 +6,7 @@ import { createApp } from '../../src/bootstrap';
 import { Role } from '../../src/common/auth/roles';
 import { loadConfig } from '../../src/config/app-config';
 import { FakeClock } from './fake-clock';
-import { databaseUrl, serverUrl, TEMPLATE_DATABASE, withAdminClient } from './test-database';
+import { databaseUrl, serverUrl, templateDatabase, withAdminClient } from './test-database';
 
 export const TEST_ADMIN_KEY = 'sp_test_admin_key_0123456789abcdef';
 
@@ -25,7 +25,7 @@ export interface TestApp {
 /** A fresh database cloned from the migrated template, and the real AppModule on it. */
 export async function createTestDatabase(): Promise<string> {
   const name = `silverpool_test_${randomBytes(6).toString('hex')}`;
-  await withAdminClient((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`));
+  await withAdminClient((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${templateDatabase()}"`));
   return databaseUrl(serverUrl(), name);
 }
 
@@ -34,17 +34,27 @@ export async function dropTestDatabase(url: string): Promise<void> {
   await withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }
 
-export async function startTestApp(env: Record<string, string> = {}, existingDatabaseUrl?: string): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Share a database with another instance instead of cloning a fresh one. */
+  databaseUrl?: string;
+  /** Real time instead of the FakeClock (for schedulers running on their own). */
+  realClock?: boolean;
+}
+
+/** Scheduled work is off unless a test turns it on; tests call the services instead. */
+export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  const existingDatabaseUrl = options.databaseUrl;
   const url = existingDatabaseUrl ?? (await createTestDatabase());
   const clock = new FakeClock();
   const config = loadConfig({
     ADMIN_API_KEY: TEST_ADMIN_KEY,
     RATE_LIMIT_PER_MINUTE: '0',
     LOG_LEVEL: 'silent',
+    SCHEDULER_ENABLED: 'false',
     DATABASE_URL: url,
     ...env,
   });
-  const app = await createApp(config, url, { clock });
+  const app = await createApp(config, url, options.realClock ? {} : { clock });
   const server = app.getHttpServer();
   return {
     app,

@@ -23,4 +23,7 @@ export async function withAdminClient<T>(work: (client: Client) => Promise<T>): 
   }
 }
 
-export const TEMPLATE_DATABASE = `silverpool_test_template`;
+/** Per run, so overlapping runs on one server do not trip over each other. */
+export function templateDatabase(): string {
+  return process.env.SILVERPOOL_TEST_TEMPLATE ?? `silverpool_test_template_${process.pid}`;
+}

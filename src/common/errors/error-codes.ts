@@ -9,6 +9,10 @@ export const ERROR_CODES = {
   CandidateNotFound: { status: 404, title: 'Candidate not found' },
   ApiKeyNotFound: { status: 404, title: 'API key not found' },
   SkillAliasNotFound: { status: 404, title: 'Skill alias not found' },
+  TemplateNotFound: { status: 404, title: 'Email template not found' },
+  TemplateInvalid: { status: 400, title: 'The email template is not valid' },
+  EmailNotFound: { status: 404, title: 'Email not found' },
+  InvalidLink: { status: 400, title: 'This link is not valid' },
   CandidateEmailTaken: { status: 409, title: 'A candidate with this email already exists' },
   SkillAliasConflict: { status: 409, title: 'The alias is a canonical skill name' },
   PayloadTooLarge: { status: 413, title: 'The request body is too large' },
@@ -16,6 +20,16 @@ export const ERROR_CODES = {
   TooManyRequests: { status: 429, title: 'Too many requests' },
   Internal: { status: 500, title: 'Internal error' },
   ServiceUnavailable: { status: 503, title: 'Service unavailable' },
+  CampaignNotFound: { status: 404, title: 'Campaign not found' },
+  CampaignArchived: { status: 409, title: 'Archived campaigns cannot change' },
+  CampaignStateConflict: { status: 409, title: 'The campaign status does not allow this' },
+  AlreadyEnrolled: { status: 409, title: 'The candidate is already enrolled in this campaign' },
+  CandidateNotEligible: { status: 422, title: 'The candidate may not receive nurture email' },
+  VacancyNotFound: { status: 404, title: 'Vacancy not found' },
+  VacancyStateConflict: { status: 409, title: 'The vacancy status does not allow this' },
+  CandidacyNotFound: { status: 404, title: 'Candidacy not found' },
+  CandidacyExists: { status: 409, title: 'The candidate already has a candidacy for this vacancy' },
+  CandidacyStateConflict: { status: 409, title: 'The candidacy stage or outcome does not allow this' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,210 @@
+/**
+ * Nurture email benchmark: N candidates with consent, one active one-step
+ * campaign, and the whole path — enrolment, render + enqueue into the
+ * outbox, delivery over SMTP — into an SMTP sink in this process. Then the
+ * floor: a bare nodemailer pooled loop sending N messages of the same size
+ * to the same sink, with the same number of connections.
+ *
+ *   npm run bench:email                 # 100,000 candidates
+ *   npm run bench:email -- 20000        # or BENCH_EMAIL_N=20000
+ *
+ * Runs on a fresh database on DATABASE_URL's server when set, else on an
+ * embedded PostgreSQL with its data in ./data/bench-email.
+ * Target: >= 500 emails/s end to end, within 1.5x of the bare loop.
+ */
+import { INestApplication } from '@nestjs/common';
+import { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { createTransport } from 'nodemailer';
+import { Client } from 'pg';
+import { SMTPServer } from 'smtp-server';
+import { DataSource } from 'typeorm';
+import { createApp } from '../src/bootstrap';
+import { CampaignRunner } from '../src/campaign/campaign-runner.service';
+import { CampaignService } from '../src/campaign/campaign.service';
+import { loadConfig } from '../src/config/app-config';
+import { EmbeddedDatabase } from '../src/database/embedded-database';
+import { runMigrations } from '../src/database/migrate';
+import { DeliveryService } from '../src/email/delivery/delivery.service';
+import { SMTP_CONNECTIONS } from '../src/email/delivery/smtp-sender';
+
+const N = Number(process.argv[2] ?? process.env.BENCH_EMAIL_N ?? 100_000);
+const DATABASE = 'silverpool_email_bench';
+const TARGET_RATE = 500;
+const TARGET_RATIO = 1.5;
+/** Messages in flight in the bare loop: enough to keep every pooled connection busy. */
+const BARE_IN_FLIGHT = SMTP_CONNECTIONS * 4;
+
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
+const rate = (count: number, elapsed: number) => Math.round(count / elapsed);
+
+/** Counts messages and throws their bytes away, so the sink costs the same for both runs. */
+class CountingSink {
+  received = 0;
+  private readonly server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData: (stream, _session, callback) => {
+      stream.on('end', () => {
+        this.received++;
+        callback();
+      });
+      stream.resume();
+    },
+  });
+
+  async start(): Promise<string> {
+    await new Promise<void>((done) => this.server.listen(0, '127.0.0.1', done));
+    return `smtp://127.0.0.1:${(this.server.server.address() as AddressInfo).port}`;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((done) => this.server.close(() => done()));
+  }
+}
+
+/** Peak and per-phase resident memory, sampled every 100 ms. */
+class MemoryWatch {
+  peak = process.memoryUsage().rss;
+  private readonly timer = setInterval(() => (this.peak = Math.max(this.peak, process.memoryUsage().rss)), 100);
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+async function freshDatabase(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const embedded = process.env.DATABASE_URL ? undefined : new EmbeddedDatabase(resolve(__dirname, '..', 'data', 'bench-email'));
+  const server = process.env.DATABASE_URL ?? (await embedded!.start('postgres'));
+  const admin = async (sql: string) => {
+    const client = new Client({ connectionString: server });
+    await client.connect();
+    await client.query(sql).finally(() => client.end());
+  };
+  await admin(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  await admin(`CREATE DATABASE ${DATABASE}`);
+  const url = new URL(server);
+  url.pathname = `/${DATABASE}`;
+  return {
+    url: url.toString(),
+    stop: async () => {
+      await admin(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+      await embedded?.stop();
+    },
+  };
+}
+
+/** N active candidates with a year of talent-pool consent (evidence row and the mirrored dates), in two statements. */
+async function seedCandidates(url: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO candidate (full_name, email, time_zone, locale, tags, status, consent_expires_at, created_at, updated_at)
+       SELECT 'Bench Person ' || i, 'bench' || i || '@example.com', 'Europe/Stockholm',
+              CASE WHEN i % 4 = 0 THEN 'sv' ELSE 'en' END, ARRAY['bench'], 'active', now() + interval '1 year', now(), now()
+       FROM generate_series(1, $1::int) AS i`,
+      [N],
+    );
+    await client.query(
+      `INSERT INTO consent (candidate_id, scope, text_version, source, granted_at, expires_at)
+       SELECT id, 'talent_pool', 'bench', 'application_form', now(), consent_expires_at FROM candidate`,
+    );
+    await client.query(`ANALYZE`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function endToEnd(app: INestApplication, sink: CountingSink): Promise<{ enqueueS: number; deliverS: number; totalS: number }> {
+  const campaigns = app.get(CampaignService);
+  const campaign = await campaigns.create({
+    name: 'Benchmark check-in',
+    audience: { tags: ['bench'] },
+    steps: [{ templateKey: 'nurture_checkin', delay: 'PT0S' }],
+  });
+  await campaigns.setStatus(campaign.id, 'active');
+  const delivery = app.get(DeliveryService);
+  const started = process.hrtime.bigint();
+  const round = await app.get(CampaignRunner).runDue();
+  const enqueueS = seconds(started);
+  console.log(`round       enrolled ${round.enrolled.toLocaleString('en')}, queued ${round.queued.toLocaleString('en')}, suppressed ${round.suppressed}`);
+  const deliveryStarted = process.hrtime.bigint();
+  while (sink.received < N) {
+    const report = await delivery.deliverDue();
+    if (report.failed > 0 || report.suppressed > 0) throw new Error(`Delivery failed: ${JSON.stringify(report)}`);
+    // The rate budget is spent for this second: give the event loop (and the sink) a moment.
+    if (report.sent === 0) await new Promise((done) => setTimeout(done, 5));
+  }
+  return { enqueueS, deliverS: seconds(deliveryStarted), totalS: seconds(started) };
+}
+
+/** The floor: the same messages, the same pool size, nothing but nodemailer. */
+async function bareLoop(smtpUrl: string, sample: { subject: string; html: string; text: string }): Promise<number> {
+  const transport = createTransport({ url: smtpUrl, pool: true, maxConnections: SMTP_CONNECTIONS, maxMessages: Infinity } as Parameters<typeof createTransport>[0]);
+  const started = process.hrtime.bigint();
+  let next = 0;
+  const worker = async () => {
+    while (next < N) {
+      const i = next++;
+      await transport.sendMail({ from: 'Silverpool <no-reply@localhost>', to: `bare${i}@example.com`, ...sample });
+    }
+  };
+  await Promise.all(Array.from({ length: BARE_IN_FLIGHT }, worker));
+  const elapsed = seconds(started);
+  transport.close();
+  return elapsed;
+}
+
+async function main(): Promise<void> {
+  const database = await freshDatabase();
+  const sink = new CountingSink();
+  let app: INestApplication | undefined;
+  try {
+    const smtpUrl = await sink.start();
+    await runMigrations(database.url);
+    const seedStarted = process.hrtime.bigint();
+    await seedCandidates(database.url);
+    console.log(`seed        ${N.toLocaleString('en')} candidates with consent in ${seconds(seedStarted).toFixed(1)} s`);
+    const config = loadConfig({
+      DATABASE_URL: database.url, SMTP_URL: smtpUrl, EMAIL_RATE_PER_SECOND: '5000', SEND_WINDOW: 'always',
+      SCHEDULER_ENABLED: 'false', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0',
+    });
+    app = await createApp(config, database.url);
+
+    const memory = new MemoryWatch();
+    const rssBefore = process.memoryUsage().rss;
+    const run = await endToEnd(app, sink);
+    const rssAfter = process.memoryUsage().rss;
+    memory.stop();
+    const endToEndRate = rate(N, run.totalS);
+    console.log(`enrol+enqueue+render  ${run.enqueueS.toFixed(1)} s (${rate(N, run.enqueueS).toLocaleString('en')} emails/s)`);
+    console.log(`deliver over SMTP     ${run.deliverS.toFixed(1)} s (${rate(N, run.deliverS).toLocaleString('en')} emails/s)`);
+    console.log(`end to end            ${run.totalS.toFixed(1)} s: ${endToEndRate.toLocaleString('en')} emails/s`);
+    console.log(`RSS                   ${mb(rssBefore)} before, ${mb(memory.peak)} peak, ${mb(rssAfter)} after`);
+
+    const [sample] = await app.get(DataSource).query(
+      `SELECT subject, html_body AS html, text_body AS text FROM email ORDER BY created_at LIMIT 1`,
+    );
+    const delivered = sink.received;
+    const bareS = await bareLoop(smtpUrl, sample);
+    if (sink.received - delivered !== N) throw new Error(`The bare loop delivered ${sink.received - delivered} of ${N}`);
+    const bareRate = rate(N, bareS);
+    const ratio = bareRate / endToEndRate;
+    console.log(`bare nodemailer loop  ${bareS.toFixed(1)} s: ${bareRate.toLocaleString('en')} emails/s (${SMTP_CONNECTIONS} pooled connections)`);
+    console.log(`ratio                 bare / end to end = ${ratio.toFixed(2)}x`);
+    const met = endToEndRate >= TARGET_RATE && ratio <= TARGET_RATIO;
+    console.log(`target                >= ${TARGET_RATE} emails/s and <= ${TARGET_RATIO}x: ${met ? 'met' : 'MISSED'}`);
+    if (!met) process.exitCode = 1;
+  } finally {
+    await app?.close();
+    await sink.stop();
+    await database.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

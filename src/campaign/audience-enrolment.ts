@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { candidateFilterSql, paramCollector } from '../candidate/candidate-filter';
+import { CampaignAudience, CampaignAudiences } from './campaign-audience';
+import { nurtureEligibleSql } from './nurture-eligibility';
+import { plusDuration } from './step-delay';
+
+interface ActiveCampaign {
+  id: string;
+  audience: CampaignAudience;
+  first_delay: string;
+}
+
+/** Enrols the audiences of active campaigns: one INSERT ... SELECT per campaign. */
+@Injectable()
+export class AudienceEnrolment {
+  constructor(private readonly audiences: CampaignAudiences) {}
+
+  async enrolAudiences(manager: EntityManager, now: Date): Promise<number> {
+    const campaigns: ActiveCampaign[] = await manager.query(
+      `SELECT c.id, c.audience, s.delay AS first_delay
+       FROM campaign c JOIN campaign_step s ON s.campaign_id = c.id AND s.position = 1
+       WHERE c.status = 'active' ORDER BY c.created_at, c.id`,
+    );
+    let enrolled = 0;
+    for (const campaign of campaigns) enrolled += await this.enrol(manager, campaign, now);
+    return enrolled;
+  }
+
+  /**
+   * Everyone in the audience who may get nurture mail and was never in
+   * this campaign before: someone who completed or left it is not pulled
+   * back in by the audience (a recruiter can still enrol them by hand).
+   */
+  private async enrol(manager: EntityManager, campaign: ActiveCampaign, now: Date): Promise<number> {
+    const { params, param } = paramCollector();
+    const campaignId = param(campaign.id);
+    const enrolledAt = param(now);
+    const dueAt = param(plusDuration(now, campaign.first_delay));
+    const filter = await this.audiences.toFilter(campaign.audience);
+    const where = [
+      ...candidateFilterSql({ ...filter, consentValidAt: now }, param),
+      ...nurtureEligibleSql(enrolledAt),
+      `NOT EXISTS (SELECT 1 FROM enrollment x WHERE x.campaign_id = ${campaignId}::uuid AND x.candidate_id = c.id)`,
+    ];
+    const [{ n }] = await manager.query(
+      `WITH inserted AS (
+         INSERT INTO enrollment (campaign_id, candidate_id, source, status, next_step, next_step_due_at, enrolled_at)
+         SELECT ${campaignId}::uuid, c.id, 'audience', 'active', 1, ${dueAt}::timestamptz, ${enrolledAt}::timestamptz
+         FROM candidate c
+         WHERE ${where.join(' AND ')}
+         ON CONFLICT DO NOTHING
+         RETURNING 1
+       )
+       SELECT count(*)::int AS n FROM inserted`,
+      params,
+    );
+    return n;
+  }
+}

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { CandidateStatus } from '../candidate/candidate.entity';
+import { CandidateFilter } from '../candidate/candidate-filter';
+import { normaliseTags } from '../candidate/candidate.service';
+import { SkillService } from '../skill/skill.service';
+
+/** Who a campaign is for: the pool search filters, stored resolved. */
+export interface CampaignAudience {
+  /** Canonical skill names. */
+  skills?: string[];
+  match?: 'any' | 'all';
+  tags?: string[];
+  country?: string;
+  city?: string;
+  status?: CandidateStatus;
+}
+
+/**
+ * Audiences are stored with canonical skill names (aliases resolved when
+ * saved) and turned into a CandidateFilter with skill ids when evaluated,
+ * so a skill that appears in the pool later starts matching.
+ */
+@Injectable()
+export class CampaignAudiences {
+  constructor(private readonly skills: SkillService) {}
+
+  async normalise(audience: CampaignAudience | undefined): Promise<CampaignAudience> {
+    if (!audience) return {};
+    const result: CampaignAudience = {};
+    if (audience.skills?.length) {
+      const canonical = await this.skills.canonicalNames(audience.skills);
+      const names = [...new Set(audience.skills.map((name) => canonical.get(name)!))].filter(Boolean);
+      if (names.length > 0) result.skills = names;
+    }
+    if (result.skills && audience.match) result.match = audience.match;
+    const tags = normaliseTags(audience.tags ?? []);
+    if (tags.length > 0) result.tags = tags;
+    if (audience.country) result.country = audience.country.toUpperCase();
+    if (audience.city) result.city = audience.city.trim();
+    if (audience.status) result.status = audience.status;
+    return result;
+  }
+
+  async toFilter(audience: CampaignAudience): Promise<CandidateFilter> {
+    const names = audience.skills ?? [];
+    const ids = await this.skills.existingIds(names);
+    return {
+      skillIds: names.map((name) => ids.get(name) ?? null),
+      match: audience.match,
+      tags: audience.tags,
+      country: audience.country,
+      city: audience.city,
+      status: audience.status,
+    };
+  }
+}

@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error';
+import { decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagination/page';
+import { Clock } from '../common/time/clock';
+import { CampaignAudience, CampaignAudiences } from './campaign-audience';
+import { Campaign, CampaignStatus, CampaignStep } from './campaign.entity';
+import { checkTransition, isEditable } from './campaign-status';
+import { CampaignStepDto, CreateCampaignDto, ListCampaignsQuery, UpdateCampaignDto } from './dto/campaign.dto';
+import { EnrollmentExits } from './enrollment-exits';
+
+export interface CampaignView {
+  id: string;
+  name: string;
+  status: CampaignStatus;
+  audience: CampaignAudience;
+  steps: { position: number; templateKey: string; delay: string }[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function campaignNotFound(id: string): DomainError {
+  return new DomainError('CampaignNotFound', `No campaign with id ${id}.`);
+}
+
+/** Creating, reading and changing campaigns, and their status transitions. */
+@Injectable()
+export class CampaignService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audiences: CampaignAudiences,
+    private readonly exits: EnrollmentExits,
+    private readonly clock: Clock,
+  ) {}
+
+  /** New campaigns start as drafts: nothing is sent until someone activates them. */
+  async create(dto: CreateCampaignDto): Promise<CampaignView> {
+    const audience = await this.audiences.normalise(dto.audience);
+    const now = this.clock.now();
+    const id = await this.dataSource.transaction(async (manager) => {
+      const repository = manager.getRepository(Campaign);
+      const saved = await repository.save(
+        repository.create({ name: dto.name, audience, status: 'draft', createdAt: now, updatedAt: now }),
+      );
+      await this.replaceSteps(manager, saved.id, dto.steps);
+      return saved.id;
+    });
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<CampaignView> {
+    const campaign = await this.dataSource.getRepository(Campaign).findOneBy({ id });
+    if (!campaign) throw campaignNotFound(id);
+    return (await this.withSteps([campaign]))[0];
+  }
+
+  /** Newest first. */
+  async list(query: ListCampaignsQuery): Promise<Page<CampaignView>> {
+    const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
+    const builder = this.dataSource.getRepository(Campaign).createQueryBuilder('c')
+      .orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').take(limit + 1);
+    if (query.status) builder.andWhere('c.status = :status', { status: query.status });
+    if (query.cursor) {
+      const [createdAt, id] = decodeCursor(query.cursor, ['timestamp', 'uuid']);
+      builder.andWhere('(c.created_at, c.id) < (:createdAt, :id)', { createdAt, id });
+    }
+    const page = toPage(await builder.getMany(), limit, (last) => [last.createdAt.toISOString(), last.id]);
+    return { items: await this.withSteps(page.items), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * Name any time (until archived); audience and steps only while draft or
+   * paused, so a running sequence never changes under the people in it.
+   */
+  async update(id: string, dto: UpdateCampaignDto): Promise<CampaignView> {
+    const audience = dto.audience ? await this.audiences.normalise(dto.audience) : undefined;
+    await this.dataSource.transaction(async (manager) => {
+      const campaign = await this.lock(manager, id);
+      const now = this.clock.now();
+      if (campaign.status === 'archived') throw archived();
+      if ((dto.steps || dto.audience) && !isEditable(campaign.status)) {
+        throw new DomainError(
+          'CampaignStateConflict',
+          `Steps and audience can change only while the campaign is draft or paused; it is ${campaign.status}. Pause it first.`,
+        );
+      }
+      const changes: Partial<Campaign> = { updatedAt: now };
+      if (dto.name !== undefined) changes.name = dto.name;
+      if (audience) changes.audience = audience;
+      if (dto.steps) await this.replaceSteps(manager, id, dto.steps);
+      if (dto.status) Object.assign(changes, await this.transition(manager, campaign, dto.status, now));
+      await manager.getRepository(Campaign).update(id, changes);
+    });
+    return this.get(id);
+  }
+
+  /** Pause and resume are idempotent; resuming a draft starts it. */
+  async setStatus(id: string, status: CampaignStatus): Promise<CampaignView> {
+    await this.dataSource.transaction(async (manager) => {
+      const campaign = await this.lock(manager, id);
+      const now = this.clock.now();
+      const changes = await this.transition(manager, campaign, status, now);
+      if (changes.status) await manager.getRepository(Campaign).update(id, { ...changes, updatedAt: now });
+    });
+    return this.get(id);
+  }
+
+  private async transition(manager: EntityManager, campaign: Campaign, to: CampaignStatus, now: Date): Promise<Partial<Campaign>> {
+    const check = checkTransition(campaign.status, to);
+    if (!check.ok) {
+      throw campaign.status === 'archived' ? archived() : new DomainError('CampaignStateConflict', check.reason, { campaignStatus: campaign.status });
+    }
+    if (!check.changes) return {};
+    if (to === 'archived') await this.exits.exitCampaign(manager, campaign.id, now);
+    return { status: to };
+  }
+
+  /** Row lock: a status change waits for the step batch in flight (which holds a share lock). */
+  private async lock(manager: EntityManager, id: string): Promise<Campaign> {
+    const campaign = await manager.getRepository(Campaign).createQueryBuilder('c')
+      .setLock('pessimistic_write').where('c.id = :id', { id }).getOne();
+    if (!campaign) throw campaignNotFound(id);
+    return campaign;
+  }
+
+  private async replaceSteps(manager: EntityManager, campaignId: string, steps: CampaignStepDto[]): Promise<void> {
+    await manager.getRepository(CampaignStep).delete({ campaignId });
+    await manager.getRepository(CampaignStep).insert(
+      steps.map((step, index) => ({ campaignId, position: index + 1, templateKey: step.templateKey, delay: step.delay })),
+    );
+  }
+
+  private async withSteps(campaigns: Campaign[]): Promise<CampaignView[]> {
+    if (campaigns.length === 0) return [];
+    const steps = await this.dataSource.getRepository(CampaignStep).find({
+      where: { campaignId: In(campaigns.map((campaign) => campaign.id)) },
+      order: { position: 'ASC' },
+    });
+    return campaigns.map((campaign) => ({
+      id: campaign.id,
+      name: campaign.name,
+      status: campaign.status,
+      audience: campaign.audience,
+      steps: steps
+        .filter((step) => step.campaignId === campaign.id)
+        .map(({ position, templateKey, delay }) => ({ position, templateKey, delay })),
+      createdAt: campaign.createdAt.toISOString(),
+      updatedAt: campaign.updatedAt.toISOString(),
+    }));
+  }
+}
+
+function archived(): DomainError {
+  return new DomainError('CampaignArchived', 'The campaign is archived; archived campaigns cannot change.');
+}

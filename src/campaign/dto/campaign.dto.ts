@@ -1,0 +1,94 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
+import { CANDIDATE_STATUSES, CandidateStatus } from '../../candidate/candidate.entity';
+import { PageQuery } from '../../common/pagination/page';
+import { CAMPAIGN_STATUSES, CampaignStatus } from '../campaign.entity';
+import { CAMPAIGN_TEMPLATE_KEYS } from '../campaign-templates';
+import { STEP_DELAY_PATTERN } from '../step-delay';
+
+export const MAX_STEPS = 20;
+
+/** The pool search filters; the audience is everyone who matches all of them and may get nurture email. */
+export class CampaignAudienceDto {
+  /** Skills in any spelling or alias. */
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 80, { each: true })
+  skills?: string[];
+
+  /** `any` (default): at least one of the skills; `all`: every one. */
+  @IsOptional() @IsIn(['any', 'all'])
+  match?: 'any' | 'all';
+
+  /** A candidate must carry every tag. */
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 50, { each: true })
+  tags?: string[];
+
+  @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value))
+  @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code such as SE' })
+  country?: string;
+
+  @IsOptional() @IsString() @Length(1, 100)
+  city?: string;
+
+  @IsOptional() @IsIn(CANDIDATE_STATUSES)
+  status?: CandidateStatus;
+}
+
+export class CampaignStepDto {
+  @ApiProperty({ enum: CAMPAIGN_TEMPLATE_KEYS })
+  @IsIn(CAMPAIGN_TEMPLATE_KEYS, {
+    message: `templateKey must be a template a campaign can send: ${CAMPAIGN_TEMPLATE_KEYS.join(', ')}`,
+  })
+  templateKey: string;
+
+  /** ISO-8601 duration after enrollment (first step) or after the previous step, e.g. P14D or PT12H. */
+  @ApiProperty({ example: 'P14D' })
+  @IsString() @Matches(STEP_DELAY_PATTERN, { message: 'delay must be an ISO-8601 duration such as P14D or PT12H' })
+  delay: string;
+}
+
+export class CreateCampaignDto {
+  @IsString() @Length(1, 200)
+  name: string;
+
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => CampaignAudienceDto)
+  audience?: CampaignAudienceDto;
+
+  /** In the order they are sent. */
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_STEPS) @ValidateNested({ each: true }) @Type(() => CampaignStepDto)
+  steps: CampaignStepDto[];
+}
+
+/** Steps and audience can change while the campaign is draft or paused; status follows the allowed transitions. */
+export class UpdateCampaignDto {
+  @IsOptional() @IsString() @Length(1, 200)
+  name?: string;
+
+  /** Replaces the whole audience. */
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => CampaignAudienceDto)
+  audience?: CampaignAudienceDto;
+
+  /** Replaces every step. */
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_STEPS) @ValidateNested({ each: true }) @Type(() => CampaignStepDto)
+  steps?: CampaignStepDto[];
+
+  @ApiPropertyOptional({ enum: CAMPAIGN_STATUSES })
+  @IsOptional() @IsIn(CAMPAIGN_STATUSES)
+  status?: CampaignStatus;
+}
+
+export class ListCampaignsQuery extends PageQuery {
+  @IsOptional() @IsIn(CAMPAIGN_STATUSES)
+  status?: CampaignStatus;
+}

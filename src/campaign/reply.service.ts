@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { CandidateService } from '../candidate/candidate.service';
+import { Principal } from '../common/auth/roles';
+import { DomainError } from '../common/errors/domain-error';
+import { Clock } from '../common/time/clock';
+import { OutboxService } from '../email/outbox.service';
+import { CandidateReply } from './candidate-reply.entity';
+import { RecordReplyDto } from './dto/record-reply.dto';
+import { EnrollmentExits } from './enrollment-exits';
+
+export type ReplyView = CandidateReply & { exitedEnrollments: number };
+
+/** Inbound replies: a person who answers is talking to us; the automatic sequence stops. */
+@Injectable()
+export class ReplyService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly candidates: CandidateService,
+    private readonly exits: EnrollmentExits,
+    private readonly outbox: OutboxService,
+    private readonly clock: Clock,
+  ) {}
+
+  async record(candidateId: string, dto: RecordReplyDto, principal: Principal): Promise<ReplyView> {
+    const now = this.clock.now();
+    const receivedAt = dto.receivedAt ? new Date(dto.receivedAt) : now;
+    if (receivedAt > now) throw DomainError.field('receivedAt', 'receivedAt cannot be in the future');
+    return this.dataSource.transaction(async (manager) => {
+      await this.candidates.lock(manager, candidateId);
+      const repository = manager.getRepository(CandidateReply);
+      const reply = await repository.save(
+        repository.create({
+          candidateId,
+          receivedAt,
+          channel: dto.channel,
+          summary: dto.summary ?? null,
+          recordedByKeyId: principal.keyId,
+          createdAt: now,
+        }),
+      );
+      const exitedEnrollments = await this.exits.exitOnReply(manager, candidateId, receivedAt, now);
+      // Mail of the sequences just ended that is still waiting (e.g. for the send window) stays unsent.
+      if (exitedEnrollments > 0) await this.outbox.cancelPendingNurture([candidateId], 'candidate replied', manager);
+      return { ...reply, exitedEnrollments };
+    });
+  }
+}

@@ -1,0 +1,18 @@
+import { isStepDelay, plusDuration } from './step-delay';
+
+describe(isStepDelay.name, () => {
+  it.each(['P14D', 'PT12H', 'P1M2W', 'P1Y', 'PT30M', 'P1DT2H', 'PT0S'])('accepts %s', (value) => {
+    expect(isStepDelay(value)).toBe(true);
+  });
+
+  it.each(['P', 'PT', 'P1DT', '14 days', 'P1.5D', '-P1D', 'p14d', '', 14])('refuses %p', (value) => {
+    expect(isStepDelay(value)).toBe(false);
+  });
+});
+
+describe(plusDuration.name, () => {
+  it('adds calendar units in UTC', () => {
+    expect(plusDuration(new Date('2026-01-31T10:00:00Z'), 'P1M').toISOString()).toBe('2026-02-28T10:00:00.000Z');
+    expect(plusDuration(new Date('2026-03-28T10:00:00Z'), 'P2DT3H').toISOString()).toBe('2026-03-30T13:00:00.000Z');
+  });
+});

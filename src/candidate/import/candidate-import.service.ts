@@ -1,0 +1,246 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { Clock } from '../../common/time/clock';
+import { AppConfig } from '../../config/app-config';
+import { CandidateSkillWriter } from '../candidate-skill-writer';
+import { normaliseTags } from '../candidate.service';
+import { CreateCandidateDto } from '../dto/candidate.dto';
+import { ImportRow, RowProblem } from './import-row';
+
+export const IMPORT_BATCH_SIZE = 1000;
+export const MAX_REPORTED_ERRORS = 1000;
+
+export interface ImportResult {
+  created: number;
+  updated: number;
+  failed: number;
+  /** The first MAX_REPORTED_ERRORS problems; `failed` counts every failed row. */
+  errors: RowProblem[];
+  errorsTruncated: boolean;
+}
+
+/** One candidate of a batch: rows with the same email (any case) merged in file order, later given fields winning. */
+interface BatchEntry {
+  rows: number[];
+  candidate: CreateCandidateDto;
+}
+
+type ValidRow = Extract<ImportRow, { candidate: CreateCandidateDto }>;
+
+/**
+ * Fields left out keep what is stored: the nullable ones by coalescing with
+ * EXCLUDED. Tags, time zone and locale are NOT NULL, which PostgreSQL checks
+ * before it looks for a conflict, so the insert carries defaults for them and
+ * EXCLUDED cannot tell "not given" from a default; $5 says which of them each
+ * row gave ({ "<email as given>": ["tags", ...] }). One statement per batch,
+ * so an updated candidate gets one new row version, not two.
+ */
+const UPSERT = `
+  WITH input AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
+      ord int, full_name text, email text, phone text, city text, country text, time_zone text,
+      locale text, headline text, profile_url text, tags text[], source text)
+  ), upserted AS (
+    INSERT INTO candidate (full_name, email, phone, city, country, time_zone, locale, headline,
+                           profile_url, tags, source, status, created_at, updated_at)
+    SELECT full_name, email, phone, city, country, coalesce(time_zone, $2), coalesce(locale, $3), headline,
+           profile_url, coalesce(tags, '{}'), source, 'active', $4, $4
+    FROM input ORDER BY lower(email)
+    ON CONFLICT (lower(email)) DO UPDATE SET -- the stored email keeps its spelling: it is what matched
+      full_name = EXCLUDED.full_name,
+      phone = coalesce(EXCLUDED.phone, candidate.phone),
+      city = coalesce(EXCLUDED.city, candidate.city),
+      country = coalesce(EXCLUDED.country, candidate.country),
+      headline = coalesce(EXCLUDED.headline, candidate.headline),
+      profile_url = coalesce(EXCLUDED.profile_url, candidate.profile_url),
+      source = coalesce(EXCLUDED.source, candidate.source),
+      tags = CASE WHEN ($5::jsonb -> EXCLUDED.email) ? 'tags' THEN EXCLUDED.tags ELSE candidate.tags END,
+      time_zone = CASE WHEN ($5::jsonb -> EXCLUDED.email) ? 'time_zone' THEN EXCLUDED.time_zone ELSE candidate.time_zone END,
+      locale = CASE WHEN ($5::jsonb -> EXCLUDED.email) ? 'locale' THEN EXCLUDED.locale ELSE candidate.locale END,
+      updated_at = EXCLUDED.updated_at
+    RETURNING id, lower(email) AS key, (xmax = 0) AS inserted
+  )
+  SELECT u.id, u.inserted, i.ord FROM upserted u JOIN input i ON lower(i.email) = u.key`;
+
+/** Streams validated rows into the pool in set-based batches, upserting by email. */
+@Injectable()
+export class CandidateImportService {
+  private readonly logger = new Logger(CandidateImportService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly skillWriter: CandidateSkillWriter,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async import(rows: AsyncIterable<ImportRow>): Promise<ImportResult> {
+    const tally = new ImportTally();
+    const writes = new BatchWrites();
+    let batch: ValidRow[] = [];
+    for await (const row of rows) {
+      if ('problems' in row) {
+        tally.fail(row.problems);
+        continue;
+      }
+      batch.push(row);
+      if (batch.length < IMPORT_BATCH_SIZE) continue;
+      await writes.start(mergeByEmail(batch), (entries) => this.writeBatch(entries, tally));
+      batch = [];
+    }
+    await writes.start(mergeByEmail(batch), (entries) => this.writeBatch(entries, tally));
+    await writes.finish();
+    this.logger.log({ created: tally.created, updated: tally.updated, failed: tally.failed }, 'Candidate import finished');
+    return tally.result();
+  }
+
+  private async writeBatch(entries: Map<string, BatchEntry>, tally: ImportTally): Promise<void> {
+    if (entries.size === 0) return;
+    const list = [...entries.values()];
+    try {
+      const inserted = await this.dataSource.transaction((manager) => this.upsert(manager, list));
+      list.forEach((entry, i) => tally.saved(entry, inserted[i]));
+    } catch (error) {
+      if (!isDataError(error)) throw withoutRowData(error);
+      // Validation passed but the database refused something: find the rows to blame, save the rest.
+      for (const entry of list) await this.writeOne(entry, tally);
+    }
+  }
+
+  private async writeOne(entry: BatchEntry, tally: ImportTally): Promise<void> {
+    try {
+      const [inserted] = await this.dataSource.transaction((manager) => this.upsert(manager, [entry]));
+      tally.saved(entry, inserted);
+    } catch (error) {
+      if (!isDataError(error)) throw withoutRowData(error);
+      const code = sqlState(error);
+      this.logger.warn({ rows: entry.rows, sqlState: code }, 'Import row refused by the database');
+      const message = `could not be saved (${(error as Error).message})`;
+      for (const row of entry.rows) tally.fail([{ row, field: 'row', message }]);
+    }
+  }
+
+  /** Returns, per entry, whether the candidate was new. */
+  private async upsert(manager: EntityManager, entries: BatchEntry[]): Promise<boolean[]> {
+    const input = entries.map(({ candidate: c }, ord) => ({
+      ord, full_name: c.fullName, email: c.email, phone: c.phone, city: c.city, country: c.country,
+      time_zone: c.timeZone, locale: c.locale, headline: c.headline, profile_url: c.profileUrl,
+      tags: c.tags && normaliseTags(c.tags), source: c.source,
+    }));
+    const givenNotNull: Record<string, string[]> = {};
+    for (const row of input) {
+      // null (JSON lines) means "not given", as an empty CSV cell does.
+      const given = (['tags', 'time_zone', 'locale'] as const).filter((field) => row[field] != null);
+      if (given.length > 0) givenNotNull[row.email] = given;
+    }
+    const returned: { id: string; inserted: boolean; ord: number }[] = await manager.query(UPSERT, [
+      JSON.stringify(input), this.config.DEFAULT_TIME_ZONE, this.config.DEFAULT_LOCALE, this.clock.now(),
+      JSON.stringify(givenNotNull),
+    ]);
+    const ids: string[] = [];
+    const inserted: boolean[] = [];
+    for (const { id, inserted: isNew, ord } of returned) {
+      ids[ord] = id;
+      inserted[ord] = isNew;
+    }
+    const skills = new Map(
+      entries.flatMap(({ candidate }, ord) => (candidate.skills ? [[ids[ord], candidate.skills] as const] : [])),
+    );
+    await this.skillWriter.replace(manager, skills);
+    return inserted;
+  }
+}
+
+/** Duplicate emails in one statement would hit the same row twice, which PostgreSQL refuses. Keyed by lower-case email. */
+function mergeByEmail(batch: ValidRow[]): Map<string, BatchEntry> {
+  const byEmail = new Map<string, BatchEntry>();
+  for (const { row, candidate } of batch) {
+    const key = candidate.email.toLowerCase();
+    const earlier = byEmail.get(key);
+    if (!earlier) {
+      byEmail.set(key, { rows: [row], candidate });
+      continue;
+    }
+    earlier.rows.push(row);
+    for (const [field, value] of Object.entries(candidate)) {
+      // The first spelling of the email stays, as the upsert keeps a stored candidate's.
+      if (field !== 'email' && value !== undefined && value !== null) Object.assign(earlier.candidate, { [field]: value });
+    }
+  }
+  return byEmail;
+}
+
+/**
+ * Batches are written while later ones are parsed and validated, two at a
+ * time on their own connections (the database work dominates). A batch waits
+ * for any earlier one that shares an email, so the later row still wins; the
+ * cap keeps memory flat.
+ */
+class BatchWrites {
+  private static readonly MAX_IN_FLIGHT = 2;
+  private readonly inFlight: { emails: Map<string, unknown>; done: Promise<void> }[] = [];
+
+  async start(emails: Map<string, BatchEntry>, write: (entries: Map<string, BatchEntry>) => Promise<void>): Promise<void> {
+    const overlaps = (earlier: Map<string, unknown>) => [...emails.keys()].some((email) => earlier.has(email));
+    while (this.inFlight.length >= BatchWrites.MAX_IN_FLIGHT || this.inFlight.some((batch) => overlaps(batch.emails))) {
+      await this.inFlight.shift()!.done;
+    }
+    const done = write(emails);
+    done.catch(() => undefined); // awaited later; this only stops an "unhandled rejection" report meanwhile
+    this.inFlight.push({ emails, done });
+  }
+
+  async finish(): Promise<void> {
+    while (this.inFlight.length > 0) await this.inFlight.shift()!.done;
+  }
+}
+
+class ImportTally {
+  created = 0;
+  updated = 0;
+  failed = 0;
+  private readonly errors: RowProblem[] = [];
+  private truncated = false;
+
+  saved(entry: BatchEntry, inserted: boolean): void {
+    // Merged duplicates count as if applied one after another: the first may create, the rest update.
+    this.created += inserted ? 1 : 0;
+    this.updated += entry.rows.length - (inserted ? 1 : 0);
+  }
+
+  /** One failed row, with every problem found in it. */
+  fail(problems: RowProblem[]): void {
+    this.failed += 1;
+    for (const problem of problems) {
+      if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push(problem);
+      else this.truncated = true;
+    }
+  }
+
+  result(): ImportResult {
+    return {
+      created: this.created, updated: this.updated, failed: this.failed,
+      // A batch's database failures are found after later rows were validated; report in file order.
+      errors: this.errors.sort((a, b) => a.row - b.row), errorsTruncated: this.truncated,
+    };
+  }
+}
+
+function sqlState(error: unknown): string | undefined {
+  return error instanceof QueryFailedError ? (error.driverError as { code?: string }).code : undefined;
+}
+
+/** Errors caused by the data (SQLSTATE 21 cardinality, 22 data exception, 23 integrity), not by the database being unwell. */
+function isDataError(error: unknown): boolean {
+  return /^2[123]/.test(sqlState(error) ?? '');
+}
+
+/**
+ * A QueryFailedError carries the statement's parameters (a batch of names and
+ * emails) and the error filter logs what it is given; keep only the cause.
+ */
+function withoutRowData(error: unknown): unknown {
+  if (!(error instanceof QueryFailedError)) return error;
+  return new Error(`Candidate import stopped by a database error (SQLSTATE ${sqlState(error)}): ${error.message}`);
+}

@@ -1,0 +1,48 @@
+import { DateTime } from 'luxon';
+
+const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+const DAY = `(${DAYS.join('|')})`;
+const TIME = '([01]\\d|2[0-3]):([0-5]\\d)';
+export const SEND_WINDOW_PATTERN = new RegExp(`^(always|${DAY}(-${DAY})? ${TIME}-(${TIME}|24:00))$`);
+
+export type SendWindow = 'always' | { weekdays: Set<number>; startMinute: number; endMinute: number };
+
+/** Parses `Mon-Fri 09:00-17:00` (weekdays 1 = Monday, as luxon counts) or `always`. */
+export function parseSendWindow(text: string): SendWindow {
+  if (!SEND_WINDOW_PATTERN.test(text)) throw new Error(`Invalid send window: ${text}`);
+  if (text === 'always') return 'always';
+  const [days, hours] = text.split(' ');
+  const [from, to = from] = days.split('-').map((day) => DAYS.indexOf(day as (typeof DAYS)[number]) + 1);
+  const weekdays = new Set<number>();
+  for (let day = from; ; day = (day % 7) + 1) {
+    weekdays.add(day);
+    if (day === to) break;
+  }
+  const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  const [start, end] = hours.split('-');
+  return { weekdays, startMinute: minutes(start), endMinute: minutes(end) };
+}
+
+/**
+ * The earliest instant at or after `now` that falls inside the window in the
+ * recipient's own time zone. Luxon does the calendar arithmetic, so a
+ * daylight-saving change between now and the next opening is accounted for.
+ */
+export function nextSendTime(now: Date, zone: string, window: SendWindow): Date {
+  if (window === 'always') return now;
+  const local = DateTime.fromJSDate(now, { zone });
+  for (let offset = 0; offset <= 7; offset++) {
+    const day = local.startOf('day').plus({ days: offset });
+    if (!window.weekdays.has(day.weekday)) continue;
+    const opening = wallClock(day, window.startMinute);
+    if (local < opening) return opening.toJSDate();
+    if (local < wallClock(day, window.endMinute)) return now;
+  }
+  throw new Error('A send window always opens within a week');
+}
+
+/** The local wall-clock time on that day (09:00 stays 09:00 on either side of a DST change). */
+function wallClock(day: DateTime, minuteOfDay: number): DateTime {
+  if (minuteOfDay === 24 * 60) return day.plus({ days: 1 });
+  return day.set({ hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 });
+}

@@ -1,0 +1,214 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { Clock } from '../../common/time/clock';
+import { nextSendTime, parseSendWindow, SendWindow } from '../../common/time/send-window';
+import { blockReason, RecipientState } from '../email-gate';
+import { Email } from '../email.entity';
+import { SuppressionService } from '../suppression.service';
+import { retryDelayMs } from './backoff';
+import { SendOutcome, SMTP_CONNECTIONS, SmtpSender } from './smtp-sender';
+
+/** Arbitrary constant: serialises claiming across instances so the rate limit holds overall. */
+const CLAIM_LOCK_KEY = 741_852_964;
+/** How long a claim is ours; far longer than one chunk can take to send. */
+const LEASE_MS = 120_000;
+const MAX_CLAIM = 200;
+
+export interface DeliveryReport {
+  sent: number;
+  retried: number;
+  failed: number;
+  suppressed: number;
+  deferred: number;
+}
+
+interface Result {
+  id: string;
+  status: 'sent' | 'queued' | 'failed' | 'suppressed';
+  error: string | null;
+  nextAttemptAt: Date | null;
+  refundAttempt: boolean;
+}
+
+/**
+ * Sends due outbox rows. Rows are claimed with FOR UPDATE SKIP LOCKED and a
+ * lease; each row is stamped `smtp_started_at` just before it is handed to
+ * SMTP, so after a crash an expired lease tells "never handed over" (safe to
+ * queue again) from "may have been delivered" (`uncertain`, for review).
+ */
+@Injectable()
+export class DeliveryService {
+  private readonly logger = new Logger(DeliveryService.name);
+  private readonly window: SendWindow;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly smtp: SmtpSender,
+    private readonly suppression: SuppressionService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {
+    this.window = parseSendWindow(config.SEND_WINDOW);
+  }
+
+  /** Claims and sends until nothing is due or this second's rate budget is spent. */
+  async deliverDue(): Promise<DeliveryReport> {
+    const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, suppressed: 0, deferred: 0 };
+    if (!this.smtp.enabled) return report;
+    await this.recoverExpiredLeases();
+    for (;;) {
+      const batch = await this.claim();
+      if (batch.length === 0) return report;
+      for (let i = 0; i < batch.length; i += SMTP_CONNECTIONS) {
+        const results = await this.deliverChunk(batch.slice(i, i + SMTP_CONNECTIONS));
+        await this.record(results);
+        for (const result of results) {
+          if (result.status === 'sent') report.sent++;
+          else if (result.status === 'failed') report.failed++;
+          else if (result.status === 'suppressed') report.suppressed++;
+          else if (result.refundAttempt) report.deferred++;
+          else report.retried++;
+        }
+      }
+    }
+  }
+
+  /**
+   * Rows whose worker died: those never handed to SMTP go back to the queue;
+   * those that were are `uncertain` — resending could double them, dropping
+   * them could lose them, so a person decides.
+   */
+  async recoverExpiredLeases(): Promise<{ requeued: number; uncertain: number }> {
+    const rows: { status: string }[] = await this.dataSource.query(
+      `UPDATE email SET
+         status = CASE WHEN smtp_started_at IS NULL THEN 'queued' ELSE 'uncertain' END,
+         attempts = CASE WHEN smtp_started_at IS NULL THEN greatest(attempts - 1, 0) ELSE attempts END,
+         last_error = CASE WHEN smtp_started_at IS NULL THEN last_error
+           ELSE 'The sender stopped after handing this message to the SMTP server; it may or may not have been delivered.' END,
+         lease_until = NULL, updated_at = $1
+       WHERE status = 'sending' AND lease_until < $1
+       RETURNING status`,
+      [this.clock.now()],
+    ).then(([changed]) => changed);
+    const uncertain = rows.filter((row) => row.status === 'uncertain').length;
+    if (uncertain > 0) this.logger.warn({ uncertain }, 'Emails of a stopped sender need review');
+    return { requeued: rows.length - uncertain, uncertain };
+  }
+
+  private async claim(): Promise<Email[]> {
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK_KEY]);
+      const [{ busy }] = await manager.query(
+        `SELECT (SELECT count(*) FROM email WHERE smtp_started_at > $1)
+              + (SELECT count(*) FROM email WHERE status = 'sending' AND smtp_started_at IS NULL) AS busy`,
+        [new Date(now.getTime() - 1000)],
+      );
+      const budget = Math.min(MAX_CLAIM, this.config.EMAIL_RATE_PER_SECOND - Number(busy));
+      if (budget <= 0) return [];
+      const [rows] = await manager.query(
+        `UPDATE email e SET status = 'sending', lease_until = $2, attempts = e.attempts + 1,
+                smtp_started_at = NULL, updated_at = $1
+         FROM (SELECT id FROM email WHERE status = 'queued' AND next_attempt_at <= $1
+               ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) due
+         WHERE e.id = due.id
+         RETURNING e.id, e.candidate_id AS "candidateId", e.to_address AS "toAddress", e.category,
+                   e.subject, e.html_body AS "htmlBody", e.text_body AS "textBody", e.headers,
+                   e.message_id AS "messageId", e.attempts`,
+        [now, new Date(now.getTime() + LEASE_MS), budget],
+      );
+      return rows as Email[];
+    });
+  }
+
+  private async deliverChunk(chunk: Email[]): Promise<Result[]> {
+    const now = this.clock.now();
+    const recipients = await this.recipients(chunk);
+    const suppressions = await this.suppression.reasons(chunk.map((email) => email.toAddress));
+    const results: Result[] = [];
+    const sendable: Email[] = [];
+    for (const email of chunk) {
+      const recipient = email.candidateId ? recipients.get(email.candidateId) : undefined;
+      const blocked = blockReason(recipient, email.category, now, suppressions.get(email.toAddress.toLowerCase()));
+      if (blocked) {
+        results.push({ id: email.id, status: 'suppressed', error: blocked, nextAttemptAt: null, refundAttempt: false });
+        continue;
+      }
+      const opensAt = email.category === 'nurture' && recipient ? nextSendTime(now, recipient.timeZone, this.window) : now;
+      if (opensAt > now) {
+        results.push({ id: email.id, status: 'queued', error: null, nextAttemptAt: opensAt, refundAttempt: true });
+        continue;
+      }
+      sendable.push(email);
+    }
+    if (sendable.length > 0) {
+      await this.dataSource.query(`UPDATE email SET smtp_started_at = $2 WHERE id = ANY($1::uuid[])`, [
+        sendable.map((email) => email.id),
+        now,
+      ]);
+      const outcomes = await Promise.all(
+        sendable.map((email) =>
+          this.smtp.send({
+            to: email.toAddress,
+            subject: email.subject,
+            html: email.htmlBody,
+            text: email.textBody,
+            messageId: email.messageId,
+            headers: email.headers,
+          }),
+        ),
+      );
+      for (const [index, outcome] of outcomes.entries()) {
+        results.push(await this.resultOf(sendable[index], outcome, now));
+      }
+    }
+    return results;
+  }
+
+  private async resultOf(email: Email, outcome: SendOutcome, now: Date): Promise<Result> {
+    if (outcome.kind === 'sent') return { id: email.id, status: 'sent', error: null, nextAttemptAt: null, refundAttempt: false };
+    if (outcome.kind === 'permanent') {
+      await this.suppression.suppress(email.toAddress, 'hard_bounce');
+      return { id: email.id, status: 'failed', error: outcome.error, nextAttemptAt: null, refundAttempt: false };
+    }
+    if (email.attempts >= this.config.EMAIL_MAX_ATTEMPTS) {
+      return { id: email.id, status: 'failed', error: `Gave up after ${email.attempts} attempts. ${outcome.error}`, nextAttemptAt: null, refundAttempt: false };
+    }
+    const retryAt = new Date(now.getTime() + retryDelayMs(email.attempts));
+    return { id: email.id, status: 'queued', error: outcome.error, nextAttemptAt: retryAt, refundAttempt: false };
+  }
+
+  /** One statement for the chunk's outcomes. */
+  private async record(results: Result[]): Promise<void> {
+    if (results.length === 0) return;
+    const now = this.clock.now();
+    await this.dataSource.query(
+      `UPDATE email e SET status = r.status, last_error = coalesce(r.error, e.last_error),
+              next_attempt_at = coalesce(r.next_attempt_at, e.next_attempt_at),
+              attempts = e.attempts - CASE WHEN r.refund THEN 1 ELSE 0 END,
+              smtp_started_at = CASE WHEN r.status = 'queued' THEN NULL ELSE e.smtp_started_at END,
+              sent_at = CASE WHEN r.status = 'sent' THEN $2::timestamptz ELSE e.sent_at END,
+              lease_until = NULL, updated_at = $2
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, status text, error text, next_attempt_at timestamptz, refund boolean)
+       WHERE e.id = r.id AND e.status IN ('sending', 'uncertain')`,
+      [
+        JSON.stringify(results.map((r) => ({ id: r.id, status: r.status, error: r.error, next_attempt_at: r.nextAttemptAt, refund: r.refundAttempt }))),
+        now,
+      ],
+    );
+  }
+
+  private async recipients(chunk: Email[]): Promise<Map<string, RecipientState & { timeZone: string }>> {
+    const ids = chunk.map((email) => email.candidateId).filter((id): id is string => id !== null);
+    if (ids.length === 0) return new Map();
+    const rows = await this.dataSource.query(
+      `SELECT id, status, time_zone AS "timeZone", unsubscribed_at AS "unsubscribedAt",
+              consent_expires_at AS "consentExpiresAt", consent_withdrawn_at AS "consentWithdrawnAt"
+       FROM candidate WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((row: RecipientState & { id: string; timeZone: string }) => [row.id, row]));
+  }
+}

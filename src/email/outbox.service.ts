@@ -1,0 +1,221 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig, Locale } from '../config/app-config';
+import { Signer } from '../common/secrets/signer';
+import { Clock } from '../common/time/clock';
+import { nextSendTime, parseSendWindow, SendWindow } from '../common/time/send-window';
+import { TemplateKey } from '../template/template-keys';
+import { TemplateRenderer } from '../template/template-renderer';
+import { blockReason, RecipientState } from './email-gate';
+import { EmailCategory, EmailStatus } from './email.entity';
+import { SuppressionService } from './suppression.service';
+
+export interface CandidateEmailRequest {
+  candidateId: string;
+  templateKey: TemplateKey;
+  category: 'transactional' | 'nurture';
+  /** Same key, same email: a second enqueue is a no-op (e.g. campaign:step:candidate). */
+  idempotencyKey: string;
+  data?: Record<string, unknown>;
+  campaignId?: string;
+  campaignStep?: number;
+}
+
+export interface StaffEmailRequest {
+  toAddress: string;
+  locale: Locale;
+  timeZone: string;
+  templateKey: TemplateKey;
+  idempotencyKey: string;
+  data: Record<string, unknown>;
+}
+
+export interface EnqueuedEmail {
+  id: string;
+  idempotencyKey: string;
+  status: EmailStatus;
+}
+
+interface CandidateRow extends RecipientState {
+  id: string;
+  email: string;
+  fullName: string;
+  locale: Locale;
+  timeZone: string;
+}
+
+interface OutboxRow {
+  candidate_id: string | null;
+  to_address: string;
+  category: EmailCategory;
+  template_key: string;
+  locale: string;
+  subject: string;
+  html_body: string;
+  text_body: string;
+  headers: Record<string, string>;
+  idempotency_key: string;
+  status: EmailStatus;
+  last_error: string | null;
+  next_attempt_at: string;
+  message_id: string;
+  campaign_id: string | null;
+  campaign_step: number | null;
+}
+
+/** How long the personal profile link in an email stays valid. */
+const PROFILE_LINK_DAYS = 90;
+
+/** Renders emails and writes them to the outbox; the delivery worker sends them. */
+@Injectable()
+export class OutboxService {
+  private readonly window: SendWindow;
+  private readonly messageDomain: string;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly renderer: TemplateRenderer,
+    private readonly suppression: SuppressionService,
+    private readonly signer: Signer,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {
+    this.window = parseSendWindow(config.SEND_WINDOW);
+    this.messageDomain = /@([^>\s]+)>?\s*$/.exec(config.MAIL_FROM)?.[1] ?? 'silverpool.local';
+  }
+
+  /** Links every candidate email may carry; opaque signed tokens, no personal data. */
+  candidateLinks(candidateId: string): { unsubscribe: string; profile: string; stillInterested: string } {
+    const base = this.config.PUBLIC_BASE_URL.replace(/\/$/, '');
+    const now = this.clock.now().getTime() / 1000;
+    const profile = `${base}/p/${this.signer.sign({ purpose: 'profile', candidateId, expiresAt: Math.floor(now + PROFILE_LINK_DAYS * 86400) })}`;
+    return {
+      unsubscribe: `${base}/u/${this.signer.sign({ purpose: 'unsubscribe', candidateId })}`,
+      profile,
+      // "Still interested / what's new" opens the same personal page, with the answer preselected.
+      stillInterested: `${profile}?interest=open`,
+    };
+  }
+
+  async enqueueForCandidates(requests: CandidateEmailRequest[], manager: EntityManager = this.dataSource.manager): Promise<EnqueuedEmail[]> {
+    if (requests.length === 0) return [];
+    const now = this.clock.now();
+    const recipients = await this.loadRecipients(requests.map((r) => r.candidateId), manager);
+    const suppressions = await this.suppression.reasons([...recipients.values()].map((r) => r.email));
+    const rows: OutboxRow[] = [];
+    for (const request of requests) {
+      const recipient = recipients.get(request.candidateId);
+      if (!recipient) continue;
+      const suppressed = suppressions.get(recipient.email.toLowerCase());
+      const blocked = blockReason(recipient, request.category, now, suppressed);
+      const links = this.candidateLinks(recipient.id);
+      const data = {
+        ...request.data,
+        candidate: { firstName: recipient.fullName.split(/\s+/)[0], fullName: recipient.fullName },
+        company: { name: this.config.COMPANY_NAME },
+        links: {
+          profile: links.profile,
+          ...(request.category === 'nurture' ? { unsubscribe: links.unsubscribe, stillInterested: links.stillInterested } : {}),
+          ...((request.data?.links as object) ?? {}),
+        },
+      };
+      const rendered = await this.renderer.render(request.templateKey, recipient.locale, data, { timeZone: recipient.timeZone });
+      const headers: Record<string, string> =
+        request.category === 'nurture'
+          ? { 'List-Unsubscribe': `<${links.unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
+          : {};
+      const sendAt = request.category === 'nurture' ? nextSendTime(now, recipient.timeZone, this.window) : now;
+      rows.push(this.row(request, recipient.email, recipient.locale, rendered, headers, blocked, sendAt, request.candidateId));
+    }
+    return this.insert(rows, manager, now);
+  }
+
+  async enqueueForStaff(request: StaffEmailRequest, manager: EntityManager = this.dataSource.manager): Promise<EnqueuedEmail | undefined> {
+    const now = this.clock.now();
+    const suppressed = (await this.suppression.reasons([request.toAddress])).get(request.toAddress.trim().toLowerCase());
+    const data = { ...request.data, company: { name: this.config.COMPANY_NAME } };
+    const rendered = await this.renderer.render(request.templateKey, request.locale, data, { timeZone: request.timeZone });
+    const row = this.row(
+      { ...request, category: 'transactional' },
+      request.toAddress, request.locale, rendered, {}, blockReason(undefined, 'staff', now, suppressed), now, null,
+    );
+    return (await this.insert([{ ...row, category: 'staff' }], manager, now))[0];
+  }
+
+  /** Queued or held nurture mail that must not go out any more (unsubscribe, consent withdrawn...). */
+  async cancelPendingNurture(candidateIds: string[], reason: string, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    const result = await manager.query(
+      `UPDATE email SET status = 'cancelled', last_error = $2, updated_at = $3
+       WHERE candidate_id = ANY($1::uuid[]) AND category = 'nurture' AND status IN ('queued', 'held')`,
+      [candidateIds, reason, this.clock.now()],
+    );
+    return result[1] ?? 0;
+  }
+
+  private row(
+    request: { templateKey: string; idempotencyKey: string; campaignId?: string; campaignStep?: number; category: EmailCategory },
+    toAddress: string,
+    locale: string,
+    rendered: { subject: string; html: string; text: string },
+    headers: Record<string, string>,
+    blocked: string | null,
+    sendAt: Date,
+    candidateId: string | null,
+  ): OutboxRow {
+    return {
+      candidate_id: candidateId,
+      to_address: toAddress,
+      category: request.category,
+      template_key: request.templateKey,
+      locale,
+      subject: rendered.subject,
+      html_body: rendered.html,
+      text_body: rendered.text,
+      headers,
+      idempotency_key: request.idempotencyKey,
+      status: blocked ? 'suppressed' : this.config.SMTP_URL ? 'queued' : 'held',
+      last_error: blocked,
+      next_attempt_at: sendAt.toISOString(),
+      message_id: `<${randomUUID()}@${this.messageDomain}>`,
+      campaign_id: request.campaignId ?? null,
+      campaign_step: request.campaignStep ?? null,
+    };
+  }
+
+  /** One statement for the whole batch; an idempotency key seen before keeps its first email. */
+  private async insert(rows: OutboxRow[], manager: EntityManager, now: Date): Promise<EnqueuedEmail[]> {
+    if (rows.length === 0) return [];
+    const unique = [...new Map(rows.map((row) => [row.idempotency_key, row])).values()];
+    await manager.query(
+      `INSERT INTO email (candidate_id, to_address, category, template_key, locale, subject, html_body, text_body,
+                          headers, idempotency_key, status, last_error, next_attempt_at, message_id,
+                          campaign_id, campaign_step, created_at, updated_at)
+       SELECT r.candidate_id, r.to_address, r.category, r.template_key, r.locale, r.subject, r.html_body, r.text_body,
+              r.headers, r.idempotency_key, r.status, r.last_error, r.next_attempt_at, r.message_id,
+              r.campaign_id, r.campaign_step, $2, $2
+       FROM jsonb_to_recordset($1::jsonb) AS r(
+         candidate_id uuid, to_address text, category text, template_key text, locale text, subject text,
+         html_body text, text_body text, headers jsonb, idempotency_key text, status text, last_error text,
+         next_attempt_at timestamptz, message_id text, campaign_id uuid, campaign_step int)
+       ON CONFLICT (idempotency_key) DO NOTHING`,
+      [JSON.stringify(unique), now],
+    );
+    return manager.query(
+      `SELECT id, idempotency_key AS "idempotencyKey", status FROM email WHERE idempotency_key = ANY($1::text[])`,
+      [unique.map((row) => row.idempotency_key)],
+    );
+  }
+
+  private async loadRecipients(ids: string[], manager: EntityManager): Promise<Map<string, CandidateRow>> {
+    const rows: CandidateRow[] = await manager.query(
+      `SELECT id, email, full_name AS "fullName", locale, time_zone AS "timeZone", status,
+              unsubscribed_at AS "unsubscribedAt", consent_expires_at AS "consentExpiresAt",
+              consent_withdrawn_at AS "consentWithdrawnAt"
+       FROM candidate WHERE id = ANY($1::uuid[])`,
+      [[...new Set(ids)]],
+    );
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+}

@@ -1,0 +1,53 @@
+import { Controller, Get, Header, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../../common/auth/roles';
+import { AppConfig } from '../../config/app-config';
+import { unsubscribePages } from './unsubscribe.pages';
+import { UnsubscribeService } from './unsubscribe.service';
+
+/**
+ * The candidates' unsubscribe link. GET only shows a page with a button
+ * (mail scanners prefetch links); POST unsubscribes, as RFC 8058 one-click
+ * clients do. No auth, no cookies, no redirects.
+ */
+@ApiExcludeController()
+@Public()
+@Controller('u')
+export class UnsubscribeController {
+  constructor(
+    private readonly unsubscribes: UnsubscribeService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get(':token')
+  @Header('Cache-Control', 'no-store')
+  async show(@Param('token') token: string, @Res() res: Response): Promise<void> {
+    const holder = await this.unsubscribes.holderOf(token);
+    if (!holder) return this.invalid(res);
+    res.type('html').send(unsubscribePages.confirm(holder.locale, token));
+  }
+
+  @Post(':token')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  async unsubscribe(@Param('token') token: string, @Res() res: Response): Promise<void> {
+    const holder = await this.unsubscribes.holderOf(token);
+    if (!holder) return this.invalid(res);
+    await this.unsubscribes.unsubscribe(holder.candidateId);
+    res.status(200).type('html').send(unsubscribePages.done(holder.locale, token));
+  }
+
+  @Post(':token/resubscribe')
+  @HttpCode(200)
+  async resubscribe(@Param('token') token: string, @Res() res: Response): Promise<void> {
+    const holder = await this.unsubscribes.holderOf(token);
+    if (!holder) return this.invalid(res);
+    await this.unsubscribes.resubscribe(holder.candidateId);
+    res.status(200).type('html').send(unsubscribePages.resubscribed(holder.locale));
+  }
+
+  private invalid(res: Response): void {
+    res.status(400).type('html').send(unsubscribePages.invalid(this.config.DEFAULT_LOCALE));
+  }
+}

@@ -1,0 +1,62 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { ApiKeyAuth, CurrentPrincipal, Principal } from '../common/auth/roles';
+import { UuidParam } from '../common/validation/uuid-param';
+import { CandidacyService } from './candidacy.service';
+import { ChangeStageDto, CreateCandidacyDto, DecisionDto } from './dto/candidacy.dto';
+import { GiveFeedbackDto } from './dto/feedback.dto';
+import { FeedbackService } from './feedback.service';
+
+@ApiTags('candidacies')
+@ApiKeyAuth()
+@Controller('api/v1/candidacies')
+export class CandidacyController {
+  constructor(
+    private readonly candidacies: CandidacyService,
+    private readonly feedback: FeedbackService,
+  ) {}
+
+  /** Adds a candidate to an open vacancy; at `applied` the warm confirmation email is queued at once. */
+  @Post()
+  @ApiNotFoundResponse({ description: 'No such candidate or vacancy' })
+  @ApiConflictResponse({ description: 'The pair exists already (`existingId`), or the vacancy is not open' })
+  create(@Body() dto: CreateCandidacyDto, @CurrentPrincipal() principal: Principal) {
+    return this.candidacies.create(dto, principal);
+  }
+
+  /** The candidacy with its stage history, decision, gap skills, feedback deadline and feedback given. */
+  @Get(':id')
+  @ApiNotFoundResponse({ description: 'No such candidacy' })
+  get(@Param('id', UuidParam()) id: string) {
+    return this.candidacies.get(id);
+  }
+
+  /** Moves the candidacy forward (stages may be skipped, never gone back to). */
+  @Post(':id/stage')
+  @HttpCode(200)
+  @ApiNotFoundResponse({ description: 'No such candidacy' })
+  @ApiConflictResponse({ description: 'Backwards, the same stage, or already decided' })
+  changeStage(@Param('id', UuidParam()) id: string, @Body() dto: ChangeStageDto, @CurrentPrincipal() principal: Principal) {
+    return this.candidacies.changeStage(id, dto, principal);
+  }
+
+  /**
+   * Records the outcome, once. A rejection carries reasons tied to the
+   * vacancy's criteria (the gap as skills) and optionally a promise, and
+   * opens the feedback deadline its stage owes.
+   */
+  @Post(':id/decision')
+  @HttpCode(200)
+  @ApiNotFoundResponse({ description: 'No such candidacy' })
+  @ApiConflictResponse({ description: 'Already decided, hiring before the final stage, or the rank/hire is taken' })
+  decide(@Param('id', UuidParam()) id: string, @Body() dto: DecisionDto, @CurrentPrincipal() principal: Principal) {
+    return this.candidacies.decide(id, dto, principal);
+  }
+
+  /** Records feedback given to the candidate; by email it is sent now; a call can queue its written follow-up. Closes the deadline. */
+  @Post(':id/feedback')
+  @ApiNotFoundResponse({ description: 'No such candidacy' })
+  giveFeedback(@Param('id', UuidParam()) id: string, @Body() dto: GiveFeedbackDto, @CurrentPrincipal() principal: Principal) {
+    return this.feedback.give(id, dto, principal);
+  }
+}

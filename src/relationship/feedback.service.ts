@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Principal } from '../common/auth/roles';
+import { DomainError } from '../common/errors/domain-error';
+import { Clock } from '../common/time/clock';
+import { CandidateEmailRequest, OutboxService } from '../email/outbox.service';
+import { SkillService } from '../skill/skill.service';
+import { TimelineService } from '../timeline/timeline.service';
+import { Stage, STAGES } from './candidacy-stages';
+import { CandidacyService } from './candidacy.service';
+import { CandidatePromise, FeedbackView } from './candidacy.view';
+import { GiveFeedbackDto } from './dto/feedback.dto';
+import { FeedbackEmailTemplate } from './feedback-policy';
+import { RelationshipSettings } from './relationship-settings.service';
+
+export interface GivenFeedback extends FeedbackView {
+  candidacyId: string;
+  /** The deadline this feedback met (or missed), if one was open. */
+  closedDeadline: { dueOn: string; dueAt: string; onTime: boolean } | null;
+}
+
+/**
+ * Recording feedback actually given. Email feedback is the email: it is
+ * queued from the stage's template with the giver's personal text. A call
+ * can queue its written follow-up. Either closes the open deadline.
+ */
+@Injectable()
+export class FeedbackService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly candidacies: CandidacyService,
+    private readonly skills: SkillService,
+    private readonly settings: RelationshipSettings,
+    private readonly outbox: OutboxService,
+    private readonly timeline: TimelineService,
+    private readonly clock: Clock,
+  ) {}
+
+  async give(candidacyId: string, dto: GiveFeedbackDto, principal: Principal): Promise<GivenFeedback> {
+    const now = this.clock.now();
+    if (dto.channel === 'email' && dto.givenAt) throw DomainError.field('givenAt', 'email feedback is given when it is sent; leave givenAt out');
+    if (dto.channel === 'email' && dto.writtenFollowUp) throw DomainError.field('writtenFollowUp', 'email feedback is already written');
+    const givenAt = dto.givenAt ? new Date(dto.givenAt) : now;
+    if (givenAt > now) throw DomainError.field('givenAt', 'givenAt cannot be in the future');
+    return this.dataSource.transaction(async (manager) => {
+      const { candidacy, vacancy } = await this.candidacies.lockWithVacancy(manager, candidacyId);
+      const stage = dto.stage ?? candidacy.stage;
+      if (STAGES.indexOf(stage) > STAGES.indexOf(candidacy.stage)) {
+        throw DomainError.field('stage', `the candidate has not reached the ${stage} stage (they are at ${candidacy.stage})`);
+      }
+      const canonical = await this.skills.canonicalNames(dto.gapSkills ?? [], manager);
+      const gapSkills = [...new Set([...canonical.values()].filter(Boolean))];
+      const rung = (await this.settings.feedbackPolicy(manager)).rejection[stage];
+      const [{ id }] = await manager.query(
+        `INSERT INTO feedback (candidacy_id, stage, channel, summary, gap_skills, given_by, given_at, recorded_by_key_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [candidacyId, stage, dto.channel, dto.summary, gapSkills, dto.givenBy, givenAt, principal.keyId, now],
+      );
+      const [promise]: { promise: CandidatePromise | null }[] = await manager.query(`SELECT promise FROM candidacy WHERE id = $1`, [candidacyId]);
+      const email = (template: FeedbackEmailTemplate, kind: string): CandidateEmailRequest => ({
+        candidateId: candidacy.candidate_id,
+        templateKey: template,
+        category: 'transactional',
+        idempotencyKey: `feedback:${id}:${kind}`,
+        data: template === 'screening_feedback'
+          ? { vacancy: { title: vacancy.title }, personalMessage: dto.summary, recruiter: { name: dto.givenBy } }
+          : {
+              vacancy: { title: vacancy.title }, summary: dto.summary, gapSkills, recruiter: { name: dto.givenBy },
+              ...(promise.promise ? { promise: promise.promise.text } : {}),
+            },
+      });
+      let emailId: string | null = null;
+      let followUpEmailId: string | null = null;
+      if (dto.channel === 'email') {
+        [{ id: emailId }] = await this.outbox.enqueueForCandidates([email(rung.emailTemplate, 'email')], manager);
+      } else if (dto.writtenFollowUp ?? rung.writtenFollowUp) {
+        [{ id: followUpEmailId }] = await this.outbox.enqueueForCandidates([email('feedback_followup', 'follow-up')], manager);
+      }
+      await manager.query(`UPDATE feedback SET email_id = $2, follow_up_email_id = $3 WHERE id = $1`, [id, emailId, followUpEmailId]);
+      await this.addGapSkills(manager, candidacyId, gapSkills);
+      const [closed]: { due_on: string; due_at: Date }[] = await manager.query(
+        `UPDATE feedback_due SET closed_at = $3, feedback_id = $2 WHERE candidacy_id = $1 AND closed_at IS NULL
+         RETURNING due_on::text AS due_on, due_at`,
+        [candidacyId, id, now],
+      );
+      await this.timeline.record(manager, candidacy.candidate_id, 'feedback_given', {
+        candidacyId, feedbackId: id, stage, channel: dto.channel, summary: dto.summary, gapSkills, givenBy: dto.givenBy,
+      }, { occurredAt: givenAt, actorKeyId: principal.keyId });
+      return {
+        id, candidacyId, stage: stage as Stage, channel: dto.channel, summary: dto.summary, gapSkills, givenBy: dto.givenBy,
+        givenAt: givenAt.toISOString(), emailId, followUpEmailId,
+        closedDeadline: closed ? { dueOn: closed.due_on, dueAt: closed.due_at.toISOString(), onTime: givenAt < closed.due_at } : null,
+      };
+    });
+  }
+
+  private async addGapSkills(manager: EntityManager, candidacyId: string, names: string[]): Promise<void> {
+    if (names.length === 0) return;
+    const ids = await this.skills.idsFor(names, manager);
+    await manager.query(
+      `INSERT INTO candidacy_gap_skill (candidacy_id, skill_id, source) SELECT $1, unnest($2::int[]), 'feedback'
+       ON CONFLICT DO NOTHING`,
+      [candidacyId, [...ids.values()]],
+    );
+  }
+}

@@ -1,0 +1,307 @@
+import { DataSource } from 'typeorm';
+import { CampaignRunner } from '../src/campaign/campaign-runner.service';
+import { DeliveryService } from '../src/email/delivery/delivery.service';
+import { SuppressionService } from '../src/email/suppression.service';
+import { addCandidate } from './support/pool';
+import { expectProblem } from './support/problem';
+import { ReceivedMail, SmtpSink } from './support/smtp-sink';
+import { startTestApp, TestApp } from './support/test-app';
+
+const DAY = 86_400_000;
+const ENV = { SEND_WINDOW: 'always', NURTURE_MIN_GAP: 'P14D', EMAIL_RATE_PER_SECOND: '1000', PUBLIC_BASE_URL: 'https://talent.acme.test' };
+const checkin = (delay: string) => ({ templateKey: 'nurture_checkin', delay });
+/** mailparser folds List-* headers into one object; read the raw header instead. */
+const unsubscribeLink = (mail: ReceivedMail) => /^List-Unsubscribe:\s*<([^>]+)>/m.exec(mail.raw)?.[1] ?? '';
+let cohorts = 0;
+/** A tag only this test's candidates carry, so each test's audience is its own. */
+const cohort = () => `cohort-${++cohorts}`;
+
+describe('Nurture campaigns', () => {
+  const sink = new SmtpSink();
+  let sut: TestApp;
+  const api = () => sut.http();
+  const runDue = (app: TestApp = sut) => app.app.get(CampaignRunner).runDue();
+  const round = async () => {
+    await runDue();
+    await sut.app.get(DeliveryService).deliverDue();
+  };
+  const mailTo = (candidate: { email: string }) => sink.to(candidate.email);
+  const person = (tag: string, fields: Record<string, unknown> = {}, consent = true) =>
+    addCandidate(sut, { tags: [tag], ...fields }, { consent });
+
+  async function campaign(body: Record<string, unknown>, activate = true): Promise<{ id: string; [key: string]: unknown }> {
+    const created = await api().post('/api/v1/campaigns').set(sut.admin).send({ name: 'Check-in', ...body });
+    expect(created.status).toBe(201);
+    if (activate) await api().post(`/api/v1/campaigns/${created.body.id}/resume`).set(sut.admin).expect(200);
+    return created.body;
+  }
+  async function enrollments(campaignId: string): Promise<Record<string, unknown>[]> {
+    return (await api().get(`/api/v1/campaigns/${campaignId}/enrollments?limit=100`).set(sut.admin).expect(200)).body.items;
+  }
+  const enrollmentOf = async (campaignId: string, candidateId: string) =>
+    (await enrollments(campaignId)).find((item) => item.candidateId === candidateId);
+  /** As a mail client does with the RFC 8058 header of the first email they got. */
+  async function unsubscribeThroughLink(candidate: { email: string }): Promise<void> {
+    await api().post(new URL(unsubscribeLink(mailTo(candidate)[0])).pathname).type('form').send('List-Unsubscribe=One-Click').expect(200);
+  }
+  const stats = async (campaignId: string) =>
+    (await api().get(`/api/v1/campaigns/${campaignId}/stats`).set(sut.admin).expect(200)).body;
+
+  beforeAll(async () => {
+    sut = await startTestApp({ SMTP_URL: await sink.start(), ...ENV });
+  });
+  afterAll(async () => {
+    await sut.close();
+    await sink.stop();
+  });
+
+  it('creates, lists, edits and moves campaigns through their statuses, naming every invalid field', async () => {
+    const post = (body: Record<string, unknown>) => api().post('/api/v1/campaigns').set(sut.admin).send(body);
+    expectProblem(await post({ name: 'x', steps: [checkin('14 days')] }), 400, ['steps.0.delay']);
+    expectProblem(await post({ name: 'x', steps: [checkin('P1D'), { templateKey: 'no_such_template', delay: 'P1D' }] }), 400, ['steps.1.templateKey']);
+    expectProblem(await post({ name: 'x', steps: [{ templateKey: 'feedback_digest', delay: 'P1D' }] }), 400, ['steps.0.templateKey']);
+    expectProblem(await post({ name: 'x', steps: [checkin('P1D')], colour: 'red', audience: { shoeSize: 44 } }), 400, ['colour', 'audience.shoeSize']);
+    expectProblem(await post({ name: 'x', steps: [] }), 400, ['steps']);
+
+    const created = await campaign({ name: 'Autumn', audience: { skills: ['JS', 'ts'], tags: [' Remote '], country: 'se' }, steps: [checkin('P14D')] }, false);
+    expect(created).toMatchObject({
+      status: 'draft',
+      audience: { skills: ['javascript', 'typescript'], tags: ['remote'], country: 'SE' },
+      steps: [{ position: 1, templateKey: 'nurture_checkin', delay: 'P14D' }],
+    });
+    const path = `/api/v1/campaigns/${created.id}`;
+    expect((await api().get(path).set(sut.admin).expect(200)).body).toEqual(created);
+    sut.clock.advance(1000);
+    await campaign({ name: 'Second', steps: [checkin('P1D')] }, false);
+    const first = await api().get('/api/v1/campaigns?limit=1').set(sut.admin).expect(200);
+    expect(first.body.items.map((item: { name: string }) => item.name)).toEqual(['Second']);
+    const next = await api().get(`/api/v1/campaigns?limit=1&cursor=${first.body.nextCursor}`).set(sut.admin).expect(200);
+    expect(next.body.items.map((item: { name: string }) => item.name)).toEqual(['Autumn']);
+
+    const patch = (body: Record<string, unknown>) => api().patch(path).set(sut.admin).send(body);
+    expectProblem(await api().post(`${path}/pause`).set(sut.admin), 409);
+    expect((await patch({ status: 'active', name: 'Autumn check-in' }).expect(200)).body).toMatchObject({ status: 'active', name: 'Autumn check-in' });
+    expect(expectProblem(await patch({ steps: [checkin('P1D')] }), 409).code).toBe('CampaignStateConflict');
+    expect((await api().post(`${path}/pause`).set(sut.admin).expect(200)).body.status).toBe('paused');
+    const edited = await patch({ steps: [checkin('P1D'), checkin('P30D')], audience: { city: 'Malmö' } }).expect(200);
+    expect(edited.body).toMatchObject({ audience: { city: 'Malmö' }, steps: [{ position: 1 }, { position: 2, delay: 'P30D' }] });
+    expectProblem(await patch({ status: 'draft' }), 409);
+    expect((await patch({ status: 'archived' }).expect(200)).body.status).toBe('archived');
+    expect(expectProblem(await api().post(`${path}/resume`).set(sut.admin), 409).code).toBe('CampaignArchived');
+    expectProblem(await patch({ name: 'Renamed' }), 409);
+    expectProblem(await api().get('/api/v1/campaigns/00000000-0000-4000-8000-000000000000').set(sut.admin), 404);
+    expectProblem(await api().get('/api/v1/campaigns/not-a-uuid').set(sut.admin), 400, ['id']);
+  });
+
+  it('enrols only the audience, only people with valid consent, and never twice', async () => {
+    const tag = cohort();
+    const match = await person(tag, { skills: [{ name: 'TypeScript' }], country: 'SE' });
+    const otherCountry = await person(tag, { skills: [{ name: 'TypeScript' }], country: 'NO' });
+    const otherSkill = await person(tag, { skills: [{ name: 'Python' }], country: 'SE' });
+    const noConsent = await person(tag, { skills: [{ name: 'TypeScript' }], country: 'SE' }, false);
+    await person(cohort(), { skills: [{ name: 'TypeScript' }], country: 'SE' });
+    const both = await person(tag, { skills: [{ name: 'ts' }, { name: 'postgres' }], country: 'SE' });
+    const audience = { skills: ['typescript', 'postgresql'], tags: [tag.toUpperCase()], country: 'SE' };
+    const anySkill = await campaign({ audience, steps: [checkin('P1D')] }, false);
+    const allSkills = await campaign({ audience: { ...audience, match: 'all' }, steps: [checkin('P1D')] });
+
+    await runDue();
+    expect(await enrollments(anySkill.id)).toEqual([]);
+    expect((await enrollments(allSkills.id)).map((e) => e.candidateId)).toEqual([both.id]);
+    await api().post(`/api/v1/campaigns/${allSkills.id}/pause`).set(sut.admin).expect(200);
+    await api().post(`/api/v1/campaigns/${anySkill.id}/resume`).set(sut.admin).expect(200);
+    await runDue();
+    await runDue();
+    const enrolled = await enrollments(anySkill.id);
+    expect(enrolled.map((e) => e.candidateId).sort()).toEqual([match.id, both.id].sort());
+    expect(enrolled[0]).toMatchObject({ source: 'audience', status: 'active', nextStep: 1 });
+
+    await api().post(`/api/v1/candidates/${noConsent.id}/consents`).set(sut.admin)
+      .send({ scope: 'talent_pool', textVersion: 'v1', source: 'verbal' }).expect(201);
+    await runDue();
+    expect(await enrollments(anySkill.id)).toHaveLength(3);
+
+    await round();
+    expect(mailTo(match)).toHaveLength(0);
+    sut.clock.advance(DAY);
+    await round();
+    for (const candidate of [match, both, noConsent]) expect(mailTo(candidate)).toHaveLength(1);
+    for (const candidate of [otherCountry, otherSkill]) expect(mailTo(candidate)).toHaveLength(0);
+    const [mail] = mailTo(match);
+    expect(unsubscribeLink(mail)).toMatch(/^https:\/\/talent\.acme\.test\/u\//);
+    expect(mail.text).toContain('https://talent.acme.test/p/');
+  });
+
+  it('refuses to enrol by hand anyone who may not get nurture email, or who is already in', async () => {
+    const target = await campaign({ audience: { tags: [cohort()] }, steps: [checkin('P1D')] }, false);
+    const enrol = (candidateId: string, campaignId = target.id) =>
+      api().post(`/api/v1/campaigns/${campaignId}/enrollments`).set(sut.admin).send({ candidateId });
+    const refusal = async (candidateId: string) => expectProblem(await enrol(candidateId), 422);
+
+    expect(await refusal((await person('x', {}, false)).id)).toMatchObject({ code: 'CandidateNotEligible', reason: 'talent-pool consent is none' });
+    const withdrawn = await person('x');
+    await api().post(`/api/v1/candidates/${withdrawn.id}/consents/withdrawal`).set(sut.admin).send({ scope: 'talent_pool' }).expect(200);
+    expect((await refusal(withdrawn.id)).reason).toBe('talent-pool consent is withdrawn');
+    const archived = await person('x');
+    await api().patch(`/api/v1/candidates/${archived.id}`).set(sut.admin).send({ status: 'archived' }).expect(200);
+    expect((await refusal(archived.id)).reason).toBe('candidate is archived');
+    const suppressed = await person('x');
+    await sut.app.get(SuppressionService).suppress(suppressed.email, 'complaint');
+    expect((await refusal(suppressed.id)).reason).toBe('address suppressed (complaint)');
+    expectProblem(await enrol('00000000-0000-4000-8000-000000000000'), 404);
+    expectProblem(await enrol('nope'), 400, ['candidateId']);
+
+    const eligible = await person('x');
+    expect((await enrol(eligible.id).expect(201)).body).toMatchObject({ candidateId: eligible.id, source: 'manual', status: 'active' });
+    expect(expectProblem(await enrol(eligible.id), 409).code).toBe('AlreadyEnrolled');
+    expectProblem(await enrol(eligible.id, '00000000-0000-4000-8000-000000000000'), 404);
+    await api().patch(`/api/v1/campaigns/${target.id}`).set(sut.admin).send({ status: 'archived' }).expect(200);
+    expect(expectProblem(await enrol((await person('x')).id), 409).code).toBe('CampaignArchived');
+    expect(await enrollmentOf(target.id, eligible.id)).toMatchObject({ status: 'exited', exitReason: 'campaign_archived' });
+  });
+
+  it('sends the second step only after its delay, counted from the first', async () => {
+    const tag = cohort();
+    const candidate = await person(tag);
+    const sequence = await campaign({ audience: { tags: [tag] }, steps: [checkin('P2D'), checkin('P20D')] });
+    await runDue();
+    sut.clock.advance(2 * DAY);
+    await round();
+    expect(mailTo(candidate)).toHaveLength(1);
+    sut.clock.advance(19 * DAY);
+    await round();
+    expect(mailTo(candidate)).toHaveLength(1);
+    sut.clock.advance(DAY);
+    await round();
+    expect(mailTo(candidate)).toHaveLength(2);
+    expect(await enrollmentOf(sequence.id, candidate.id)).toMatchObject({ status: 'completed', nextStep: 3, nextStepDueAt: null });
+    expect(await stats(sequence.id)).toMatchObject({ enrolled: 1, completed: 1, sent: 2, steps: [{ position: 1, sent: 1 }, { position: 2, sent: 1 }] });
+  });
+
+  it('keeps NURTURE_MIN_GAP between nurture emails across campaigns: a step waits, then sends', async () => {
+    const tag = cohort();
+    const candidate = await person(tag);
+    await campaign({ audience: { tags: [tag] }, steps: [checkin('P1D')] });
+    const later = await campaign({ audience: { tags: [tag] }, steps: [checkin('P3D')] });
+    await runDue();
+    sut.clock.advance(DAY);
+    await round();
+    expect(mailTo(candidate)).toHaveLength(1);
+    const firstSentAt = sut.clock.now().getTime();
+    sut.clock.advance(2 * DAY);
+    await round();
+    expect(mailTo(candidate)).toHaveLength(1);
+    expect(await enrollmentOf(later.id, candidate.id)).toMatchObject({
+      status: 'active', nextStep: 1, nextStepDueAt: new Date(firstSentAt + 14 * DAY).toISOString(),
+    });
+    sut.clock.set(new Date(firstSentAt + 14 * DAY - 60_000));
+    await round();
+    expect(mailTo(candidate)).toHaveLength(1);
+    sut.clock.advance(60_000);
+    await round();
+    expect(mailTo(candidate)).toHaveLength(2);
+  });
+
+  it('ends a sequence on reply, unsubscribe, consent expiry or withdrawal, archiving and hire', async () => {
+    const tag = cohort();
+    const expiresAt = new Date(sut.clock.now().getTime() + 10 * DAY).toISOString();
+    const [stays, replies, unsubscribes, archived, hired, withdraws, expires] = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map(() => person(tag)).concat(person(tag, {}, false)),
+    );
+    await api().post(`/api/v1/candidates/${expires.id}/consents`).set(sut.admin)
+      .send({ scope: 'talent_pool', textVersion: 'v1', source: 'verbal', expiresAt }).expect(201);
+    const sequence = await campaign({ audience: { tags: [tag] }, steps: [checkin('P1D'), checkin('P20D')] });
+    await runDue();
+    await api().post(`/api/v1/candidates/${withdraws.id}/consents/withdrawal`).set(sut.admin).send({ scope: 'talent_pool' }).expect(200);
+    sut.clock.advance(DAY);
+    await round();
+    expect(mailTo(withdraws)).toHaveLength(0);
+    expect(mailTo(stays)).toHaveLength(1);
+
+    const reply = (body: Record<string, unknown>, id = replies.id) => api().post(`/api/v1/candidates/${id}/replies`).set(sut.admin).send(body);
+    expectProblem(await reply({ channel: 'fax' }), 400, ['channel']);
+    expectProblem(await reply({ channel: 'email', receivedAt: '2099-01-01T00:00:00Z' }), 400, ['receivedAt']);
+    expectProblem(await reply({ channel: 'email' }, '00000000-0000-4000-8000-000000000000'), 404);
+    expect((await reply({ channel: 'email', summary: 'Happy where I am, ask me in spring' }).expect(201)).body)
+      .toMatchObject({ candidateId: replies.id, channel: 'email', exitedEnrollments: 1 });
+    await unsubscribeThroughLink(unsubscribes);
+    await api().patch(`/api/v1/candidates/${archived.id}`).set(sut.admin).send({ status: 'archived' }).expect(200);
+    // No hiring flow exists yet; the status is what it will set.
+    await sut.app.get(DataSource).query(`UPDATE candidate SET status = 'hired' WHERE id = $1`, [hired.id]);
+    sut.clock.advance(10 * DAY);
+    await runDue();
+
+    const reasons = Object.fromEntries((await enrollments(sequence.id)).map((e) => [e.candidateId, e.exitReason]));
+    expect(reasons).toEqual({
+      [stays.id]: null, [replies.id]: 'replied', [unsubscribes.id]: 'unsubscribed', [archived.id]: 'archived',
+      [hired.id]: 'hired', [withdraws.id]: 'consent_withdrawn', [expires.id]: 'consent_expired',
+    });
+    sut.clock.advance(10 * DAY);
+    await round();
+    expect(mailTo(stays)).toHaveLength(2);
+    for (const gone of [replies, unsubscribes, archived, hired, expires]) expect(mailTo(gone)).toHaveLength(1);
+  });
+
+  it('sends nothing while paused and carries on after resume', async () => {
+    const tag = cohort();
+    const candidate = await person(tag);
+    const paused = await campaign({ audience: { tags: [tag] }, steps: [checkin('P1D'), checkin('P20D')] });
+    await runDue();
+    sut.clock.advance(DAY);
+    await round();
+    await api().post(`/api/v1/campaigns/${paused.id}/pause`).set(sut.admin).expect(200);
+    sut.clock.advance(30 * DAY);
+    await round();
+    expect(mailTo(candidate)).toHaveLength(1);
+    expect(await enrollmentOf(paused.id, candidate.id)).toMatchObject({ status: 'active', nextStep: 2 });
+    await api().post(`/api/v1/campaigns/${paused.id}/resume`).set(sut.admin).expect(200);
+    await round();
+    expect(mailTo(candidate)).toHaveLength(2);
+  });
+
+  it('counts enrolled, queued, sent, failed, suppressed, replied and unsubscribed per campaign and step', async () => {
+    const tag = cohort();
+    const [sent, bounced, complained, replied, unsubscribed] = await Promise.all([1, 2, 3, 4, 5].map(() => person(tag)));
+    const counted = await campaign({ audience: { tags: [tag] }, steps: [checkin('P1D'), checkin('P20D')] });
+    await runDue();
+    sink.script.set(bounced.email.toLowerCase(), [{ code: 550, message: 'No such user' }]);
+    await sut.app.get(SuppressionService).suppress(complained.email, 'complaint');
+    sut.clock.advance(DAY);
+    await runDue();
+    expect(await stats(counted.id)).toMatchObject({ enrolled: 5, queued: 4, suppressed: 1, sent: 0 });
+    await sut.app.get(DeliveryService).deliverDue();
+    sut.clock.advance(60_000);
+    await api().post(`/api/v1/candidates/${replied.id}/replies`).set(sut.admin).send({ channel: 'phone' }).expect(201);
+    await unsubscribeThroughLink(unsubscribed);
+    await runDue();
+
+    const figures = { queued: 0, sent: 3, failed: 1, suppressed: 1, cancelled: 0, replied: 1, unsubscribed: 1 };
+    expect(await stats(counted.id)).toEqual({
+      campaignId: counted.id, enrolled: 5, active: 3, completed: 0, exited: 2, ...figures,
+      steps: [
+        { position: 1, templateKey: 'nurture_checkin', enrolled: 5, waiting: 0, ...figures },
+        { position: 2, templateKey: 'nurture_checkin', enrolled: 3, waiting: 3, queued: 0, sent: 0, failed: 0, suppressed: 0, cancelled: 0, replied: 0, unsubscribed: 0 },
+      ],
+    });
+    expect(mailTo(sent)).toHaveLength(1);
+  });
+
+  it('queues each step once when two instances run rounds at the same time', async () => {
+    const second = await startTestApp({ SMTP_URL: `smtp://127.0.0.1:${sink.port}`, ...ENV }, { databaseUrl: sut.databaseUrl });
+    try {
+      const tag = cohort();
+      const people = await Promise.all(Array.from({ length: 30 }, () => person(tag)));
+      const shared = await campaign({ audience: { tags: [tag] }, steps: [checkin('PT1H')] });
+      second.clock.set(sut.clock.now());
+      await Promise.all([runDue(), runDue(second)]);
+      expect(await enrollments(shared.id)).toHaveLength(30);
+      for (const app of [sut, second]) app.clock.advance(3_600_000);
+      await Promise.all([runDue(), runDue(second), runDue(), runDue(second)]);
+      expect(await stats(shared.id)).toMatchObject({ enrolled: 30, queued: 30 });
+      await sut.app.get(DeliveryService).deliverDue();
+      for (const candidate of people) expect(mailTo(candidate)).toHaveLength(1);
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -1,0 +1,200 @@
+import { CandidateImportService } from '../src/candidate/import/candidate-import.service';
+import { expectProblem } from './support/problem';
+import { startTestApp, TestApp } from './support/test-app';
+
+const IMPORT = '/api/v1/candidates/import';
+
+describe(CandidateImportService.name, () => {
+  let sut: TestApp;
+  let recruiter: { Authorization: string };
+
+  beforeAll(async () => {
+    sut = await startTestApp();
+    recruiter = await sut.keyFor('recruiter');
+  });
+  afterAll(() => sut.close());
+
+  const importCsv = (csv: string) => sut.http().post(IMPORT).set(recruiter).set('Content-Type', 'text/csv').send(csv);
+  const importJsonLines = (lines: string[]) =>
+    sut.http().post(IMPORT).set(recruiter).set('Content-Type', 'application/x-ndjson').send(lines.join('\n'));
+  /** What a recruiter finds when searching the pool by name. */
+  const findByName = async (fullName: string) => {
+    const found = await sut.http().get('/api/v1/candidates').query({ q: fullName, limit: 100 }).set(recruiter).expect(200);
+    return found.body.items.find((item: { fullName: string }) => item.fullName === fullName);
+  };
+
+  it('imports the good rows of a CSV and lists why each bad row failed', async () => {
+    const response = await importCsv(
+      [
+        'Name,email,country,city,skills,tags,source,headline',
+        'Ada Lovelace,ada@example.com,se,Stockholm,"typescript:4;JS:4;postgres","Remote; Senior",referral,Analyst',
+        'Bad Email,not-an-email,SE,,,,,',
+        'Bad Country,country@example.com,Sweden,,,,,',
+        'Bad Level,level@example.com,SE,,go:9,,,',
+        'Grace Hopper,grace@example.com,US,,cobol:5,,,',
+      ].join('\r\n'),
+    ).expect(200);
+
+    expect(response.body).toEqual({
+      created: 2,
+      updated: 0,
+      failed: 3,
+      errorsTruncated: false,
+      errors: [
+        { row: 2, field: 'email', message: 'email must be an email address' },
+        { row: 3, field: 'country', message: 'country must be an ISO 3166-1 alpha-2 code such as SE' },
+        { row: 4, field: 'skills.0.level', message: 'level must not be greater than 5' },
+      ],
+    });
+    const bySkill = await sut.http().get('/api/v1/candidates').query({ skills: 'javascript' }).set(recruiter).expect(200);
+    expect(bySkill.body.items.map((item: { email: string }) => item.email)).toEqual(['ada@example.com']);
+    const ada = await sut.http().get(`/api/v1/candidates/${bySkill.body.items[0].id}`).set(recruiter).expect(200);
+    expect(ada.body).toMatchObject({
+      fullName: 'Ada Lovelace',
+      country: 'SE',
+      city: 'Stockholm',
+      headline: 'Analyst',
+      source: 'referral',
+      tags: ['remote', 'senior'],
+      status: 'active',
+      timeZone: 'Europe/Stockholm',
+      locale: 'en',
+      createdAt: sut.clock.now().toISOString(),
+    });
+    expect(ada.body.skills).toEqual([
+      { name: 'javascript', level: 4 },
+      { name: 'typescript', level: 4 },
+      { name: 'postgresql', level: null },
+    ]);
+    expect(await findByName('Bad Level')).toBeUndefined();
+  });
+
+  it('updates a candidate matched by email in any case and keeps what the file leaves out', async () => {
+    const created = await sut.http().post('/api/v1/candidates').set(recruiter).send({
+      fullName: 'Linus T', email: 'linus@example.com', phone: '+46 70 123 45 67', city: 'Helsinki',
+      timeZone: 'Europe/Helsinki', locale: 'sv', tags: ['kernel'], skills: [{ name: 'c', level: 5 }],
+    }).expect(201);
+    sut.clock.advance(60_000);
+
+    const response = await importCsv('full_name,email,headline,city\nLinus Torvalds,LINUS@Example.COM,Maintainer,\n').expect(200);
+
+    expect(response.body).toMatchObject({ created: 0, updated: 1, failed: 0, errors: [] });
+    const linus = await sut.http().get(`/api/v1/candidates/${created.body.id}`).set(recruiter).expect(200);
+    expect(linus.body).toMatchObject({
+      fullName: 'Linus Torvalds', email: 'linus@example.com', headline: 'Maintainer', phone: '+46 70 123 45 67',
+      city: 'Helsinki', timeZone: 'Europe/Helsinki', locale: 'sv', tags: ['kernel'], skills: [{ name: 'c', level: 5 }],
+      updatedAt: sut.clock.now().toISOString(),
+    });
+  });
+
+  it('lets the later of two rows with the same email win, counting one create and one update', async () => {
+    const response = await importCsv(
+      'fullName,email,city,tags\nFirst Spelling,twice@example.com,Lund,early\nSecond Spelling,TWICE@example.com,,late\n',
+    ).expect(200);
+
+    expect(response.body).toMatchObject({ created: 1, updated: 1, failed: 0 });
+    expect(await findByName('Second Spelling')).toMatchObject({ email: 'twice@example.com', city: 'Lund', tags: ['late'] });
+    expect(await findByName('First Spelling')).toBeUndefined();
+  });
+
+  it('imports JSON lines, skipping blank lines and reporting lines that are not JSON by line number', async () => {
+    const response = await importJsonLines([
+      JSON.stringify({ fullName: 'Margaret Hamilton', email: 'margaret@example.com', skills: ['Assembly', { name: 'JS', level: 2 }] }),
+      '',
+      '{"fullName": "Broken",',
+      JSON.stringify({ fullName: 'Linus Torvalds', email: 'linus@example.com', tags: ['git'], locale: 'en', timeZone: null, phone: null }),
+      JSON.stringify({ fullName: 'Extra', email: 'extra@example.com', salary: 100 }),
+    ]).expect(200);
+
+    expect(response.body).toEqual({
+      created: 1,
+      updated: 1,
+      failed: 2,
+      errorsTruncated: false,
+      errors: [
+        { row: 3, field: 'row', message: 'line is not valid JSON' },
+        { row: 5, field: 'salary', message: 'property salary should not exist' },
+      ],
+    });
+    expect(await findByName('Margaret Hamilton')).toMatchObject({
+      skills: [{ name: 'javascript', level: 2 }, { name: 'assembly', level: null }],
+    });
+    expect(await findByName('Linus Torvalds')).toMatchObject({
+      tags: ['git'], locale: 'en', timeZone: 'Europe/Helsinki', phone: '+46 70 123 45 67', skills: [{ name: 'c', level: 5 }],
+    });
+  });
+
+  it('saves the rest of a batch when the database refuses one row that passed validation', async () => {
+    // Five characters that NFKC-normalise to a 90-character skill name, over the skill table's CHECK.
+    const response = await importCsv(
+      `fullName,email,skills\nOk Before,before@example.com,go\nOdd Skill,odd@example.com,${'\uFDFA'.repeat(5)}\nOk After,after@example.com,rust\n`,
+    ).expect(200);
+
+    expect(response.body).toMatchObject({
+      created: 2, failed: 1, errors: [{ row: 2, field: 'row', message: expect.stringContaining('could not be saved') }],
+    });
+    expect(await findByName('Ok After')).toMatchObject({ skills: [{ name: 'rust', level: null }] });
+    expect(await findByName('Odd Skill')).toBeUndefined();
+  });
+
+  it('counts every failure across batches but lists at most 1000', async () => {
+    const rows = Array.from({ length: 2500 }, (_, i) =>
+      i % 2 === 0 ? `Bulk ${i},bulk${i}@example.com` : `Bulk ${i},not-an-email-${i}`,
+    );
+    const response = await importCsv(['fullName,email', ...rows].join('\n')).expect(200);
+
+    expect(response.body).toMatchObject({ created: 1250, updated: 0, failed: 1250, errorsTruncated: true });
+    expect(response.body.errors).toHaveLength(1000);
+    expect(response.body.errors[0]).toEqual({ row: 2, field: 'email', message: 'email must be an email address' });
+    expect(await findByName('Bulk 2498')).toMatchObject({ email: 'bulk2498@example.com' });
+  });
+
+  it('applies rows in file order across batches, so the last row for an email wins', async () => {
+    const rows = Array.from({ length: 2001 }, (_, i) => `Order ${i},order${i}@example.com,City ${i}`);
+    for (const i of [1499, 2000]) rows[i] = `Order Last ${i},ORDER0@example.com,City ${i}`;
+    const response = await importCsv(['fullName,email,city', ...rows].join('\n')).expect(200);
+
+    expect(response.body).toMatchObject({ created: 1999, updated: 2, failed: 0 });
+    expect(await findByName('Order Last 2000')).toMatchObject({ email: 'order0@example.com', city: 'City 2000' });
+  });
+
+  it('keeps the rows before a CSV syntax error and says where reading stopped', async () => {
+    const response = await importCsv('fullName,email\nBefore Break,break1@example.com\nBroken,"break2@example.com\nAfter Break,break3@example.com\n');
+
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      created: 1, failed: 1, errors: [{ row: 2, field: 'row', message: expect.stringContaining('later rows were not imported') }],
+    });
+    expect(await findByName('Before Break')).toBeDefined();
+    expect(await findByName('After Break')).toBeUndefined();
+  });
+
+  it('accepts application/jsonl as JSON lines', async () => {
+    const line = JSON.stringify({ fullName: 'Katherine Johnson', email: 'katherine@example.com', country: 'US' });
+    const response = await sut.http().post(IMPORT).set(recruiter).set('Content-Type', 'application/jsonl').send(`${line}\n`).expect(200);
+
+    expect(response.body).toMatchObject({ created: 1, failed: 0 });
+  });
+
+  it('rejects a CSV with an unknown column before importing anything', async () => {
+    const body = expectProblem(await importCsv('fullName,email,salary\nNot Saved,notsaved@example.com,1\n'), 400, ['columns']);
+
+    expect(body.errors[0].messages[0]).toContain('"salary"');
+    expect(await findByName('Not Saved')).toBeUndefined();
+  });
+
+  it('answers 415 for other content types and 403 for a viewer key', async () => {
+    const json = await sut.http().post(IMPORT).set(recruiter).send({ fullName: 'A', email: 'a@example.com' });
+    expectProblem(json, 415);
+    expectProblem(await sut.http().post(IMPORT).set(recruiter).set('Content-Type', 'text/plain').send('fullName,email\n'), 415);
+    const viewer = await sut.keyFor('viewer');
+    expectProblem(await sut.http().post(IMPORT).set(viewer).set('Content-Type', 'text/csv').send('fullName,email\n'), 403);
+  });
+
+  it('is documented in OpenAPI with both content types', async () => {
+    const doc = await sut.http().get('/docs-json').expect(200);
+    const operation = doc.body.paths[IMPORT].post;
+    expect(Object.keys(operation.requestBody.content)).toEqual(['text/csv', 'application/x-ndjson']);
+    expect(operation.tags).toEqual(['candidates']);
+  });
+});

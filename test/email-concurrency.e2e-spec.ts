@@ -1,0 +1,114 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { DeliveryService } from '../src/email/delivery/delivery.service';
+import { CandidateEmailRequest, OutboxService } from '../src/email/outbox.service';
+import { addCandidate } from './support/pool';
+import { SmtpSink } from './support/smtp-sink';
+import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
+
+async function statusCounts(databaseUrl: string): Promise<Record<string, number>> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(`SELECT status, count(*)::int AS n FROM email GROUP BY status`);
+    return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+  } finally {
+    await client.end();
+  }
+}
+
+async function queueEmails(sut: TestApp, count: number): Promise<void> {
+  const requests: CandidateEmailRequest[] = [];
+  for (let i = 0; i < count; i++) {
+    const candidate = await addCandidate(sut, { email: `load${i}-${Date.now()}@example.com` });
+    requests.push({
+      candidateId: candidate.id, templateKey: 'application_received', category: 'transactional',
+      idempotencyKey: `load:${i}`, data: { vacancy: { title: 'Data Engineer' }, decisionDate: '2026-05-01', recruiter: { name: 'R' } },
+    });
+  }
+  await sut.app.get(OutboxService).enqueueForCandidates(requests);
+}
+
+const SMTP_ENV = { SEND_WINDOW: 'always', EMAIL_RATE_PER_SECOND: '1000', EMAIL_TICK_MS: '100' };
+
+describe('Exactly-once delivery with several instances', () => {
+  const sink = new SmtpSink();
+  const instances: TestApp[] = [];
+  afterAll(async () => {
+    for (const instance of instances) await instance.close();
+    await sink.stop();
+  });
+
+  it('three instances on one database send every email exactly once', async () => {
+    const smtpUrl = await sink.start();
+    sink.delayMs = 5;
+    const seed = await startTestApp({ SMTP_URL: smtpUrl, ...SMTP_ENV });
+    instances.push(seed);
+    await queueEmails(seed, 150);
+    for (let i = 0; i < 3; i++) {
+      instances.push(await startTestApp({ SMTP_URL: smtpUrl, ...SMTP_ENV, SCHEDULER_ENABLED: 'true' }, { databaseUrl: seed.databaseUrl, realClock: true }));
+    }
+    await sink.waitFor(150, 30_000);
+    await new Promise((done) => setTimeout(done, 500));
+    expect(sink.received).toHaveLength(150);
+    expect(new Set(sink.received.map((mail) => mail.messageId)).size).toBe(150);
+    expect(await statusCounts(seed.databaseUrl)).toEqual({ sent: 150 });
+  });
+});
+
+describe('A worker killed mid-batch', () => {
+  const sink = new SmtpSink();
+  let sut: TestApp;
+  let worker: ChildProcess | undefined;
+  afterAll(async () => {
+    worker?.kill('SIGKILL');
+    await sut?.close();
+    await sink.stop();
+  });
+
+  it('loses nothing and doubles nothing: unsent rows are queued again, in-flight ones are listed as uncertain', async () => {
+    const smtpUrl = await sink.start();
+    sink.holdAfter = 7;
+    sut = await startTestApp({ SMTP_URL: smtpUrl, ...SMTP_ENV });
+    await queueEmails(sut, 60);
+
+    worker = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'support', 'worker-process.ts')], {
+      env: {
+        ...process.env, ...SMTP_ENV, DATABASE_URL: sut.databaseUrl, SMTP_URL: smtpUrl, SCHEDULER_ENABLED: 'true',
+        ADMIN_API_KEY: TEST_ADMIN_KEY, LOG_LEVEL: 'silent', PORT: '0',
+      },
+      stdio: 'ignore',
+    });
+    await sink.waitFor(7, 60_000);
+    while (sink.held === 0) await new Promise((done) => setTimeout(done, 20));
+    await new Promise((done) => setTimeout(done, 300)); // the rest of the chunk reaches the server
+    worker.kill('SIGKILL');
+    await new Promise((done) => worker!.once('exit', done));
+    const inFlight = sink.held;
+    // The server goes on to accept what it had received: the classic "accepted, but the sender never recorded it".
+    sink.release();
+    await sink.waitFor(7 + inFlight);
+
+    const atKill = await statusCounts(sut.databaseUrl);
+    expect(atKill.sending).toBeGreaterThan(inFlight);
+
+    // Time passes beyond the lease; another instance recovers and finishes the work.
+    const delivery = sut.app.get(DeliveryService);
+    sut.clock.set(new Date(Date.now() + 10 * 60_000));
+    const recovered = await delivery.recoverExpiredLeases();
+    // The whole chunk that was handed to SMTP is uncertain: some of it was accepted, some still held.
+    expect(recovered.uncertain).toBeGreaterThanOrEqual(inFlight);
+    expect(recovered.uncertain).toBeLessThanOrEqual(5);
+    expect(recovered.requeued + recovered.uncertain + (atKill.sent ?? 0) + (atKill.queued ?? 0)).toBe(60);
+    while ((await delivery.deliverDue()).sent > 0) { /* drain */ }
+
+    expect(await statusCounts(sut.databaseUrl)).toEqual({ sent: 60 - recovered.uncertain, uncertain: recovered.uncertain });
+    const ids = sink.received.map((mail) => mail.messageId);
+    expect(ids).toHaveLength(60);
+    expect(new Set(ids).size).toBe(60);
+    const listed = await sut.http().get('/api/v1/emails?status=uncertain').set(sut.admin).expect(200);
+    expect(listed.body.items).toHaveLength(recovered.uncertain);
+    expect(listed.body.items[0].lastError).toMatch(/may or may not have been delivered/);
+  });
+});

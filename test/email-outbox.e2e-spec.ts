@@ -1,0 +1,159 @@
+import { DeliveryService } from '../src/email/delivery/delivery.service';
+import { CandidateEmailRequest, OutboxService } from '../src/email/outbox.service';
+import { addCandidate } from './support/pool';
+import { expectProblem } from './support/problem';
+import { SmtpSink } from './support/smtp-sink';
+import { startTestApp, TestApp } from './support/test-app';
+
+const applicationData = {
+  vacancy: { title: 'Platform Engineer' },
+  decisionDate: '2026-04-15',
+  recruiter: { name: 'Rita Recruiter' },
+};
+
+describe('Email outbox and delivery', () => {
+  const sink = new SmtpSink();
+  let sut: TestApp;
+  let smtpUrl: string;
+  const outbox = () => sut.app.get(OutboxService);
+  const deliver = () => sut.app.get(DeliveryService).deliverDue();
+  const email = async (id: string) => (await sut.http().get(`/api/v1/emails/${id}`).set(sut.admin).expect(200)).body;
+  const enqueue = async (request: Partial<CandidateEmailRequest> & { candidateId: string }) =>
+    (await outbox().enqueueForCandidates([{
+      templateKey: 'application_received', category: 'transactional', idempotencyKey: `k-${Math.random()}`,
+      data: applicationData, ...request,
+    } as CandidateEmailRequest]))[0];
+
+  beforeAll(async () => {
+    smtpUrl = await sink.start();
+    sut = await startTestApp({
+      SMTP_URL: smtpUrl,
+      SEND_WINDOW: 'always',
+      EMAIL_RATE_PER_SECOND: '1000',
+      MAIL_FROM: 'Acme Talent <talent@acme.test>',
+      PUBLIC_BASE_URL: 'https://talent.acme.test',
+      COMPANY_NAME: 'Acme',
+    });
+  });
+  afterAll(async () => {
+    await sut.close();
+    await sink.stop();
+  });
+
+  it('stores the rendered email, sends it once with its Message-ID, and lists it', async () => {
+    const candidate = await addCandidate(sut, { fullName: 'Sara Svensson', locale: 'sv' });
+    const queued = await enqueue({ candidateId: candidate.id, idempotencyKey: 'apply:1' });
+    expect(queued.status).toBe('queued');
+    const again = await enqueue({ candidateId: candidate.id, idempotencyKey: 'apply:1' });
+    expect(again.id).toBe(queued.id);
+
+    const stored = await email(queued.id);
+    expect(stored).toMatchObject({ templateKey: 'application_received', locale: 'sv', status: 'queued', attempts: 0 });
+    expect(stored.textBody).toContain('Platform Engineer');
+
+    expect(await deliver()).toMatchObject({ sent: 1 });
+    const mails = sink.to(candidate.email);
+    expect(mails).toHaveLength(1);
+    expect(mails[0].messageId).toBe(stored.messageId);
+    expect(mails[0].subject).toBe(stored.subject);
+    expect(mails[0].header('list-unsubscribe')).toBeUndefined();
+
+    const sent = await email(queued.id);
+    expect(sent).toMatchObject({ status: 'sent', attempts: 1, lastError: null });
+    expect(await deliver()).toMatchObject({ sent: 0 });
+    expect(sink.to(candidate.email)).toHaveLength(1);
+
+    const listed = await sut.http().get(`/api/v1/emails?candidateId=${candidate.id}&status=sent`).set(sut.admin).expect(200);
+    expect(listed.body.items.map((e: { id: string }) => e.id)).toEqual([queued.id]);
+    expect(listed.body.items[0]).not.toHaveProperty('htmlBody');
+    expectProblem(await sut.http().get('/api/v1/emails?status=lost').set(sut.admin), 400, ['status']);
+    expectProblem(await sut.http().get('/api/v1/emails/00000000-0000-4000-8000-000000000000').set(sut.admin), 404);
+  });
+
+  it('retries a 4xx reply with backoff and sends on a later attempt', async () => {
+    const candidate = await addCandidate(sut);
+    sink.script.set(candidate.email.toLowerCase(), [{ code: 451, message: 'Try again later' }]);
+    const queued = await enqueue({ candidateId: candidate.id });
+    await deliver();
+    const retrying = await email(queued.id);
+    expect(retrying).toMatchObject({ status: 'queued', attempts: 1 });
+    expect(retrying.lastError).toContain('451');
+    expect(new Date(retrying.nextAttemptAt).getTime()).toBeGreaterThan(sut.clock.now().getTime());
+
+    await deliver();
+    expect(sink.to(candidate.email)).toHaveLength(0);
+    sut.clock.advance(31_000);
+    await deliver();
+    expect(await email(queued.id)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(sink.to(candidate.email)).toHaveLength(1);
+  });
+
+  it('retries when the SMTP server cannot be reached', async () => {
+    const candidate = await addCandidate(sut);
+    const queued = await enqueue({ candidateId: candidate.id });
+    await sink.stop();
+    try {
+      await deliver();
+    } finally {
+      await sink.start(sink.port);
+    }
+    const retrying = await email(queued.id);
+    expect(retrying.status).toBe('queued');
+    expect(retrying.lastError).toMatch(/ECONNREFUSED|ECONNECTION|ESOCKET/);
+    sut.clock.advance(31_000);
+    await deliver();
+    expect(sink.to(candidate.email)).toHaveLength(1);
+  });
+
+  it('fails a 5xx reply at once and suppresses the address for every later email', async () => {
+    const candidate = await addCandidate(sut);
+    sink.script.set(candidate.email.toLowerCase(), [{ code: 550, message: 'No such user' }]);
+    const queued = await enqueue({ candidateId: candidate.id });
+    await deliver();
+    const failed = await email(queued.id);
+    expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(failed.lastError).toContain('550');
+
+    const next = await enqueue({ candidateId: candidate.id });
+    expect(next.status).toBe('suppressed');
+    expect((await email(next.id)).lastError).toBe('address suppressed (hard_bounce)');
+    sut.clock.advance(60_000);
+    await deliver();
+    expect(sink.to(candidate.email)).toHaveLength(0);
+  });
+
+  it('gates nurture on consent when queuing and again when sending', async () => {
+    const withoutConsent = await addCandidate(sut);
+    const refused = await enqueue({ candidateId: withoutConsent.id, templateKey: 'nurture_checkin', category: 'nurture', data: {} });
+    expect(refused.status).toBe('suppressed');
+    expect((await email(refused.id)).lastError).toBe('talent-pool consent is none');
+
+    const consenting = await addCandidate(sut, {}, { consent: true });
+    const queued = await enqueue({ candidateId: consenting.id, templateKey: 'nurture_checkin', category: 'nurture', data: {} });
+    expect(queued.status).toBe('queued');
+    await sut.http().post(`/api/v1/candidates/${consenting.id}/consents/withdrawal`).set(sut.admin).send({ scope: 'talent_pool' }).expect(200);
+    await deliver();
+    expect(await email(queued.id)).toMatchObject({ status: 'suppressed', lastError: 'talent-pool consent is withdrawn' });
+    expect(sink.to(consenting.email)).toHaveLength(0);
+  });
+});
+
+describe('Emails without SMTP_URL', () => {
+  let sut: TestApp;
+  beforeAll(async () => {
+    sut = await startTestApp();
+  });
+  afterAll(() => sut.close());
+
+  it('keeps them in the outbox as held, readable through the API', async () => {
+    const candidate = await addCandidate(sut, { fullName: 'Held Person' });
+    const [held] = await sut.app.get(OutboxService).enqueueForCandidates([
+      { candidateId: candidate.id, templateKey: 'application_received', category: 'transactional', idempotencyKey: 'held:1', data: applicationData },
+    ]);
+    expect(held.status).toBe('held');
+    expect(await sut.app.get(DeliveryService).deliverDue()).toMatchObject({ sent: 0 });
+    const shown = await sut.http().get(`/api/v1/emails/${held.id}`).set(sut.admin).expect(200);
+    expect(shown.body).toMatchObject({ status: 'held', toAddress: candidate.email });
+    expect(shown.body.htmlBody).toContain('Held');
+  });
+});
