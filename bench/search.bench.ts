@@ -9,14 +9,16 @@
  * Knobs: BENCH_REPEAT (requests per query per phase, default 60),
  * BENCH_MAX_SECONDS (cap per phase, default 120), BENCH_CONCURRENCY ("1,8").
  *
- * The app runs in a child process so the RSS printed is the app's own. All
- * traffic goes to 127.0.0.1. Results are also written to bench/results/.
+ * The app runs in a child process so the RSS printed is the app's own: by
+ * default the compiled app (nest build, then dist/ as `npm run start:prod`
+ * runs it), BENCH_APP=ts-node for the sources. All traffic goes to
+ * 127.0.0.1. Results are also written to bench/results/.
  */
-import { ChildProcess, fork } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { Agent, request } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { normalizeSkillName } from '../src/skill/skill-name';
@@ -73,19 +75,38 @@ function positiveInt(raw: string | undefined, fallback: number): number {
 // The app, in a child process
 // ---------------------------------------------------------------------------
 
-/** Child mode: boot the real app on 127.0.0.1:0 and answer RSS questions from the parent. */
-async function serve(): Promise<void> {
-  const { loadConfig } = await import('../src/config/app-config');
-  const { createApp } = await import('../src/bootstrap');
+/**
+ * The child: boots the real app on 127.0.0.1:0 and answers RSS questions.
+ * Plain JavaScript, so it runs on the compiled app (dist/, as in production)
+ * or, with ts-node's require hook, on the sources.
+ */
+const SERVE = `
+const root = process.env.BENCH_APP_ROOT;
+const { loadConfig } = require(root + '/src/config/app-config');
+const { createApp } = require(root + '/src/bootstrap');
+(async () => {
   const config = loadConfig();
-  const app = await createApp(config, config.DATABASE_URL!);
+  const app = await createApp(config, config.DATABASE_URL);
   await app.listen(0, '127.0.0.1');
-  const port = (app.getHttpServer().address() as AddressInfo).port;
-  process.on('message', (message: { type: string }) => {
-    if (message.type === 'rss') process.send!({ type: 'rss', rss: process.memoryUsage().rss });
-    if (message.type === 'stop') void app.close().then(() => process.exit(0));
+  process.on('message', (message) => {
+    if (message.type === 'rss') process.send({ type: 'rss', rss: process.memoryUsage().rss });
+    if (message.type === 'stop') app.close().then(() => process.exit(0));
   });
-  process.send!({ type: 'ready', port });
+  process.send({ type: 'ready', port: app.getHttpServer().address().port });
+})().catch((error) => { console.error(error); process.exit(1); });
+`;
+
+/** BENCH_APP=dist (default): build and run the compiled app; BENCH_APP=ts-node: run the sources. */
+function appBuild(): { root: string; execArgv: string[]; label: string } {
+  const project = join(__dirname, '..');
+  const sources = { root: project, execArgv: ['-r', 'ts-node/register/transpile-only'], label: 'sources via ts-node' };
+  if (process.env.BENCH_APP === 'ts-node') return sources;
+  const built = spawnSync('npx', ['nest', 'build'], { cwd: project, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (built.status !== 0) {
+    console.log('nest build failed; benchmarking the sources via ts-node instead (RSS includes the TypeScript compiler).');
+    return sources;
+  }
+  return { root: join(project, 'dist'), execArgv: [], label: 'compiled app (dist/)' };
 }
 
 interface AppProcess {
@@ -95,10 +116,13 @@ interface AppProcess {
 }
 
 async function startApp(databaseUrl: string, adminKey: string): Promise<AppProcess> {
-  const child: ChildProcess = fork(__filename, ['--serve'], {
-    execArgv: ['-r', 'ts-node/register/transpile-only'],
+  const build = appBuild();
+  console.log(`App: ${build.label}`);
+  const child: ChildProcess = spawn(process.execPath, [...build.execArgv, '-e', SERVE], {
+    cwd: join(__dirname, '..'),
     env: {
       ...process.env,
+      BENCH_APP_ROOT: build.root,
       DATABASE_URL: databaseUrl,
       ADMIN_API_KEY: adminKey,
       RATE_LIMIT_PER_MINUTE: '0',
@@ -350,7 +374,8 @@ async function main(): Promise<void> {
     const candidates = Number(rows[0].n);
     if (candidates === 0) throw new Error('The bench database has no candidates: run `npm run bench:seed` first.');
     console.log(`Silverpool search benchmark: ${candidates.toLocaleString('en')} candidates, PostgreSQL ${rows[0].version}`);
-    console.log(`${MIX.length} queries x ${REPEAT} requests per phase, clients: ${CONCURRENCY.join(', ')}\n`);
+    console.log(`${MIX.length} queries x ${REPEAT} requests per phase, clients: ${CONCURRENCY.join(', ')}`);
+    console.log(`${cpus().length} CPUs; load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
 
     const adminKey = `sp_bench_${randomBytes(24).toString('hex')}`;
     const bootStarted = Date.now();
@@ -459,6 +484,7 @@ function report(
     `  HTTP/SQL p50 overall ${(overall[0].p50 / overallRank.p50).toFixed(2)}x vs ranking, ${(overall[0].p50 / overallAll.p50).toFixed(2)}x vs all SQL [<= 1.3]; ` +
       `app peak RSS ${mb(peakRss)} [< 300 MB]`,
   );
+  console.log(`Load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other processes on the machine compete for the same CPUs)`);
   console.log(mismatches.length ? `Page mismatch HTTP vs SQL: ${mismatches.join(', ')}` : 'HTTP and SQL returned the same pages for every query.');
   if (floor.verified) {
     console.log(floor.verified.failed.length
@@ -479,8 +505,7 @@ function report(
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 if (require.main === module) {
-  const work = process.argv.includes('--serve') ? serve() : main();
-  work.catch((error: unknown) => {
+  main().catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });

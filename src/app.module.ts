@@ -16,6 +16,7 @@ import { AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source-options';
 import { EmailModule } from './email/email.module';
 import { HealthModule } from './health/health.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { RelationshipModule } from './relationship/relationship.module';
 import { SkillModule } from './skill/skill.module';
 import { TimelineModule } from './timeline/timeline.module';
@@ -46,6 +47,7 @@ export class AppModule {
         CampaignModule,
         VacancyModule,
         RelationshipModule,
+        PrivacyModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

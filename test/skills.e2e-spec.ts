@@ -58,6 +58,17 @@ describe('SkillController', () => {
     expect(created.body.skills).toEqual([{ name: 'gitops practice', level: null }]);
   });
 
+  it('moves vacancy criteria along when a skill in use becomes an alias', async () => {
+    const vacancy = await sut.http().post('/api/v1/vacancies').set(sut.admin).send({
+      title: 'Data Engineer',
+      hiringManager: { name: 'Hanna Manager', email: 'hanna@acme.test' },
+      criteria: { skills: [{ name: 'dbt core', weight: 5, required: true }, { name: 'dbt', weight: 2 }] },
+    }).expect(201);
+    await sut.http().post('/api/v1/skills/aliases').set(sut.admin).send({ alias: 'dbt core', skill: 'dbt' }).expect(201);
+    const after = await sut.http().get(`/api/v1/vacancies/${vacancy.body.id}`).set(sut.admin).expect(200);
+    expect(after.body.criteria.skills).toEqual([expect.objectContaining({ name: 'dbt', weight: 5, required: true })]);
+  });
+
   it('refuses an alias of itself, deletes aliases, and 404s an unknown one', async () => {
     expectProblem(await sut.http().post('/api/v1/skills/aliases').set(sut.admin).send({ alias: 'Go', skill: 'go' }), 400, ['alias']);
     expectProblem(await sut.http().post('/api/v1/skills/aliases').set(sut.admin).send({ alias: 'x' }), 400, ['skill']);

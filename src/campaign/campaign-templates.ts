@@ -1,10 +1,10 @@
 import { TEMPLATE_DEFINITIONS, TEMPLATE_KEYS, TemplateKey } from '../template/template-keys';
 
 /**
- * The fields a campaign step can fill: the outbox adds the candidate,
- * company and links.profile/unsubscribe; the campaign adds
- * links.stillInterested. Templates needing more (a vacancy, a consent
- * link) cannot be a step, since nothing would fill them.
+ * The fields a campaign step's email gets: the outbox fills the candidate,
+ * the company and, for nurture, the profile, unsubscribe and "still
+ * interested" links. Templates needing more (a vacancy, a consent link)
+ * cannot be a step, since nothing would fill them.
  */
 const FIELDS_A_STEP_SUPPLIES = new Set([
   'candidate.firstName',
@@ -20,12 +20,3 @@ export const CAMPAIGN_TEMPLATE_KEYS: readonly TemplateKey[] = TEMPLATE_KEYS.filt
   const definition = TEMPLATE_DEFINITIONS[key];
   return definition.audience === 'candidate' && definition.required.every((field) => FIELDS_A_STEP_SUPPLIES.has(field));
 });
-
-/**
- * Data a step's email is rendered with. "Still interested" leads to the
- * candidate's own profile page, where they confirm or update their
- * interest; it is the signed profile link the outbox also gives.
- */
-export function stepEmailData(profileLink: string): Record<string, unknown> {
-  return { links: { stillInterested: profileLink } };
-}

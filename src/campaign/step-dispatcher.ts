@@ -4,7 +4,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { CandidateEmailRequest, OutboxService } from '../email/outbox.service';
 import { TemplateKey } from '../template/template-keys';
-import { stepEmailData } from './campaign-templates';
 import { utcPlusSql } from './step-delay';
 
 /** Enrollments per transaction: big enough to amortise round trips, small enough to keep locks short. */
@@ -128,7 +127,6 @@ export class StepDispatcher {
       templateKey: row.templateKey as TemplateKey,
       category: 'nurture',
       idempotencyKey: `campaign:${campaignId}:step:${row.step}:candidate:${row.candidateId}`,
-      data: stepEmailData(this.outbox.candidateLinks(row.candidateId).profile),
       campaignId,
       campaignStep: row.step,
     };

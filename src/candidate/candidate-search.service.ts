@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagination/page';
 import { Clock } from '../common/time/clock';
 import { SkillService } from '../skill/skill.service';
-import { normaliseTags } from './candidate.service';
+import { CandidateFilter, candidateFilterSql } from './candidate-filter';
 import { CandidateView, CandidateViews } from './candidate.view';
 import { SearchCandidatesQuery } from './dto/search-candidates.query';
 
@@ -87,16 +87,15 @@ export interface SearchFilters {
 }
 
 export function searchFilters(query: SearchCandidatesQuery, now: Date): SearchFilters {
-  const tags = query.tags?.length ? normaliseTags(query.tags) : [];
+  const segment: CandidateFilter = {
+    tags: query.tags,
+    country: query.country,
+    city: query.city,
+    status: query.status,
+    consentValidAt: query.consent === 'valid' ? now : undefined,
+  };
   const sql = (param: (value: unknown) => string) => {
-    const where: string[] = [];
-    if (query.status) where.push(`c.status = ${param(query.status)}`);
-    if (query.country) where.push(`c.country = ${param(query.country)}`);
-    if (query.city) where.push(`lower(c.city) = lower(${param(query.city)})`);
-    if (tags.length) where.push(`c.tags @> ${param(tags)}::text[]`);
-    if (query.consent === 'valid') {
-      where.push(`c.consent_withdrawn_at IS NULL AND c.consent_expires_at > ${param(now)}`);
-    }
+    const where = candidateFilterSql(segment, param);
     if (query.q) {
       const pattern = `%${query.q.replace(/[%_\\]/g, '\\$&')}%`;
       where.push(`(c.full_name || ' ' || coalesce(c.headline, '')) ILIKE ${param(pattern)}`);
@@ -104,8 +103,8 @@ export function searchFilters(query: SearchCandidatesQuery, now: Date): SearchFi
     if (query.updatedSince) where.push(`c.updated_at >= ${param(query.updatedSince)}::timestamptz`);
     return where;
   };
-  const signature = JSON.stringify([query.status, query.country, query.city?.toLowerCase(), tags, query.consent, query.q, query.updatedSince]);
-  return { any: sql(() => '$0').length > 0, covered: !tags.length && !query.q, signature, sql };
+  const signature = JSON.stringify([query.status, query.country, query.city?.toLowerCase(), query.tags, query.consent, query.q, query.updatedSince]);
+  return { any: sql(() => '$0').length > 0, covered: !query.tags?.length && !query.q, signature, sql };
 }
 
 interface Position {
@@ -397,7 +396,7 @@ const COST = {
   statement: 300,
   walkRowCovered: 0.4,
   walkRowHeap: 4,
-  postingEntry: 0.04,
+  postingEntry: 0.02,
   fetchRow: 8,
 };
 /** Fetch a run of sparse tiers until it is expected to hold this many times the rows still missing. */

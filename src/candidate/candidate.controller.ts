@@ -2,6 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiConflictResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import { ApiKeyAuth, CurrentPrincipal, Principal } from '../common/auth/roles';
 import { UuidParam } from '../common/validation/uuid-param';
+import { AuditLog } from '../privacy/audit/audit-log.service';
+import { CandidateEraser } from '../privacy/erasure/candidate-eraser';
 import { CandidateSearchService } from './candidate-search.service';
 import { CandidateService } from './candidate.service';
 import { ConsentService } from './consent.service';
@@ -17,13 +19,17 @@ export class CandidateController {
     private readonly candidates: CandidateService,
     private readonly search: CandidateSearchService,
     private readonly consents: ConsentService,
+    private readonly audit: AuditLog,
+    private readonly eraser: CandidateEraser,
   ) {}
 
   /** Adds a candidate. A duplicate email (case-insensitive) is a 409 naming the existing candidate. */
   @Post()
   @ApiConflictResponse({ description: 'Email already in the pool; `existingId` names the candidate' })
-  create(@Body() dto: CreateCandidateDto) {
-    return this.candidates.create(dto);
+  async create(@Body() dto: CreateCandidateDto) {
+    const created = await this.candidates.create(dto);
+    await this.audit.record({ action: 'candidate_created', candidateId: created.id, details: { fields: givenFields(dto) } });
+    return created;
   }
 
   /** Searches the pool; with `skills`, ranked by matched skills, then level, then recency. */
@@ -34,22 +40,31 @@ export class CandidateController {
 
   @Get(':id')
   @ApiNotFoundResponse({ description: 'No such candidate' })
-  get(@Param('id', UuidParam()) id: string) {
-    return this.candidates.get(id);
+  async get(@Param('id', UuidParam()) id: string) {
+    const candidate = await this.candidates.get(id);
+    await this.audit.record({ action: 'candidate_read', candidateId: id });
+    return candidate;
   }
 
   @Patch(':id')
   @ApiNotFoundResponse({ description: 'No such candidate' })
-  update(@Param('id', UuidParam()) id: string, @Body() dto: UpdateCandidateDto) {
-    return this.candidates.update(id, dto);
+  async update(@Param('id', UuidParam()) id: string, @Body() dto: UpdateCandidateDto) {
+    const updated = await this.candidates.update(id, dto);
+    await this.audit.record({ action: 'candidate_updated', candidateId: id, details: { fields: givenFields(dto) } });
+    return updated;
   }
 
-  /** Deletes the candidate and everything held about them. */
+  /**
+   * Erases the person: every table loses their data (queued emails are
+   * cancelled, never sent); what remains is a keyed hash of their address
+   * on the suppression list, so they are never mailed again, and an audit
+   * entry without personal data. Statistics keep anonymous counts.
+   */
   @Delete(':id')
   @HttpCode(204)
   @ApiNotFoundResponse({ description: 'No such candidate' })
   async remove(@Param('id', UuidParam()) id: string): Promise<void> {
-    await this.candidates.remove(id);
+    await this.eraser.eraseOne(id);
   }
 
   /** Records consent evidence (who recorded it is taken from the API key). */
@@ -63,8 +78,10 @@ export class CandidateController {
   }
 
   @Get(':id/consents')
-  listConsents(@Param('id', UuidParam()) id: string) {
-    return this.consents.list(id).then((items) => ({ items, nextCursor: null }));
+  async listConsents(@Param('id', UuidParam()) id: string) {
+    const items = await this.consents.list(id);
+    await this.audit.record({ action: 'candidate_read', candidateId: id, details: { view: 'consents' } });
+    return { items, nextCursor: null };
   }
 
   /** Withdraws the candidate's consent now (e.g. they asked by phone); the evidence is kept. */
@@ -77,4 +94,9 @@ export class CandidateController {
   ) {
     return this.consents.withdraw(id, dto.scope, 'recorded by a recruiter', principal.keyId).then((items) => ({ items, nextCursor: null }));
   }
+}
+
+/** The names (never the values) of the fields a request set, for the audit log. */
+function givenFields(dto: object): string[] {
+  return Object.entries(dto).filter(([, value]) => value !== undefined).map(([field]) => field).sort();
 }

@@ -71,6 +71,11 @@ export class CandidateService {
     if (!result.affected) throw notFound(id);
   }
 
+  /** A hire ends nurture for the person: campaigns exit hired candidates and nurture is gated on `active`. */
+  async markHired(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(`UPDATE candidate SET status = 'hired', updated_at = $2 WHERE id = $1`, [id, this.clock.now()]);
+  }
+
   async lock(manager: EntityManager, id: string): Promise<void> {
     const found = await manager.query(`SELECT id FROM candidate WHERE id = $1 FOR UPDATE`, [id]);
     if (found.length === 0) throw notFound(id);

@@ -6,9 +6,10 @@ import { AppConfig } from '../config/app-config';
 import { Principal } from '../common/auth/roles';
 import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
+import { AuditLog } from '../privacy/audit/audit-log.service';
 import { TimelineService } from '../timeline/timeline.service';
 import { CandidateService } from './candidate.service';
-import { Consent, ConsentScope } from './consent.entity';
+import { Consent, ConsentScope, ConsentSource } from './consent.entity';
 import { RecordConsentDto } from './dto/consent.dto';
 
 /** Consent as evidence: records are added and withdrawn, never edited. */
@@ -18,11 +19,28 @@ export class ConsentService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly candidates: CandidateService,
     private readonly timeline: TimelineService,
+    private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
 
   async record(candidateId: string, dto: RecordConsentDto, principal: Principal): Promise<Consent> {
+    return this.save(candidateId, dto, principal.keyId);
+  }
+
+  /**
+   * Consent the candidate gave themselves through a signed link (consent
+   * request, renewal): source `email_link`, recorded by no API key, from now.
+   */
+  async recordFromLink(candidateId: string, textVersion: string): Promise<Consent> {
+    return this.save(candidateId, { scope: 'talent_pool', textVersion, source: 'email_link' }, null);
+  }
+
+  private async save(
+    candidateId: string,
+    dto: Omit<RecordConsentDto, 'source'> & { source: ConsentSource },
+    recordedByKeyId: string | null,
+  ): Promise<Consent> {
     const now = this.clock.now();
     const grantedAt = dto.grantedAt ? new Date(dto.grantedAt) : now;
     if (grantedAt > now) throw DomainError.field('grantedAt', 'grantedAt cannot be in the future');
@@ -32,13 +50,18 @@ export class ConsentService {
     if (expiresAt <= grantedAt) throw DomainError.field('expiresAt', 'expiresAt must be after grantedAt');
     return this.dataSource.transaction(async (manager) => {
       await this.candidates.lock(manager, candidateId);
+      // A new record while a pool consent is on file (valid or lapsed, not withdrawn) renews it.
+      const [previous] = await manager.query(
+        `SELECT consent_expires_at IS NOT NULL AND consent_withdrawn_at IS NULL AS renews FROM candidate WHERE id = $1`,
+        [candidateId],
+      );
       const consent = await manager.getRepository(Consent).save(
         manager.getRepository(Consent).create({
           candidateId,
           scope: dto.scope,
           textVersion: dto.textVersion,
           source: dto.source,
-          recordedByKeyId: principal.keyId,
+          recordedByKeyId,
           grantedAt,
           expiresAt,
           withdrawnAt: null,
@@ -48,7 +71,15 @@ export class ConsentService {
       await this.timeline.record(manager, candidateId, 'consent_granted', {
         consentId: consent.id, scope: consent.scope, source: consent.source, textVersion: consent.textVersion,
         expiresAt: consent.expiresAt.toISOString(),
-      }, { occurredAt: now, actorKeyId: principal.keyId });
+      }, { occurredAt: now, actorKeyId: recordedByKeyId });
+      await this.audit.record({
+        action: dto.scope === 'talent_pool' && previous?.renews ? 'consent_renewed' : 'consent_granted',
+        candidateId,
+        details: {
+          consentId: consent.id, scope: consent.scope, source: consent.source, textVersion: consent.textVersion,
+          grantedAt: consent.grantedAt.toISOString(), expiresAt: consent.expiresAt.toISOString(),
+        },
+      }, manager);
       return consent;
     });
   }
@@ -65,6 +96,7 @@ export class ConsentService {
       );
       await this.refreshCandidateState(manager, candidateId);
       await this.timeline.record(manager, candidateId, 'consent_withdrawn', { scope, via }, { occurredAt: now, actorKeyId });
+      await this.audit.record({ action: 'consent_withdrawn', candidateId, details: { scope, via } }, manager);
       return manager.getRepository(Consent).find({ where: { candidateId, scope }, order: { grantedAt: 'DESC' } });
     });
   }

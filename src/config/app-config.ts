@@ -125,6 +125,27 @@ export class AppConfig {
    */
   @Transform(toInt) @IsInt() @Min(0) @Max(23)
   FEEDBACK_DIGEST_HOUR = 8;
+
+  /**
+   * Days before talent-pool consent expires on which the candidate is asked
+   * to renew it, comma-separated (each 1-365). Silence is not renewal.
+   */
+  @Matches(/^\s*(36[0-5]|3[0-5]\d|[12]\d\d|[1-9]\d?)\s*(,\s*(36[0-5]|3[0-5]\d|[12]\d\d|[1-9]\d?)\s*)*$/, {
+    message: 'CONSENT_RENEWAL_DAYS must be a comma-separated list of days between 1 and 365, e.g. "30,7"',
+  })
+  CONSENT_RENEWAL_DAYS = '30,7';
+
+  /** Days after pool consent expired or was withdrawn before the person is erased (unless in an active process). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(365)
+  CONSENT_GRACE_DAYS = 30;
+
+  /** Months after their last process ended before applicants who never joined the pool are erased. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(120)
+  RETENTION_MONTHS = 24;
+
+  /** Hour of the day (0-23, in DEFAULT_TIME_ZONE) from which the daily privacy job runs, once per day across instances. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(23)
+  PRIVACY_JOB_HOUR = 8;
 }
 
 export class ConfigError extends Error {}

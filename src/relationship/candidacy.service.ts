@@ -180,6 +180,7 @@ export class CandidacyService {
         [candidacy.id, decision.gapSkillIds],
       );
     }
+    if (decision.outcome === 'hired') await this.candidates.markHired(manager, candidacy.candidate_id);
     if (decision.outcome === 'rejected') {
       await this.deadlines.open(manager, [{ candidacyId: candidacy.id, stage: candidacy.stage }], now, await this.settings.feedbackPolicy(manager));
     }

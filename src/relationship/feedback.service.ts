@@ -7,7 +7,7 @@ import { Clock } from '../common/time/clock';
 import { CandidateEmailRequest, OutboxService } from '../email/outbox.service';
 import { SkillService } from '../skill/skill.service';
 import { TimelineService } from '../timeline/timeline.service';
-import { Stage, STAGES } from './candidacy-stages';
+import { STAGES } from './candidacy-stages';
 import { CandidacyService } from './candidacy.service';
 import { CandidatePromise, FeedbackView } from './candidacy.view';
 import { GiveFeedbackDto } from './dto/feedback.dto';
@@ -79,7 +79,8 @@ export class FeedbackService {
       }
       await manager.query(`UPDATE feedback SET email_id = $2, follow_up_email_id = $3 WHERE id = $1`, [id, emailId, followUpEmailId]);
       await this.addGapSkills(manager, candidacyId, gapSkills);
-      const [closed]: { due_on: string; due_at: Date }[] = await manager.query(
+      // TypeORM answers an UPDATE with [rows, affected].
+      const [[closed]]: [{ due_on: string; due_at: Date }[], number] = await manager.query(
         `UPDATE feedback_due SET closed_at = $3, feedback_id = $2 WHERE candidacy_id = $1 AND closed_at IS NULL
          RETURNING due_on::text AS due_on, due_at`,
         [candidacyId, id, now],
@@ -88,7 +89,7 @@ export class FeedbackService {
         candidacyId, feedbackId: id, stage, channel: dto.channel, summary: dto.summary, gapSkills, givenBy: dto.givenBy,
       }, { occurredAt: givenAt, actorKeyId: principal.keyId });
       return {
-        id, candidacyId, stage: stage as Stage, channel: dto.channel, summary: dto.summary, gapSkills, givenBy: dto.givenBy,
+        id, candidacyId, stage, channel: dto.channel, summary: dto.summary, gapSkills, givenBy: dto.givenBy,
         givenAt: givenAt.toISOString(), emailId, followUpEmailId,
         closedDeadline: closed ? { dueOn: closed.due_on, dueAt: closed.due_at.toISOString(), onTime: givenAt < closed.due_at } : null,
       };

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
 import { DataSource, EntityManager } from 'typeorm';
+import { candidateFilterSql, paramCollector } from '../candidate/candidate-filter';
 import { CandidateService } from '../candidate/candidate.service';
 import { Signer } from '../common/secrets/signer';
 import { Clock } from '../common/time/clock';
@@ -14,6 +15,9 @@ export type PoolStatus = 'pending' | 'enrolled' | 'no_campaign' | 'consent_reque
 
 /** How long the link in a consent request works. */
 const CONSENT_LINK_DAYS = 30;
+/** A pending enrolment older than this was interrupted (it normally takes milliseconds). */
+const STALE_AFTER_MS = 10 * 60_000;
+const STALE_BATCH = 200;
 
 /**
  * Medalists joining the pool. Consent decides everything: with valid
@@ -68,12 +72,20 @@ export class MedalPool {
   /**
    * After the medals are committed: enrols the medalists waiting to be.
    * Enrolment is the campaign module's own transaction; a medal left
-   * `pending` by a crash in between is picked up by the next call.
+   * `pending` by a crash in between is retried by enrolStale. Enrolling
+   * twice is harmless (the campaign answers "already enrolled").
    */
-  async enrolPending(scope: { vacancyId: string } | { candidateId: string }): Promise<void> {
-    const [column, value] = 'vacancyId' in scope ? ['vacancy_id', scope.vacancyId] : ['candidate_id', scope.candidateId];
+  async enrolPending(
+    scope: { vacancyId: string } | { candidateId: string } | { candidacyIds: string[] } | { pendingSince: Date },
+  ): Promise<number> {
+    const [condition, value] =
+      'vacancyId' in scope ? ['vacancy_id = $1', scope.vacancyId]
+      : 'candidateId' in scope ? ['candidate_id = $1', scope.candidateId]
+      : 'candidacyIds' in scope ? ['candidacy_id = ANY($1::uuid[])', scope.candidacyIds]
+      : ['pool_updated_at < $1', scope.pendingSince];
     const waiting: { candidacy_id: string; candidate_id: string; pool_campaign_id: string }[] = await this.dataSource.query(
-      `SELECT candidacy_id, candidate_id, pool_campaign_id FROM medal WHERE ${column} = $1 AND pool_status = 'pending'`,
+      `SELECT candidacy_id, candidate_id, pool_campaign_id FROM medal WHERE ${condition} AND pool_status = 'pending'
+       ORDER BY pool_updated_at LIMIT ${STALE_BATCH}`,
       [value],
     );
     for (const medal of waiting) {
@@ -83,6 +95,29 @@ export class MedalPool {
         [medal.candidacy_id, result, this.clock.now()],
       );
     }
+    return waiting.length;
+  }
+
+  /**
+   * The scheduler's round: medalists asked for consent who have since given
+   * it another way (a recruiter recorded it) stop waiting for the link and
+   * are enrolled; medals still `pending` minutes after they were awarded or
+   * consented had their enrolment interrupted, and are retried.
+   */
+  async sweep(): Promise<number> {
+    const now = this.clock.now();
+    const { campaignId } = await this.settings.silverMedalistCampaign();
+    const { params, param } = paramCollector([campaignId ? 'pending' : 'no_campaign', campaignId, now]);
+    const consented = candidateFilterSql({ consentValidAt: now, status: 'active' }, param, 'c');
+    const [moved]: [{ candidacy_id: string }[], number] = await this.dataSource.query(
+      `UPDATE medal m SET pool_status = $1, pool_campaign_id = $2, pool_updated_at = $3
+       FROM candidate c
+       WHERE c.id = m.candidate_id AND m.pool_status = 'consent_requested' AND ${consented.join(' AND ')}
+       RETURNING m.candidacy_id`,
+      params,
+    );
+    const enrolledNow = campaignId && moved.length > 0 ? await this.enrolPending({ candidacyIds: moved.map((row) => row.candidacy_id) }) : 0;
+    return enrolledNow + (await this.enrolPending({ pendingSince: new Date(now.getTime() - STALE_AFTER_MS) }));
   }
 
   /** Consent arrived through the link: the medals that waited for it join the nurture campaign. */

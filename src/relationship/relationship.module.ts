@@ -13,7 +13,6 @@ import { ConsentLinkController } from './consent-link/consent-link.controller';
 import { ConsentLinkService } from './consent-link/consent-link.service';
 import { DecisionReasons } from './decision-reasons';
 import { FeedbackDeadlines } from './feedback-deadlines';
-import { FeedbackDigestScheduler } from './feedback-digest.scheduler';
 import { FeedbackDigestService } from './feedback-digest.service';
 import { FeedbackDueService } from './feedback-due.service';
 import { FeedbackStatsService } from './feedback-stats.service';
@@ -23,6 +22,7 @@ import { MedalPool } from './medal-pool.service';
 import { MedalViews } from './medal.view';
 import { RelationshipSettings } from './relationship-settings.service';
 import { CandidateRelationshipController, VacancyRelationshipController } from './relationship-lists.controller';
+import { RelationshipScheduler } from './relationship.scheduler';
 import { SettingsController } from './settings.controller';
 import { VacancyClosingService } from './vacancy-closing.service';
 
@@ -51,7 +51,7 @@ import { VacancyClosingService } from './vacancy-closing.service';
     FeedbackDueService,
     FeedbackStatsService,
     FeedbackDigestService,
-    FeedbackDigestScheduler,
+    RelationshipScheduler,
     VacancyClosingService,
     MedalPool,
     MedalViews,

@@ -44,6 +44,9 @@ export class VacancyClosingService {
   ) {}
 
   async close(vacancyId: string, dto: CloseVacancyDto, principal: Principal): Promise<ClosedVacancy> {
+    if (dto.outcome === 'cancelled' && dto.hiredCandidacyId) {
+      throw DomainError.field('hiredCandidacyId', 'a cancelled vacancy has no hire; leave hiredCandidacyId out');
+    }
     const now = this.clock.now();
     const { hiredCandidacyId, rejected } = await this.dataSource.transaction(async (manager) => {
       const vacancy = await this.vacancies.lock(manager, vacancyId);
@@ -101,19 +104,21 @@ export class VacancyClosingService {
   private async rejectRemaining(
     manager: EntityManager, vacancy: VacancyRow, outcome: 'filled' | 'cancelled', now: Date, principal: Principal,
   ): Promise<number> {
-    const rejected: { id: string; candidate_id: string; stage: Stage }[] = await manager.query(
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [rejected]: [{ id: string; candidate_id: string; stage: Stage }[], number] = await manager.query(
       `UPDATE candidacy SET outcome = 'rejected', decided_at = $2, decided_by_key_id = $3, decision_source = $4, updated_at = $2
        WHERE vacancy_id = $1 AND outcome = 'pending' RETURNING id, candidate_id, stage`,
       [vacancy.id, now, principal.keyId, outcome === 'filled' ? 'vacancy_filled' : 'vacancy_cancelled'],
     );
     const policy = await this.settings.feedbackPolicy(manager);
     await this.deadlines.open(manager, rejected.map((row) => ({ candidacyId: row.id, stage: row.stage })), now, policy);
-    for (const row of rejected) {
-      await this.timeline.record(manager, row.candidate_id, 'decision_recorded', {
+    await this.timeline.recordMany(manager, 'decision_recorded', rejected.map((row) => ({
+      candidateId: row.candidate_id,
+      payload: {
         candidacyId: row.id, vacancyId: vacancy.id, outcome: 'rejected', stage: row.stage, finalistRank: null,
         reasons: [], gapSkills: [], promise: null, closedAs: outcome,
-      }, { occurredAt: now, actorKeyId: principal.keyId });
-    }
+      },
+    })), { occurredAt: now, actorKeyId: principal.keyId });
     return rejected.length;
   }
 

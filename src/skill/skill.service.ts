@@ -138,6 +138,22 @@ export class SkillService {
       [old.id, intoId],
     );
     await manager.query(`DELETE FROM candidate_skill WHERE skill_id = $1`, [old.id]);
+    // Vacancy criteria and rejection gaps name skills too; they follow the merge so nothing points at the old id.
+    await manager.query(
+      `INSERT INTO vacancy_criterion (vacancy_id, skill_id, weight, required)
+       SELECT vacancy_id, $2, weight, required FROM vacancy_criterion WHERE skill_id = $1
+       ON CONFLICT (vacancy_id, skill_id) DO UPDATE
+         SET weight = greatest(vacancy_criterion.weight, EXCLUDED.weight),
+             required = vacancy_criterion.required OR EXCLUDED.required`,
+      [old.id, intoId],
+    );
+    await manager.query(`DELETE FROM vacancy_criterion WHERE skill_id = $1`, [old.id]);
+    await manager.query(
+      `INSERT INTO candidacy_gap_skill (candidacy_id, skill_id, source)
+       SELECT candidacy_id, $2, source FROM candidacy_gap_skill WHERE skill_id = $1 ON CONFLICT DO NOTHING`,
+      [old.id, intoId],
+    );
+    await manager.query(`DELETE FROM candidacy_gap_skill WHERE skill_id = $1`, [old.id]);
     await manager.query(`UPDATE skill_alias SET skill_id = $2 WHERE skill_id = $1`, [old.id, intoId]);
     await manager.query(`DELETE FROM skill WHERE id = $1`, [old.id]);
   }

@@ -42,6 +42,26 @@ export class TimelineService {
     );
   }
 
+  /** Many entries in one statement (e.g. every candidacy a vacancy's closing decided). */
+  async recordMany<T extends TouchpointType>(
+    manager: EntityManager,
+    type: T,
+    entries: { candidateId: string; payload: TouchpointPayloads[T] }[],
+    options: { occurredAt?: Date; actorKeyId?: string | null } = {},
+  ): Promise<void> {
+    if (entries.length === 0) return;
+    await manager.query(
+      `INSERT INTO touchpoint (candidate_id, type, occurred_at, payload, actor_key_id)
+       SELECT e.candidate_id, $2, $3, e.payload, $4 FROM jsonb_to_recordset($1::jsonb) AS e(candidate_id uuid, payload jsonb)`,
+      [
+        JSON.stringify(entries.map((entry) => ({ candidate_id: entry.candidateId, payload: entry.payload }))),
+        type,
+        options.occurredAt ?? this.clock.now(),
+        options.actorKeyId ?? null,
+      ],
+    );
+  }
+
   async list(candidateId: string, limit: number, cursor?: string): Promise<Page<TimelineItem>> {
     const [exists] = await this.dataSource.query(`SELECT 1 FROM candidate WHERE id = $1`, [candidateId]);
     if (!exists) throw new DomainError('CandidateNotFound', `No candidate with id ${candidateId}.`);

@@ -140,11 +140,11 @@ export class VacancyService {
     await manager.query(`UPDATE vacancy SET status = $2, closed_at = $3, updated_at = $3 WHERE id = $1`, [id, status, now]);
   }
 
-  /** The vacancy's skill criteria by canonical name. */
+  /** The vacancy's skill criteria by canonical name, most important first. */
   async criteria(manager: EntityManager, id: string): Promise<Map<string, { skillId: number; weight: number; required: boolean }>> {
     const rows: { name: string; skill_id: number; weight: number; required: boolean }[] = await manager.query(
       `SELECT s.name, vc.skill_id, vc.weight, vc.required FROM vacancy_criterion vc JOIN skill s ON s.id = vc.skill_id
-       WHERE vc.vacancy_id = $1`,
+       WHERE vc.vacancy_id = $1 ORDER BY vc.required DESC, vc.weight DESC, s.name`,
       [id],
     );
     return new Map(rows.map((row) => [row.name, { skillId: row.skill_id, weight: row.weight, required: row.required }]));

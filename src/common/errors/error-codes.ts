@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   CandidacyNotFound: { status: 404, title: 'Candidacy not found' },
   CandidacyExists: { status: 409, title: 'The candidate already has a candidacy for this vacancy' },
   CandidacyStateConflict: { status: 409, title: 'The candidacy stage or outcome does not allow this' },
+  PrivacyRequestNotFound: { status: 404, title: 'Privacy request not found' },
+  PrivacyRequestClosed: { status: 409, title: 'The privacy request is already closed' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

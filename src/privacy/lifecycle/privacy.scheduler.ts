@@ -1,20 +1,20 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { AppConfig } from '../config/app-config';
-import { FeedbackDigestService } from './feedback-digest.service';
+import { AppConfig } from '../../config/app-config';
+import { PrivacyJobService } from './privacy-job.service';
 
-const INTERVAL_NAME = 'feedback-digest';
-/** Cheap when the day is done (one conflicting insert); frequent enough that the digest goes out soon after the hour. */
+const INTERVAL_NAME = 'privacy-daily';
+/** Cheap once the day is done (one conflicting insert); soon after PRIVACY_JOB_HOUR otherwise. */
 const CHECK_EVERY_MS = 60_000;
 
-/** Thin: every minute, ask for the daily digest; the service decides whether today's is still to do. */
+/** Thin: every minute, ask for the daily privacy run; the service decides whether today's is still to do. */
 @Injectable()
-export class FeedbackDigestScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(FeedbackDigestScheduler.name);
+export class PrivacyScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(PrivacyScheduler.name);
   private running?: Promise<unknown>;
 
   constructor(
-    private readonly digest: FeedbackDigestService,
+    private readonly job: PrivacyJobService,
     private readonly registry: SchedulerRegistry,
     private readonly config: AppConfig,
   ) {}
@@ -31,9 +31,9 @@ export class FeedbackDigestScheduler implements OnApplicationBootstrap, BeforeAp
 
   private tick(): void {
     if (this.running) return;
-    this.running = this.digest
+    this.running = this.job
       .runDaily()
-      .catch((error: unknown) => this.logger.error({ err: error }, 'Feedback digest failed'))
+      .catch((error: unknown) => this.logger.error({ err: error }, 'Privacy job failed'))
       .finally(() => (this.running = undefined));
   }
 }

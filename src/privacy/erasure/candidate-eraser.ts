@@ -1,0 +1,136 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { DomainError } from '../../common/errors/domain-error';
+import { Clock } from '../../common/time/clock';
+import { SuppressionService } from '../../email/suppression.service';
+import { AuditLog } from '../audit/audit-log.service';
+import { Actor, currentActor } from '../audit/request-context';
+import { anonymiseCountedRows } from './anonymous-figures';
+import { mentionPattern } from './staff-mentions';
+
+/** Why a person was erased: they (or someone for them) asked, their pool consent ended, or retention ran out. */
+export type ErasureReason = 'request' | 'consent_ended' | 'retention';
+
+/**
+ * For automatic erasure: the condition (over `candidate c`, with the
+ * cutoff bound as $2) that made the person due, checked again under the
+ * row lock, so someone who renewed consent or entered a process since
+ * they were selected is left alone (both take the same lock).
+ */
+export interface StillDue {
+  where: string;
+  cutoff: Date;
+}
+
+interface Person {
+  id: string;
+  full_name: string;
+  email: string;
+  phone: string | null;
+}
+
+/**
+ * Erasure (GDPR art. 17): everything about the people goes, in one
+ * transaction, from every table. Most of it by the foreign keys' cascade
+ * when the candidate row is deleted; before that, the rows that aggregate
+ * statistics count are made anonymous (anonymous-figures.ts), staff emails
+ * that mention them are redacted, their open erasure requests are closed
+ * and their address is suppressed as a keyed hash so they are never
+ * mailed again. What remains: that hash and an audit entry per person
+ * with no personal data.
+ */
+@Injectable()
+export class CandidateEraser {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly suppression: SuppressionService,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  /** DELETE /api/v1/candidates/:id. */
+  async eraseOne(candidateId: string): Promise<void> {
+    if ((await this.erase([candidateId], 'request')) === 0) {
+      throw new DomainError('CandidateNotFound', `No candidate with id ${candidateId}.`);
+    }
+  }
+
+  /** Set-based for a job's batch; ids that no longer exist are skipped. Returns how many were erased. */
+  async erase(candidateIds: string[], reason: ErasureReason, stillDue?: StillDue): Promise<number> {
+    if (candidateIds.length === 0) return 0;
+    const now = this.clock.now();
+    const actor = currentActor();
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT 1 FROM candidate WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [candidateIds]);
+      const people: Person[] = await manager.query(
+        `SELECT c.id, c.full_name, c.email, c.phone FROM candidate c
+         WHERE c.id = ANY($1::uuid[]) ${stillDue ? `AND (${stillDue.where})` : ''} ORDER BY c.id`,
+        stillDue ? [candidateIds, stillDue.cutoff] : [candidateIds],
+      );
+      if (people.length === 0) return 0;
+      const ids = people.map((person) => person.id);
+      await anonymiseCountedRows(manager, ids, now);
+      const closed = await this.closeErasureRequests(manager, ids, now, actor);
+      await this.redactStaffEmails(manager, people, now);
+      for (const person of people) await this.suppression.suppress(person.email, 'erased', manager);
+      await manager.query(`DELETE FROM candidate WHERE id = ANY($1::uuid[])`, [ids]);
+      await this.audit.recordMany([
+        ...closed.map((request) => ({
+          action: 'privacy_request_updated' as const,
+          candidateId: request.candidate_id,
+          details: { privacyRequestId: request.id, status: 'done', via: 'erasure' },
+          actor,
+        })),
+        ...ids.map((id) => ({
+          action: 'candidate_erased' as const,
+          candidateId: id,
+          details: { reason, privacyRequestsClosed: closed.filter((request) => request.candidate_id === id).map((request) => request.id) },
+          actor,
+        })),
+      ], manager);
+      return ids.length;
+    });
+  }
+
+  /**
+   * The person's requests stay as evidence that they were served, without
+   * notes (which may name them); an open erasure request is now done.
+   */
+  private async closeErasureRequests(
+    manager: EntityManager, ids: string[], now: Date, actor: Actor,
+  ): Promise<{ id: string; candidate_id: string }[]> {
+    const [rows]: [{ id: string; candidate_id: string; closes: boolean }[], number] = await manager.query(
+      `WITH mine AS (
+         SELECT id, candidate_id, kind = 'erasure' AND status IN ('open', 'in_progress') AS closes
+         FROM privacy_request WHERE candidate_id = ANY($1::uuid[]) FOR UPDATE
+       )
+       UPDATE privacy_request p SET notes = NULL, updated_at = $2,
+              status = CASE WHEN mine.closes THEN 'done' ELSE p.status END,
+              handled_at = CASE WHEN mine.closes THEN $2 ELSE p.handled_at END,
+              handled_by_key_id = CASE WHEN mine.closes THEN $3::uuid ELSE p.handled_by_key_id END
+       FROM mine WHERE p.id = mine.id
+       RETURNING p.id, mine.candidate_id, mine.closes`,
+      [ids, now, actor.keyId],
+    );
+    return rows.filter((row) => row.closes).map(({ id, candidate_id }) => ({ id, candidate_id }));
+  }
+
+  /**
+   * Staff emails (e.g. the feedback digest) name candidates in their text
+   * and have no candidate reference to cascade from: the person's name,
+   * email and phone are replaced wherever they appear.
+   */
+  private async redactStaffEmails(manager: EntityManager, people: Person[], now: Date): Promise<void> {
+    const pattern = mentionPattern(people.map((person) => ({ fullName: person.full_name, email: person.email, phone: person.phone })));
+    if (!pattern) return;
+    await manager.query(
+      `UPDATE email SET subject = regexp_replace(subject, $1, '[erased]', 'gi'),
+              html_body = regexp_replace(html_body, $1, '[erased]', 'gi'),
+              text_body = regexp_replace(text_body, $1, '[erased]', 'gi'),
+              updated_at = $2
+       WHERE category = 'staff' AND (subject ~* $1 OR html_body ~* $1 OR text_body ~* $1)`,
+      [pattern, now],
+    );
+  }
+}

@@ -1,0 +1,37 @@
+/** What identifies a person in free text. */
+export interface IdentifyingValues {
+  fullName: string;
+  email: string;
+  phone: string | null;
+}
+
+/** Handlebars escapes these in HTML bodies, so a name like O'Brien is stored as O&#x27;Brien there. */
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;',
+};
+/** Shorter numbers would match unrelated digits. */
+const MIN_PHONE_LENGTH = 6;
+
+const htmlEscape = (value: string) => value.replace(/[&<>"'`=]/g, (char) => HTML_ESCAPES[char]);
+/** PostgreSQL ARE: a backslash before a non-alphanumeric character makes it literal. */
+const literal = (value: string) => value.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+
+/**
+ * A PostgreSQL regular expression (for `~*` and `regexp_replace(..., 'gi')`)
+ * that finds any of these people's name, email or phone in a text, as
+ * typed or HTML-escaped; null when there is nothing to look for. Longer
+ * values come first so "Anna Berg" is replaced whole, not "Anna" alone.
+ */
+export function mentionPattern(people: readonly IdentifyingValues[]): string | null {
+  const values = new Set<string>();
+  for (const person of people) {
+    const phone = person.phone?.trim();
+    for (const value of [person.fullName.trim(), person.email.trim(), phone && phone.length >= MIN_PHONE_LENGTH ? phone : '']) {
+      if (!value) continue;
+      values.add(value);
+      values.add(htmlEscape(value));
+    }
+  }
+  if (values.size === 0) return null;
+  return [...values].sort((a, b) => b.length - a.length || a.localeCompare(b)).map(literal).join('|');
+}

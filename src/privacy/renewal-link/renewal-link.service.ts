@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { CandidateService } from '../../candidate/candidate.service';
+import { ConsentService } from '../../candidate/consent.service';
+import { DomainError } from '../../common/errors/domain-error';
+import { Signer } from '../../common/secrets/signer';
+import { Clock } from '../../common/time/clock';
+import { AppConfig } from '../../config/app-config';
+import { OutboxService } from '../../email/outbox.service';
+import { RENEWAL_TEXT_VERSION } from './renewal-link.pages';
+
+export interface RenewalLinkHolder {
+  candidateId: string;
+  locale: 'sv' | 'en';
+  timeZone: string;
+  /** The current consent's end, if it is still valid. */
+  validUntil: Date | null;
+}
+
+/**
+ * The link in a consent renewal request: the candidate renews (new
+ * evidence, source email_link) or leaves (withdrawal, at once). Signed
+ * with the `consent` purpose, valid until the person would be erased.
+ */
+@Injectable()
+export class RenewalLinkService {
+  constructor(
+    private readonly signer: Signer,
+    private readonly candidates: CandidateService,
+    private readonly consents: ConsentService,
+    private readonly outbox: OutboxService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The URL for the email; works until the person's erasure date (expiry plus the grace period). */
+  link(candidateId: string, consentExpiresAt: Date): string {
+    const expiresAt = Math.floor(consentExpiresAt.getTime() / 1000) + this.config.CONSENT_GRACE_DAYS * 86_400;
+    return `${this.config.PUBLIC_BASE_URL.replace(/\/$/, '')}/consent/${this.signer.sign({ purpose: 'consent', candidateId, expiresAt })}`;
+  }
+
+  /** The candidate behind a genuine, unexpired token, or null (tampered, expired, or the person was erased). */
+  async holderOf(token: string): Promise<RenewalLinkHolder | null> {
+    const claims = this.signer.verify(token, 'consent', this.clock.now());
+    if (!claims) return null;
+    try {
+      const candidate = await this.candidates.get(claims.candidateId);
+      return {
+        candidateId: candidate.id,
+        locale: candidate.locale === 'sv' ? 'sv' : 'en',
+        timeZone: candidate.timeZone,
+        validUntil: candidate.consent.state === 'valid' ? new Date(candidate.consent.validUntil!) : null,
+      };
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'CandidateNotFound') return null;
+      throw error;
+    }
+  }
+
+  /** New evidence from today, for CONSENT_VALIDITY_MONTHS; returns its end. */
+  async renew(holder: RenewalLinkHolder): Promise<Date> {
+    const consent = await this.consents.recordFromLink(holder.candidateId, `${RENEWAL_TEXT_VERSION}-${holder.locale}`);
+    return consent.expiresAt;
+  }
+
+  /** Withdrawal takes effect at once: out of search and matching, nurture waiting in the outbox is cancelled. */
+  async leave(holder: RenewalLinkHolder): Promise<void> {
+    await this.consents.withdraw(holder.candidateId, 'talent_pool', 'consent renewal link');
+    await this.outbox.cancelPendingNurture([holder.candidateId], 'talent-pool consent withdrawn');
+  }
+
+  /** A date as the reader writes it ("2 March 2027", "2 mars 2027"), in their time zone. */
+  formatDate(holder: RenewalLinkHolder, date: Date): string {
+    return DateTime.fromJSDate(date, { zone: holder.timeZone }).setLocale(holder.locale === 'sv' ? 'sv-SE' : 'en-GB').toLocaleString(DateTime.DATE_FULL);
+  }
+}

@@ -1,0 +1,299 @@
+import { DeliveryService } from '../src/email/delivery/delivery.service';
+import { FeedbackDigestService } from '../src/relationship/feedback-digest.service';
+import { addCandidate } from './support/pool';
+import { expectProblem } from './support/problem';
+import { SmtpSink } from './support/smtp-sink';
+import { startTestApp, TestApp } from './support/test-app';
+
+const manager = { name: 'Hanna Manager', email: 'hanna.manager@acme.test' };
+const recruiter = { name: 'Rita Recruiter', email: 'rita@acme.test' };
+/** Monday 2 March 2026, 10:00 in Stockholm (the FakeClock's start). */
+const MONDAY_10 = '2026-03-02T09:00:00Z';
+
+/** The calls a recruiter makes, against one app. */
+function relationshipApi(sut: () => TestApp) {
+  const api = () => sut().http();
+  const admin = () => sut().admin;
+  return {
+    async openVacancy(fields: Record<string, unknown> = {}): Promise<{ id: string; title: string }> {
+      return (await api().post('/api/v1/vacancies').set(admin()).send({
+        title: 'Platform Engineer', hiringManager: manager, recruiter, status: 'open', expectedDecisionDate: '2026-04-15',
+        criteria: { skills: [{ name: 'kafka', weight: 5 }] }, ...fields,
+      }).expect(201)).body;
+    },
+    /** A new candidate with a candidacy at `stage`, rejected there (or decided otherwise). */
+    async decidedAt(vacancyId: string, stage: string, decision: Record<string, unknown> = { outcome: 'rejected' }, fullName?: string) {
+      const candidate = await addCandidate(sut(), fullName ? { fullName } : {});
+      const id = (await api().post('/api/v1/candidacies').set(admin()).send({ candidateId: candidate.id, vacancyId }).expect(201)).body.id;
+      if (stage !== 'applied') await api().post(`/api/v1/candidacies/${id}/stage`).set(admin()).send({ stage }).expect(200);
+      const decided = await api().post(`/api/v1/candidacies/${id}/decision`).set(admin()).send(decision).expect(200);
+      return { id: id as string, candidate, view: decided.body };
+    },
+    feedback: (candidacyId: string, body: Record<string, unknown>) =>
+      api().post(`/api/v1/candidacies/${candidacyId}/feedback`).set(admin()).send(body),
+    async due(query: string) {
+      return (await api().get(`/api/v1/feedback/due?${query}`).set(admin()).expect(200)).body;
+    },
+  };
+}
+
+describe('The feedback ladder', () => {
+  let sut: TestApp;
+  const r = relationshipApi(() => sut);
+  const api = () => sut.http();
+  const ids = (page: { items: { candidacyId: string }[] }) => page.items.map((item) => item.candidacyId);
+
+  beforeAll(async () => {
+    sut = await startTestApp({ COMPANY_NAME: 'Acme', DEFAULT_TIME_ZONE: 'Europe/Stockholm' });
+  });
+  afterAll(() => sut.close());
+
+  it('serves the default policy and lets only admins replace it, naming every invalid field', async () => {
+    const policy = (await api().get('/api/v1/settings/feedback-policy').set(sut.admin).expect(200)).body;
+    expect(policy).toEqual({
+      confirmation: { enabled: true },
+      rejection: {
+        applied: { owed: true, channel: 'email', withinBusinessDays: 5, writtenFollowUp: false, owner: 'recruiter', emailTemplate: 'screening_feedback' },
+        screening: { owed: true, channel: 'email', withinBusinessDays: 5, writtenFollowUp: false, owner: 'recruiter', emailTemplate: 'screening_feedback' },
+        interview: { owed: true, channel: 'phone', withinBusinessDays: 3, writtenFollowUp: true, owner: 'hiring_manager', emailTemplate: 'feedback_followup' },
+        final: { owed: true, channel: 'phone', withinBusinessDays: 3, writtenFollowUp: true, owner: 'hiring_manager', emailTemplate: 'feedback_followup' },
+        offer: { owed: true, channel: 'phone', withinBusinessDays: 3, writtenFollowUp: true, owner: 'hiring_manager', emailTemplate: 'feedback_followup' },
+      },
+      publicHolidays: [],
+      dueSoonBusinessDays: 1,
+    });
+    const put = (body: unknown, key = sut.admin) => api().put('/api/v1/settings/feedback-policy').set(key).send(body as object);
+    expectProblem(await put(policy, await sut.keyFor('recruiter')), 403);
+    const broken = { ...policy, publicHolidays: ['2026-13-01'], rejection: { ...policy.rejection, interview: { ...policy.rejection.interview, channel: 'pigeon' } } };
+    expectProblem(await put(broken), 400, ['publicHolidays', 'rejection.interview.channel']);
+    const { offer: _offer, ...fourRungs } = policy.rejection;
+    expectProblem(await put({ ...policy, rejection: fourRungs }), 400, ['rejection.offer']);
+
+    const saved = await put({ ...policy, publicHolidays: ['2026-12-25', '2026-12-24', '2026-12-25'] }).expect(200);
+    expect(saved.body.publicHolidays).toEqual(['2026-12-24', '2026-12-25']);
+    expect((await api().get('/api/v1/settings/feedback-policy').set(await sut.keyFor('viewer')).expect(200)).body).toEqual(saved.body);
+  });
+
+  it('gives each rung its deadline in business days, over a weekend and over public holidays', async () => {
+    const vacancy = await r.openVacancy();
+    // Thursday 5 March, 14:00 in Stockholm: the weekend falls inside every deadline.
+    sut.clock.set('2026-03-05T13:00:00Z');
+    const dueOf = async (stage: string, decision?: Record<string, unknown>) => (await r.decidedAt(vacancy.id, stage, decision)).view.feedbackDue;
+    expect(await dueOf('applied')).toMatchObject({ stage: 'applied', channel: 'email', owner: 'recruiter', dueOn: '2026-03-12' });
+    expect(await dueOf('screening')).toEqual({
+      stage: 'screening', channel: 'email', owner: 'recruiter', writtenFollowUp: false,
+      dueOn: '2026-03-12', dueAt: '2026-03-12T23:00:00.000Z', closedAt: null, feedbackId: null,
+    });
+    expect(await dueOf('interview')).toMatchObject({ channel: 'phone', owner: 'hiring_manager', writtenFollowUp: true, dueOn: '2026-03-10' });
+    expect(await dueOf('final', { outcome: 'rejected', finalistRank: 2 })).toMatchObject({ channel: 'phone', dueOn: '2026-03-10' });
+    expect(await dueOf('final', { outcome: 'withdrew' })).toBeNull();
+    expect(await dueOf('offer', { outcome: 'hired' })).toBeNull();
+
+    // Tuesday 22 December: 24 and 25 December are holidays, 26-27 a weekend.
+    sut.clock.set('2026-12-22T09:00:00Z');
+    expect((await dueOf('interview')).dueOn).toBe('2026-12-29');
+    expect((await dueOf('screening')).dueOn).toBe('2026-12-31');
+    sut.clock.set(MONDAY_10);
+  });
+
+  it('lists what is owed by urgency, and what is overdue or due soon as the clock moves', async () => {
+    sut.clock.set(MONDAY_10);
+    const vacancy = await r.openVacancy({ title: 'Backend Engineer' });
+    const screened = await r.decidedAt(vacancy.id, 'screening', undefined, 'Alva Lindqvist');
+    const interviewed = await r.decidedAt(vacancy.id, 'interview', undefined, 'Omar Haddad');
+    const scope = `vacancyId=${vacancy.id}`;
+
+    const open = await r.due(scope);
+    expect(ids(open)).toEqual([interviewed.id, screened.id]);
+    expect(open.items[0]).toEqual({
+      candidacyId: interviewed.id,
+      candidate: { id: interviewed.candidate.id, fullName: 'Omar Haddad' },
+      vacancy: { id: vacancy.id, title: 'Backend Engineer' },
+      stage: 'interview',
+      channel: 'phone',
+      owner: { role: 'hiring_manager', ...manager },
+      decidedAt: '2026-03-02T09:00:00.000Z',
+      dueOn: '2026-03-05',
+      dueAt: '2026-03-05T23:00:00.000Z',
+      state: 'upcoming',
+      daysLate: 0,
+    });
+    expect(open.items[1].owner).toEqual({ role: 'recruiter', ...recruiter });
+    expect(ids(await r.due(`${scope}&state=overdue`))).toEqual([]);
+    expect(ids(await r.due(`${scope}&state=due-soon`))).toEqual([]);
+
+    sut.clock.set('2026-03-04T09:00:00Z'); // Wednesday: Thursday's deadline is one business day away.
+    expect(ids(await r.due(`${scope}&state=due-soon`))).toEqual([interviewed.id]);
+    expect(ids(await r.due(`${scope}&state=overdue`))).toEqual([]);
+
+    sut.clock.set('2026-03-06T07:00:00Z'); // Friday morning: a day late.
+    const late = await r.due(`${scope}&state=overdue`);
+    expect(late.items).toEqual([expect.objectContaining({ candidacyId: interviewed.id, state: 'overdue', daysLate: 1 })]);
+
+    sut.clock.set('2026-03-10T09:00:00Z'); // Tuesday after: both are late.
+    const both = await r.due(`${scope}&state=overdue`);
+    expect(both.items.map((item: { daysLate: number }) => item.daysLate)).toEqual([5, 1]);
+    expect(ids(await r.due(`${scope}&ownerEmail=RITA@acme.test`))).toEqual([screened.id]);
+    const first = await r.due(`${scope}&limit=1`);
+    expect(ids(await r.due(`${scope}&limit=1&cursor=${first.nextCursor}`))).toEqual([screened.id]);
+    expectProblem(await api().get('/api/v1/feedback/due?state=late').set(sut.admin), 400, ['state']);
+    sut.clock.set(MONDAY_10);
+  });
+
+  it('closes the deadline with feedback given: a call with its written follow-up, or a personal email', async () => {
+    sut.clock.set(MONDAY_10);
+    const vacancy = await r.openVacancy({ title: 'SRE' });
+    const finalist = await r.decidedAt(vacancy.id, 'final', {
+      outcome: 'rejected', finalistRank: 2, reasons: [{ criterion: 'kafka', note: 'more Kafka in production' }],
+      promise: { text: 'We will call you first for the next SRE role.' },
+    }, 'Maja Berg');
+    const screened = await r.decidedAt(vacancy.id, 'screening', undefined, 'Leo Ek');
+    const scope = `vacancyId=${vacancy.id}`;
+
+    sut.clock.set('2026-03-06T10:00:00Z'); // the call is a day late
+    expectProblem(await r.feedback(finalist.id, { channel: 'phone', summary: 'x'.repeat(1001), givenBy: 'Hanna' }), 400, ['summary']);
+    expectProblem(await r.feedback(finalist.id, { channel: 'phone', summary: 'ok', givenBy: 'Hanna', givenAt: '2026-03-07T10:00:00Z' }), 400, ['givenAt']);
+    expectProblem(await r.feedback(finalist.id, { channel: 'fax', summary: 'ok', givenBy: 'Hanna', internalNote: 'x' }), 400, ['channel', 'internalNote']);
+    expectProblem(await r.feedback(screened.id, { channel: 'email', summary: 'ok', givenBy: 'Rita', stage: 'final' }), 400, ['stage']);
+
+    const call = await r.feedback(finalist.id, {
+      channel: 'phone', givenBy: 'Hanna Manager', givenAt: '2026-03-06T09:30:00Z', gapSkills: ['Apache Kafka'],
+      summary: 'Your case was one of the strongest; we chose someone with more Kafka in production.',
+    });
+    expect(call.status).toBe(201);
+    expect(call.body).toMatchObject({
+      candidacyId: finalist.id, stage: 'final', channel: 'phone', gapSkills: ['kafka'], givenAt: '2026-03-06T09:30:00.000Z',
+      emailId: null, followUpEmailId: expect.any(String),
+      closedDeadline: { dueOn: '2026-03-05', onTime: false },
+    });
+    const followUp = (await api().get(`/api/v1/emails/${call.body.followUpEmailId}`).set(sut.admin).expect(200)).body;
+    expect(followUp).toMatchObject({ templateKey: 'feedback_followup', subject: 'Summary of our conversation about SRE' });
+    expect(followUp.textBody).toContain('Your case was one of the strongest; we chose someone with more Kafka in production.');
+    expect(followUp.textBody).toContain('mainly experience with kafka');
+    expect(followUp.textBody).toContain('Our promise to you: We will call you first for the next SRE role.');
+
+    const email = await r.feedback(screened.id, { channel: 'email', givenBy: 'Rita Recruiter', summary: 'We need more hands-on Kafka.' }).expect(201);
+    expect(email.body).toMatchObject({ channel: 'email', emailId: expect.any(String), followUpEmailId: null, closedDeadline: { onTime: true } });
+    const sent = (await api().get(`/api/v1/emails/${email.body.emailId}`).set(sut.admin).expect(200)).body;
+    expect(sent).toMatchObject({ templateKey: 'screening_feedback', subject: 'Your application for SRE' });
+    expect(sent.textBody).toContain('“We need more hands-on Kafka.”');
+    expect(sent.textBody).toContain('Rita Recruiter');
+    expectProblem(await r.feedback(screened.id, { channel: 'email', givenBy: 'R', summary: 'x', givenAt: '2026-03-06T09:00:00Z' }), 400, ['givenAt']);
+
+    expect((await r.due(scope)).items).toEqual([]);
+    const view = (await api().get(`/api/v1/candidacies/${finalist.id}`).set(sut.admin).expect(200)).body;
+    expect(view.feedbackDue).toMatchObject({ closedAt: '2026-03-06T10:00:00.000Z', feedbackId: call.body.id });
+    expect(view.feedback).toEqual([expect.objectContaining({ id: call.body.id, summary: call.body.summary, givenBy: 'Hanna Manager' })]);
+    sut.clock.set(MONDAY_10);
+  });
+
+  it('reports per stage: owed, given, on time, median and p90 time to feedback, ghosted', async () => {
+    sut.clock.set(MONDAY_10);
+    const vacancy = await r.openVacancy({ title: 'Stats role' });
+    const s1 = await r.decidedAt(vacancy.id, 'screening');
+    const s2 = await r.decidedAt(vacancy.id, 'screening');
+    await r.decidedAt(vacancy.id, 'screening'); // never answered: ghosted
+    const i1 = await r.decidedAt(vacancy.id, 'interview');
+    await r.decidedAt(vacancy.id, 'interview', { outcome: 'withdrew' }); // owes nothing
+    const phone = (givenAt: string) => ({ channel: 'phone', summary: 'Thank you', givenBy: 'Hanna', givenAt, writtenFollowUp: false });
+
+    sut.clock.set('2026-03-03T09:00:00Z');
+    await r.feedback(s1.id, { channel: 'email', summary: 'Thank you', givenBy: 'Rita' }).expect(201); // 24 h
+    sut.clock.set('2026-03-10T09:00:00Z');
+    await r.feedback(i1.id, phone('2026-03-04T09:00:00Z')).expect(201); // 48 h
+    await r.feedback(s2.id, phone('2026-03-10T09:00:00Z')).expect(201); // 192 h, a day late
+    sut.clock.set('2026-03-12T12:00:00Z');
+
+    const stats = (await api().get(`/api/v1/feedback/stats?vacancyId=${vacancy.id}&from=2026-03-01&to=2026-03-02`).set(sut.admin).expect(200)).body;
+    expect(stats.from).toBe('2026-02-28T23:00:00.000Z');
+    expect(stats.to).toBe('2026-03-02T23:00:00.000Z');
+    const stage = (name: string) => stats.stages.find((s: { stage: string }) => s.stage === name);
+    expect(stage('screening')).toEqual({
+      stage: 'screening', owing: 3, given: 2, givenOnTime: 1, onTimePercent: 33.3,
+      medianHoursToFeedback: 108, p90HoursToFeedback: 175.2, ghosted: 1,
+    });
+    expect(stage('interview')).toEqual({
+      stage: 'interview', owing: 1, given: 1, givenOnTime: 1, onTimePercent: 100,
+      medianHoursToFeedback: 48, p90HoursToFeedback: 48, ghosted: 0,
+    });
+    expect(stage('final')).toEqual({
+      stage: 'final', owing: 0, given: 0, givenOnTime: 0, onTimePercent: null, medianHoursToFeedback: null, p90HoursToFeedback: null, ghosted: 0,
+    });
+    expect(stats.total).toEqual({
+      owing: 4, given: 3, givenOnTime: 2, onTimePercent: 50, medianHoursToFeedback: 48, p90HoursToFeedback: 163.2, ghosted: 1,
+    });
+
+    const later = (await api().get(`/api/v1/feedback/stats?vacancyId=${vacancy.id}&from=2026-03-03`).set(sut.admin).expect(200)).body;
+    expect(later.total.owing).toBe(0);
+    expectProblem(await api().get('/api/v1/feedback/stats?from=2026-03-05&to=2026-03-01').set(sut.admin), 400, ['from']);
+    expectProblem(await api().get('/api/v1/feedback/stats?from=yesterday').set(sut.admin), 400, ['from']);
+    sut.clock.set(MONDAY_10);
+  });
+});
+
+describe(FeedbackDigestService.name, () => {
+  const sink = new SmtpSink();
+  let first: TestApp;
+  let second: TestApp;
+  const r = relationshipApi(() => first);
+  const both = (time: string) => [first, second].forEach((app) => app.clock.set(time));
+  const runOnBoth = () => Promise.all([first, second].map((app) => app.app.get(FeedbackDigestService).runDaily()));
+  const deliver = () => first.app.get(DeliveryService).deliverDue();
+
+  beforeAll(async () => {
+    const env = { SMTP_URL: await sink.start(), SEND_WINDOW: 'always', EMAIL_RATE_PER_SECOND: '1000', FEEDBACK_DIGEST_HOUR: '8', DEFAULT_LOCALE: 'en' };
+    first = await startTestApp(env);
+    second = await startTestApp(env, { databaseUrl: first.databaseUrl });
+  });
+  afterAll(async () => {
+    await second.close();
+    await first.close();
+    await sink.stop();
+  });
+
+  it('waits for the hour, and sends nothing when nothing is due', async () => {
+    both('2026-03-02T06:30:00Z'); // 07:30 in Stockholm
+    expect(await runOnBoth()).toEqual([
+      { day: '2026-03-02', ran: false, digests: 0, items: 0 },
+      { day: '2026-03-02', ran: false, digests: 0, items: 0 },
+    ]);
+    both('2026-03-02T07:05:00Z');
+    const reports = await runOnBoth();
+    expect(reports.filter((report) => report.ran)).toEqual([{ day: '2026-03-02', ran: true, digests: 0, items: 0 }]);
+    await deliver();
+    expect(sink.received).toHaveLength(0);
+  });
+
+  it('sends each owner one digest of their overdue and due-soon items, once a day across two instances', async () => {
+    both('2026-03-03T09:00:00Z'); // Tuesday: interview due Friday 6, screening due Tuesday 10
+    const vacancy = await r.openVacancy({ title: 'Digest role' });
+    await r.decidedAt(vacancy.id, 'interview', undefined, 'Alva Lindqvist');
+    await r.decidedAt(vacancy.id, 'screening', undefined, 'Omar Haddad');
+    both('2026-03-06T09:00:00Z'); // Friday: this screening rejection is due on Friday 13, not soon on Monday
+    await r.decidedAt(vacancy.id, 'screening', undefined, 'Not Yet');
+
+    both('2026-03-09T07:05:00Z');
+    const reports = await runOnBoth();
+    expect(reports.filter((report) => report.ran)).toEqual([{ day: '2026-03-09', ran: true, digests: 2, items: 2 }]);
+    expect(await runOnBoth()).toEqual([expect.objectContaining({ ran: false }), expect.objectContaining({ ran: false })]);
+    await deliver();
+
+    const toManager = sink.to(manager.email);
+    expect(toManager).toHaveLength(1);
+    expect(toManager[0].subject).toBe('Candidates waiting for feedback');
+    expect(toManager[0].text).toContain('Hi Hanna Manager,');
+    expect(toManager[0].text).toContain('- Alva Lindqvist – Digest role (Interview)');
+    expect(toManager[0].text).toContain('Feedback due Friday, 6 March 2026 · Days overdue: 3');
+    expect(toManager[0].text).not.toContain('Omar Haddad');
+
+    const toRecruiter = sink.to(recruiter.email);
+    expect(toRecruiter).toHaveLength(1);
+    expect(toRecruiter[0].text).toContain('- Omar Haddad – Digest role (Phone screen)');
+    expect(toRecruiter[0].text).toContain('Feedback due Tuesday, 10 March 2026');
+    expect(toRecruiter[0].text).not.toContain('Days overdue');
+    expect([...toManager, ...toRecruiter].map((mail) => mail.text).join('\n')).not.toContain('Not Yet');
+
+    both('2026-03-10T07:05:00Z');
+    expect((await runOnBoth()).filter((report) => report.ran)).toEqual([expect.objectContaining({ day: '2026-03-10', digests: 2 })]);
+  });
+});

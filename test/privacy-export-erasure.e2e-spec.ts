@@ -1,0 +1,270 @@
+import { DataSource } from 'typeorm';
+import { CampaignRunner } from '../src/campaign/campaign-runner.service';
+import { DeliveryService } from '../src/email/delivery/delivery.service';
+import { OutboxService } from '../src/email/outbox.service';
+import { SuppressionService } from '../src/email/suppression.service';
+import { PrivacyJobService } from '../src/privacy/lifecycle/privacy-job.service';
+import { EXPORT_SECTIONS } from '../src/privacy/export/export-sections';
+import { FeedbackDigestService } from '../src/relationship/feedback-digest.service';
+import { addCandidate } from './support/pool';
+import { expectProblem } from './support/problem';
+import { SmtpSink } from './support/smtp-sink';
+import { startTestApp, TestApp } from './support/test-app';
+
+const DAY = 86_400_000;
+const manager = { name: 'Hanna Manager', email: 'hanna.manager@acme.test' };
+const recruiter = { name: 'Rita Recruiter', email: 'rita@acme.test' };
+/** What identifies the person; none of it may survive erasure anywhere in the database. */
+const PERSON = {
+  fullName: 'Zorvald Quimby-Öhrn',
+  email: 'zorvald.quimby@example.org',
+  phone: '+46 70 555 01 23',
+  city: 'Kvikkjokk',
+  headline: 'Streaming platform wrangler',
+};
+const NEEDLES = [PERSON.fullName, 'Zorvald', 'Quimby', PERSON.email, PERSON.phone, PERSON.city, PERSON.headline];
+
+/**
+ * Every table that holds candidate data, from the schema itself: the
+ * tables with a foreign key to candidate, and to those, transitively.
+ * Written independently of the export's own derivation on purpose.
+ */
+const CANDIDATE_DATA_TABLES = `
+  WITH RECURSIVE fk AS (
+    SELECT c.conrelid::regclass::text AS child, c.confrelid::regclass::text AS parent
+    FROM pg_constraint c WHERE c.contype = 'f'
+  ), data(tbl) AS (
+    SELECT 'candidate'::text UNION SELECT fk.child FROM fk JOIN data ON fk.parent = data.tbl
+  )
+  SELECT tbl FROM data WHERE tbl <> 'candidate' ORDER BY tbl`;
+
+describe('Privacy: export and erasure of everything held about a person', () => {
+  const sink = new SmtpSink();
+  let sut: TestApp;
+  const api = () => sut.http();
+  const sql = <T = Record<string, unknown>>(statement: string, params: unknown[] = []): Promise<T[]> =>
+    sut.app.get(DataSource).query(statement, params);
+  const deliver = () => sut.app.get(DeliveryService).deliverDue();
+  const post = (path: string, body: Record<string, unknown>) => api().post(path).set(sut.admin).send(body);
+  let person: { id: string };
+  let bystander: { id: string; email: string };
+  let campaignId: string;
+  let queuedEmailIds: string[];
+
+  async function openVacancy(title: string): Promise<string> {
+    return (await post('/api/v1/vacancies', {
+      title, hiringManager: manager, recruiter, status: 'open', expectedDecisionDate: '2026-04-15',
+      criteria: { skills: [{ name: 'kafka', weight: 5 }, { name: 'go', weight: 3 }] },
+    }).expect(201)).body.id;
+  }
+  async function candidacy(candidateId: string, vacancyId: string, stage?: string): Promise<string> {
+    const id = (await post('/api/v1/candidacies', { candidateId, vacancyId }).expect(201)).body.id;
+    if (stage) await post(`/api/v1/candidacies/${id}/stage`, { stage }).expect(200);
+    return id;
+  }
+  /** Every text, json and array column of every table in the schema that contains anything identifying the person. */
+  async function columnsMentioningThePerson(): Promise<string[]> {
+    const columns = await sql<{ table_name: string; column_name: string }>(
+      `SELECT c.table_name, c.column_name FROM information_schema.columns c
+       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
+       WHERE c.table_schema = current_schema() AND c.data_type IN ('text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY')
+       ORDER BY c.table_name, c.ordinal_position`,
+    );
+    expect(columns.length).toBeGreaterThan(50);
+    const found: string[] = [];
+    for (const { table_name: table, column_name: column } of columns) {
+      const [{ n }] = await sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM "${table}" WHERE "${column}"::text ILIKE ANY ($1::text[])`,
+        [NEEDLES.map((needle) => `%${needle}%`)],
+      );
+      if (n > 0) found.push(`${table}.${column}`);
+    }
+    return found;
+  }
+  const campaignStats = async () => (await api().get(`/api/v1/campaigns/${campaignId}/stats`).set(sut.admin).expect(200)).body;
+  const feedbackStats = async () =>
+    (await api().get('/api/v1/feedback/stats?from=2026-01-01&to=2026-06-30').set(sut.admin).expect(200)).body;
+
+  beforeAll(async () => {
+    sut = await startTestApp({
+      SMTP_URL: await sink.start(), SEND_WINDOW: 'always', EMAIL_RATE_PER_SECOND: '1000', COMPANY_NAME: 'Acme',
+      PUBLIC_BASE_URL: 'https://talent.acme.test', FEEDBACK_DIGEST_HOUR: '8',
+    });
+    sut.clock.set('2026-03-02T09:00:00Z'); // Monday, 10:00 in Stockholm
+    bystander = await addCandidate(sut, { fullName: 'Bystander Person', tags: ['erasure-cohort'] }, { consent: true });
+    person = await addCandidate(sut, {
+      ...PERSON, skills: [{ name: 'kafka', level: 4 }, { name: 'golang' }], tags: ['erasure-cohort'], source: 'referral',
+    });
+    const hired = await addCandidate(sut, { fullName: 'Hired Person' });
+
+    // Consent about to expire, so the daily job asks for renewal.
+    await post(`/api/v1/candidates/${person.id}/consents`, {
+      scope: 'talent_pool', textVersion: 'v1', source: 'application_form', expiresAt: new Date(Date.parse('2026-03-02T09:00:00Z') + 25 * DAY).toISOString(),
+    }).expect(201);
+    expect(await sut.app.get(PrivacyJobService).runDaily()).toMatchObject({ renewalRequests: 1 });
+    await post(`/api/v1/candidates/${person.id}/notes`, { text: `Spoke with ${PERSON.fullName} on ${PERSON.phone}` }).expect(201);
+    await post(`/api/v1/candidates/${person.id}/replies`, { channel: 'email', summary: `Zorvald wrote from ${PERSON.email}` }).expect(201);
+    await api().get(`/api/v1/candidates/${person.id}`).set(sut.admin).expect(200);
+
+    // A nurture campaign they and the bystander are in, with its first step sent.
+    sut.clock.advance(60_000);
+    campaignId = (await post('/api/v1/campaigns', {
+      name: 'Keep in touch', audience: { tags: ['erasure-cohort'] }, steps: [{ templateKey: 'nurture_checkin', delay: 'P1D' }],
+    }).expect(201)).body.id;
+    await api().post(`/api/v1/campaigns/${campaignId}/resume`).set(sut.admin).expect(200);
+    await sut.app.get(CampaignRunner).runDue();
+    sut.clock.advance(DAY);
+    await sut.app.get(CampaignRunner).runDue();
+
+    // A final they lost (rank 2, reasons, a promise, feedback by phone), and the vacancy filled: a silver medal.
+    const platform = await openVacancy('Platform Engineer');
+    const theirs = await candidacy(person.id, platform, 'final');
+    const hire = await candidacy(hired.id, platform, 'final');
+    await post(`/api/v1/candidacies/${theirs}/decision`, {
+      outcome: 'rejected', finalistRank: 2,
+      reasons: [{ criterion: 'kafka', note: `Zorvald has not run Kafka in production` }],
+      promise: { text: `We call ${PERSON.fullName} first for the next platform role`, skills: ['kafka'] },
+    }).expect(200);
+    await post(`/api/v1/candidacies/${theirs}/feedback`, {
+      channel: 'phone', summary: `Told Zorvald about the Kafka gap; reach him on ${PERSON.phone}`, givenBy: 'Hanna Manager',
+    }).expect(201);
+    await post(`/api/v1/vacancies/${platform}/close`, { outcome: 'filled', hiredCandidacyId: hire }).expect(200);
+
+    // An interview they lost whose feedback is late: the hiring manager's digest names them.
+    const data = await openVacancy('Data Engineer');
+    const late = await candidacy(person.id, data, 'interview');
+    await post(`/api/v1/candidacies/${late}/decision`, { outcome: 'rejected' }).expect(200);
+    await deliver();
+    sut.clock.set('2026-03-09T08:00:00Z');
+    expect(await sut.app.get(FeedbackDigestService).runDaily()).toMatchObject({ ran: true, digests: 1 });
+    await deliver();
+    expect(sink.to(manager.email).map((mail) => mail.text).join()).toContain(PERSON.fullName);
+
+    // Still in process for a third role: its confirmation email, and a feedback email, wait in the outbox.
+    await candidacy(person.id, await openVacancy('Site Reliability Engineer'));
+    const [extra] = await sut.app.get(OutboxService).enqueueForCandidates([{
+      candidateId: person.id, templateKey: 'application_received', category: 'transactional', idempotencyKey: 'waiting-1',
+      data: { vacancy: { title: 'Data Engineer' }, decisionDate: '2026-04-15', recruiter: { name: 'Rita Recruiter' } },
+    }]);
+    queuedEmailIds = (await sql<{ id: string }>(`SELECT id FROM email WHERE candidate_id = $1 AND status = 'queued'`, [person.id])).map((row) => row.id);
+    expect(queuedEmailIds).toContain(extra.id);
+    expect(queuedEmailIds.length).toBeGreaterThanOrEqual(2);
+
+    await post('/api/v1/privacy-requests', { kind: 'erasure', candidateId: person.id, notes: `${PERSON.fullName} asked by phone ${PERSON.phone}` })
+      .expect(201);
+  });
+  afterAll(async () => {
+    await sut.close();
+    await sink.stop();
+  });
+
+  it('exports every table the schema ties to the person, as one streamed JSON document', async () => {
+    const response = await api().get(`/api/v1/candidates/${person.id}/export`).set(sut.admin).buffer(true).parse((res, done) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      res.on('end', () => done(null, text));
+    }).expect(200);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.headers['content-disposition']).toBe(`attachment; filename="candidate-${person.id}.json"`);
+    const document = JSON.parse(response.body as unknown as string);
+    expect(document).toMatchObject({ format: 'silverpool-candidate-export/1', candidateId: person.id, exportedAt: sut.clock.now().toISOString() });
+
+    const tables = (await sql<{ tbl: string }>(CANDIDATE_DATA_TABLES)).map((row) => row.tbl);
+    expect(tables.length).toBeGreaterThanOrEqual(14);
+    const exported = new Set(Object.values(document.sources));
+    const unexported = tables.filter((table) => !exported.has(table));
+    expect(unexported).toEqual([]);
+    // A new table must be named in EXPORT_SECTIONS (and checked against erasure) before this passes.
+    const unreviewed = tables.filter((table) => !(table in EXPORT_SECTIONS));
+    expect(unreviewed).toEqual([]);
+    for (const [section, table] of Object.entries(document.sources)) {
+      expect(document.sections).toHaveProperty([section]);
+      if (table !== 'candidate' && table !== 'suppression') expect(Array.isArray(document.sections[section])).toBe(true);
+    }
+
+    const { sections } = document;
+    expect(sections.profile).toMatchObject({ id: person.id, full_name: PERSON.fullName, email: PERSON.email, phone: PERSON.phone });
+    for (const populated of [
+      'skills', 'consents', 'consentRenewalRequests', 'candidacies', 'candidacyStages', 'decisionGaps', 'feedbackGiven',
+      'feedbackDeadlines', 'medals', 'emails', 'replies', 'campaignEnrollments', 'timeline', 'privacyRequests',
+      'staffEmailMentions', 'accessLog',
+    ]) {
+      expect([populated, sections[populated].length > 0]).toEqual([populated, true]);
+    }
+    expect(sections.candidacies).toHaveLength(3);
+    expect(sections.candidacies.find((row: { finalist_rank: number }) => row.finalist_rank === 2)).toMatchObject({
+      outcome: 'rejected', reasons: [expect.objectContaining({ criterion: 'kafka', note: 'Zorvald has not run Kafka in production' })],
+    });
+    expect(sections.feedbackGiven[0].summary).toContain('Kafka gap');
+    expect(sections.timeline.map((row: { type: string }) => row.type)).toEqual(expect.arrayContaining(['note_added', 'consent_granted', 'medal_awarded']));
+    const renewal = sections.emails.find((row: { template_key: string }) => row.template_key === 'consent_renewal');
+    expect(renewal.html_body).toContain('Zorvald');
+    expect(sections.emails.map((row: { template_key: string }) => row.template_key)).toEqual(
+      expect.arrayContaining(['consent_renewal', 'nurture_checkin', 'feedback_followup', 'application_received']),
+    );
+    expect(sections.staffEmailMentions).toEqual([expect.objectContaining({ template_key: 'feedback_digest', status: 'sent' })]);
+    expect(sections.staffEmailMentions[0]).not.toHaveProperty('html_body');
+    expect(sections.accessLog.map((row: { action: string }) => row.action)).toEqual(expect.arrayContaining(['candidate_read', 'consent_granted']));
+    expect(sections.emailSuppression).toBeNull();
+    expect(document.references.skill).toEqual(expect.objectContaining({ [String(sections.skills[0].skill_id)]: expect.any(String) }));
+    expect(Object.values(document.references.vacancy).sort()).toEqual(['Data Engineer', 'Platform Engineer', 'Site Reliability Engineer']);
+    expect(Object.values(document.references.campaign)).toEqual(['Keep in touch']);
+    // Nothing about anyone else.
+    expect(response.body).not.toContain('Hired Person');
+    expect(response.body).not.toContain('Bystander Person');
+  });
+
+  it('exports only for admins, and 404s an unknown person', async () => {
+    expectProblem(await api().get(`/api/v1/candidates/${person.id}/export`).set(await sut.keyFor('recruiter')), 403);
+    expectProblem(await api().get('/api/v1/candidates/00000000-0000-4000-8000-000000000000/export').set(sut.admin), 404);
+    expectProblem(await api().get('/api/v1/candidates/nope/export').set(sut.admin), 400, ['id']);
+  });
+
+  it('erases the person from every table, keeping only a keyed-hash suppression, an audit entry and anonymous counts', async () => {
+    const statsBefore = { campaign: await campaignStats(), feedback: await feedbackStats() };
+    expect(statsBefore.campaign).toMatchObject({ enrolled: 2, sent: 2 });
+    expect(statsBefore.feedback.total).toMatchObject({ owing: 2, given: 1 });
+    const sentBefore = sink.to(PERSON.email).length;
+    // The scan below finds them wherever they are; before erasure, that is in every module's tables.
+    expect(await columnsMentioningThePerson()).toEqual(expect.arrayContaining([
+      'candidate.full_name', 'candidate.email', 'candidate.phone', 'candidate.city', 'candidate.headline', 'email.html_body', 'email.text_body',
+      'email.to_address', 'touchpoint.payload', 'candidate_reply.summary', 'feedback.summary', 'candidacy.reasons', 'candidacy.promise',
+      'privacy_request.notes',
+    ]));
+    const bystanderEmails = await sql(`SELECT id FROM email WHERE candidate_id = $1`, [bystander.id]);
+
+    sut.clock.advance(60_000);
+    await api().delete(`/api/v1/candidates/${person.id}`).set(sut.admin).set('x-request-id', 'dsr-42').expect(204);
+
+    expectProblem(await api().get(`/api/v1/candidates/${person.id}`).set(sut.admin), 404);
+    expectProblem(await api().delete(`/api/v1/candidates/${person.id}`).set(sut.admin), 404);
+
+    expect(await columnsMentioningThePerson()).toEqual([]);
+    const [{ n: mentions }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE candidate_id = $1`, [person.id]);
+    expect(mentions).toBeGreaterThan(0);
+
+    // Queued emails were cancelled or removed, never sent.
+    expect(await sql(`SELECT id FROM email WHERE id = ANY($1::uuid[]) AND status <> 'cancelled'`, [queuedEmailIds])).toEqual([]);
+    await deliver();
+    expect(sink.to(PERSON.email)).toHaveLength(sentBefore);
+
+    // The address stays blocked, as a hash nobody can read back.
+    const hash = sut.app.get(SuppressionService).hashOf(PERSON.email);
+    expect(await sql(`SELECT reason FROM suppression WHERE address_hash = $1`, [hash])).toEqual([{ reason: 'erased' }]);
+    const [{ id: auditId, ...erased }] = (await api().get(`/api/v1/audit?candidateId=${person.id}&action=candidate_erased`).set(sut.admin)
+      .expect(200)).body.items;
+    expect(auditId).toEqual(expect.any(String));
+    expect(erased).toMatchObject({ requestId: 'dsr-42', actor: { role: 'admin' }, details: { reason: 'request', privacyRequestsClosed: [expect.any(String)] } });
+
+    // Aggregates stay as they were; other people's data is untouched.
+    expect(await campaignStats()).toEqual(statsBefore.campaign);
+    expect(await feedbackStats()).toEqual(statsBefore.feedback);
+    expect(await sql(`SELECT id FROM email WHERE candidate_id = $1`, [bystander.id])).toEqual(bystanderEmails);
+    await api().get(`/api/v1/candidates/${bystander.id}`).set(sut.admin).expect(200);
+  });
+
+  it('refuses a bare DELETE that would leave an email to the person behind without its candidate', async () => {
+    await expect(sql(`DELETE FROM candidate WHERE id = $1`, [bystander.id])).rejects.toThrow(/email_candidate_or_erased/);
+    await api().get(`/api/v1/candidates/${bystander.id}`).set(sut.admin).expect(200);
+  });
+});
