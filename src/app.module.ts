@@ -16,7 +16,9 @@ import { AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source-options';
 import { EmailModule } from './email/email.module';
 import { HealthModule } from './health/health.module';
+import { MatchingModule } from './matching/matching.module';
 import { PrivacyModule } from './privacy/privacy.module';
+import { ProfileModule } from './profile/profile.module';
 import { RelationshipModule } from './relationship/relationship.module';
 import { SkillModule } from './skill/skill.module';
 import { TimelineModule } from './timeline/timeline.module';
@@ -48,6 +50,8 @@ export class AppModule {
         VacancyModule,
         RelationshipModule,
         PrivacyModule,
+        MatchingModule,
+        ProfileModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

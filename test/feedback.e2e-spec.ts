@@ -254,12 +254,12 @@ describe(FeedbackDigestService.name, () => {
   it('waits for the hour, and sends nothing when nothing is due', async () => {
     both('2026-03-02T06:30:00Z'); // 07:30 in Stockholm
     expect(await runOnBoth()).toEqual([
-      { day: '2026-03-02', ran: false, digests: 0, items: 0 },
-      { day: '2026-03-02', ran: false, digests: 0, items: 0 },
+      { day: '2026-03-02', ran: false, digests: 0, items: 0, privacyRequests: 0 },
+      { day: '2026-03-02', ran: false, digests: 0, items: 0, privacyRequests: 0 },
     ]);
     both('2026-03-02T07:05:00Z');
     const reports = await runOnBoth();
-    expect(reports.filter((report) => report.ran)).toEqual([{ day: '2026-03-02', ran: true, digests: 0, items: 0 }]);
+    expect(reports.filter((report) => report.ran)).toEqual([{ day: '2026-03-02', ran: true, digests: 0, items: 0, privacyRequests: 0 }]);
     await deliver();
     expect(sink.received).toHaveLength(0);
   });
@@ -274,7 +274,7 @@ describe(FeedbackDigestService.name, () => {
 
     both('2026-03-09T07:05:00Z');
     const reports = await runOnBoth();
-    expect(reports.filter((report) => report.ran)).toEqual([{ day: '2026-03-09', ran: true, digests: 2, items: 2 }]);
+    expect(reports.filter((report) => report.ran)).toEqual([{ day: '2026-03-09', ran: true, digests: 2, items: 2, privacyRequests: 0 }]);
     expect(await runOnBoth()).toEqual([expect.objectContaining({ ran: false }), expect.objectContaining({ ran: false })]);
     await deliver();
 

@@ -22,8 +22,13 @@ export class AudienceEnrolment {
        FROM campaign c JOIN campaign_step s ON s.campaign_id = c.id AND s.position = 1
        WHERE c.status = 'active' ORDER BY c.created_at, c.id`,
     );
+    // "Not enrolled before" must be a hash anti-join. Planned as a nested loop (what the planner picks
+    // while enrollment looks empty, e.g. before its first ANALYZE), every candidate rescans the
+    // enrollment rows this very statement is inserting: quadratic, minutes for 100k people.
+    await manager.query(`SET LOCAL enable_nestloop = off`);
     let enrolled = 0;
     for (const campaign of campaigns) enrolled += await this.enrol(manager, campaign, now);
+    await manager.query(`RESET enable_nestloop`);
     return enrolled;
   }
 

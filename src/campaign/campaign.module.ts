@@ -31,6 +31,6 @@ import { StepDispatcher } from './step-dispatcher';
     CampaignRunner,
     CampaignScheduler,
   ],
-  exports: [CampaignRunner, CampaignService],
+  exports: [CampaignRunner, CampaignService, EnrollmentService],
 })
 export class CampaignModule {}

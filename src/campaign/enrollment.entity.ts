@@ -12,14 +12,17 @@ export type ExitReason =
   | 'consent_expired'
   | 'consent_withdrawn'
   | 'no_consent'
-  | 'campaign_archived';
+  | 'campaign_archived'
+  /** The person was erased; the row stays, anonymous, for the campaign figures. */
+  | 'erased';
 
 /** One person's way through one campaign's steps. */
 @Entity('enrollment')
 export class Enrollment {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'campaign_id', type: 'uuid' }) campaignId: string;
-  @Column({ name: 'candidate_id', type: 'uuid' }) candidateId: string;
+  /** Null once the person is erased (the enrollment is kept for the figures). */
+  @Column({ name: 'candidate_id', type: 'uuid', nullable: true }) candidateId: string | null;
   /** `audience`: the scheduler matched them; `manual`: someone enrolled them through the API. */
   @Column({ type: 'text' }) source: 'audience' | 'manual';
   @Column({ type: 'text' }) status: EnrollmentStatus;

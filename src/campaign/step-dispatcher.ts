@@ -65,11 +65,16 @@ export class StepDispatcher {
     });
   }
 
+  /**
+   * Earliest due first, in index order. Not also by id: a whole audience
+   * enrolled at once shares one due time, and a tie-breaker would make
+   * every batch sort all of them to take the first thousand.
+   */
   private async claim(manager: EntityManager, campaignId: string, now: Date): Promise<string[]> {
     const rows: { id: string }[] = await manager.query(
       `SELECT e.id FROM enrollment e JOIN candidate c ON c.id = e.candidate_id
        WHERE e.campaign_id = $1 AND e.status = 'active' AND e.next_step_due_at <= $2
-       ORDER BY e.next_step_due_at, e.id
+       ORDER BY e.next_step_due_at
        LIMIT $3
        FOR UPDATE OF e SKIP LOCKED
        FOR NO KEY UPDATE OF c SKIP LOCKED`,

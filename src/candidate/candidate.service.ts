@@ -65,12 +65,6 @@ export class CandidateService {
     return this.get(id);
   }
 
-  /** Removes the candidate and everything that hangs off them (foreign keys cascade). */
-  async remove(id: string): Promise<void> {
-    const result = await this.dataSource.getRepository(Candidate).delete(id);
-    if (!result.affected) throw notFound(id);
-  }
-
   /** A hire ends nurture for the person: campaigns exit hired candidates and nurture is gated on `active`. */
   async markHired(manager: EntityManager, id: string): Promise<void> {
     await manager.query(`UPDATE candidate SET status = 'hired', updated_at = $2 WHERE id = $1`, [id, this.clock.now()]);

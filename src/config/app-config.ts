@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  IsEmail,
   IsIn,
   IsInt,
   IsOptional,
@@ -13,6 +14,7 @@ import {
 import { IsIsoDuration } from '../common/validation/is-iso-duration.decorator';
 import { IsTimeZone } from '../common/validation/is-time-zone.decorator';
 import { SEND_WINDOW_PATTERN } from '../common/time/send-window';
+import { SIGNALS, WEIGHTS_PATTERN } from '../matching/match-weights';
 
 export const SUPPORTED_LOCALES = ['sv', 'en'] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
@@ -146,6 +148,41 @@ export class AppConfig {
   /** Hour of the day (0-23, in DEFAULT_TIME_ZONE) from which the daily privacy job runs, once per day across instances. */
   @Transform(toInt) @IsInt() @Min(0) @Max(23)
   PRIVACY_JOB_HOUR = 8;
+
+  /**
+   * Who handles data-protection requests (access, erasure, rectification).
+   * When set, their daily feedback digest also lists the open requests past
+   * their one-month legal deadline; unset, nobody is reminded by email.
+   */
+  @Transform(emptyToUndefined) @IsOptional()
+  @IsEmail({}, { message: 'PRIVACY_CONTACT_EMAIL must be an email address' })
+  PRIVACY_CONTACT_EMAIL?: string;
+
+  /**
+   * Match scoring weights, `signal=points` pairs overriding the defaults
+   * (skills=40,history=15,gapClosure=20,promise=10,recentContact=5,profileUpdate=5,location=5);
+   * empty keeps them all. The README explains each one.
+   */
+  @Matches(new RegExp(`^\\s*$|${WEIGHTS_PATTERN.source}`), {
+    message: `MATCH_WEIGHTS must be signal=points pairs (points 0-100), signals: ${SIGNALS.join(', ')}`,
+  })
+  MATCH_WEIGHTS = '';
+
+  /** A new match at or above this score (and with every required skill) goes into the recruiter's digest. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(100)
+  MATCH_STRONG_SCORE = 50;
+
+  /** How many of the best candidates a run keeps as suggestions per vacancy (promises are always kept). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(500)
+  MATCH_STORE_LIMIT = 50;
+
+  /** Hour of the day (0-23, in DEFAULT_TIME_ZONE) from which open vacancies are matched again, once per day across instances. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(23)
+  MATCH_HOUR = 2;
+
+  /** Days a candidate who answered "not right now" on their profile page is left out of matching. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(730)
+  MATCH_NOT_NOW_DAYS = 180;
 }
 
 export class ConfigError extends Error {}

@@ -204,7 +204,9 @@ export class CandidacyService {
 
   async lock(manager: EntityManager, id: string): Promise<CandidacyRow> {
     const [row] = await manager.query(
-      `SELECT id, candidate_id, vacancy_id, stage, outcome, finalist_rank FROM candidacy WHERE id = $1 FOR UPDATE`,
+      // An erased person's candidacy stays only as an anonymous statistic: there is nothing left to act on.
+      `SELECT id, candidate_id, vacancy_id, stage, outcome, finalist_rank FROM candidacy
+       WHERE id = $1 AND candidate_id IS NOT NULL FOR UPDATE`,
       [id],
     );
     if (!row) throw candidacyNotFound(id);

@@ -6,6 +6,8 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../common/time/clock';
 import { AppConfig, Locale } from '../config/app-config';
 import { OutboxService } from '../email/outbox.service';
+import { PrivacyRequestKind } from '../privacy/requests/dto/privacy-request.dto';
+import { OverduePrivacyRequest, PrivacyRequestService } from '../privacy/requests/privacy-request.service';
 import { Stage } from './candidacy-stages';
 import { DueItem, FeedbackDueService } from './feedback-due.service';
 
@@ -16,6 +18,15 @@ export interface DigestReport {
   ran: boolean;
   digests: number;
   items: number;
+  /** Overdue data-subject requests listed in PRIVACY_CONTACT_EMAIL's digest (0 when unset). */
+  privacyRequests: number;
+}
+
+interface Digest {
+  toAddress: string;
+  name: string;
+  items: DueItem[];
+  privacyRequests: OverduePrivacyRequest[];
 }
 
 const JOB = 'feedback_digest';
@@ -25,9 +36,20 @@ const STAGE_LABELS: Record<Locale, Record<Stage, string>> = {
   sv: { applied: 'Ansökan', screening: 'Telefonintervju', interview: 'Intervju', final: 'Slutintervju', offer: 'Erbjudande' },
 };
 
+const PRIVACY_KIND_LABELS: Record<Locale, Record<PrivacyRequestKind, string>> = {
+  en: { access: 'Access', erasure: 'Erasure', rectification: 'Rectification' },
+  sv: { access: 'Registerutdrag', erasure: 'Radering', rectification: 'Rättelse' },
+};
+
+/** The greeting for PRIVACY_CONTACT_EMAIL when it owes no feedback itself (and so has no name on file). */
+const PRIVACY_CONTACT_NAMES: Record<Locale, string> = { en: 'data protection team', sv: 'dataskyddsansvarig' };
+
 /**
  * Once a day, each hiring manager and recruiter gets one email listing the
  * feedback they owe that is overdue or due soon; nobody gets an empty one.
+ * PRIVACY_CONTACT_EMAIL's digest also lists the data-subject requests past
+ * their legal deadline (in the same email when that address owes feedback
+ * too, on its own when not).
  * "Once" holds across instances: the run claims (job, day) in job_run in
  * the same transaction that queues the emails, so a second instance (or a
  * second tick) finds the day taken, and a failed run leaves it free.
@@ -40,6 +62,7 @@ export class FeedbackDigestService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly due: FeedbackDueService,
     private readonly outbox: OutboxService,
+    private readonly privacyRequests: PrivacyRequestService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -48,44 +71,71 @@ export class FeedbackDigestService {
     const now = this.clock.now();
     const local = DateTime.fromJSDate(now, { zone: this.config.DEFAULT_TIME_ZONE });
     const day = local.toISODate()!;
-    if (local.hour < this.config.FEEDBACK_DIGEST_HOUR) return { day, ran: false, digests: 0, items: 0 };
+    const notRun = { day, ran: false, digests: 0, items: 0, privacyRequests: 0 };
+    if (local.hour < this.config.FEEDBACK_DIGEST_HOUR) return notRun;
     const report = await this.dataSource.transaction(async (manager) => {
       const [claimed] = await manager.query(
         `INSERT INTO job_run (job, run_on, started_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING run_on`,
         [JOB, day, now],
       );
-      if (!claimed) return { day, ran: false, digests: 0, items: 0 };
-      const items = await this.due.overdueOrDueSoon(manager, now);
-      const byOwner = new Map<string, DueItem[]>();
-      for (const item of items) {
-        const key = item.owner.email.trim().toLowerCase();
-        byOwner.set(key, [...(byOwner.get(key) ?? []), item]);
-      }
+      if (!claimed) return notRun;
       const locale = this.config.DEFAULT_LOCALE;
-      for (const [address, owed] of byOwner) {
+      const items = await this.due.overdueOrDueSoon(manager, now);
+      const digests = new Map<string, Digest>();
+      for (const item of items) {
+        const key = addressKey(item.owner.email);
+        const digest = digests.get(key) ?? { toAddress: item.owner.email, name: item.owner.name, items: [], privacyRequests: [] };
+        digest.items.push(item);
+        digests.set(key, digest);
+      }
+      const contact = this.config.PRIVACY_CONTACT_EMAIL?.trim();
+      const overdueRequests = contact ? await this.privacyRequests.overdue(now, manager) : [];
+      if (contact && overdueRequests.length > 0) {
+        const key = addressKey(contact);
+        const digest = digests.get(key) ?? { toAddress: contact, name: PRIVACY_CONTACT_NAMES[locale], items: [], privacyRequests: [] };
+        digest.privacyRequests = overdueRequests;
+        digests.set(key, digest);
+      }
+      for (const [address, digest] of digests) {
         await this.outbox.enqueueForStaff({
-          toAddress: owed[0].owner.email,
+          toAddress: digest.toAddress,
           locale,
           timeZone: this.config.DEFAULT_TIME_ZONE,
           templateKey: 'feedback_digest',
           idempotencyKey: `feedback-digest:${day}:${createHash('sha256').update(address).digest('hex').slice(0, 32)}`,
           data: {
-            recipient: { name: owed[0].owner.name },
-            items: owed.map((item) => ({
+            recipient: { name: digest.name },
+            items: digest.items.map((item) => ({
               candidateName: item.candidate.fullName,
               vacancyTitle: item.vacancy.title,
               stage: STAGE_LABELS[locale][item.stage],
               dueAt: item.dueOn,
               daysLate: item.daysLate,
             })),
+            ...(digest.privacyRequests.length > 0 && {
+              privacyRequests: digest.privacyRequests.map((request) => ({
+                kind: PRIVACY_KIND_LABELS[locale][request.kind],
+                receivedAt: request.receivedAt,
+                dueOn: request.dueOn,
+                daysOverdue: request.daysOverdue,
+              })),
+            }),
           },
         }, manager);
       }
-      const result = { day, ran: true, digests: byOwner.size, items: items.length };
+      const result = { day, ran: true, digests: digests.size, items: items.length, privacyRequests: overdueRequests.length };
       await manager.query(`UPDATE job_run SET report = $3 WHERE job = $1 AND run_on = $2`, [JOB, day, JSON.stringify(result)]);
       return result;
     });
-    if (report.ran) this.logger.log({ day: report.day, digests: report.digests, items: report.items }, 'Feedback digest queued');
+    if (report.ran) {
+      const { day: reportDay, digests, items, privacyRequests } = report;
+      this.logger.log({ day: reportDay, digests, items, privacyRequests }, 'Feedback digest queued');
+    }
     return report;
   }
+}
+
+/** One digest per address, however it is spelt. */
+function addressKey(email: string): string {
+  return email.trim().toLowerCase();
 }

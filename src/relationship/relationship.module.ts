@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CampaignModule } from '../campaign/campaign.module';
 import { CandidateModule } from '../candidate/candidate.module';
 import { EmailModule } from '../email/email.module';
+import { PrivacyModule } from '../privacy/privacy.module';
 import { SkillModule } from '../skill/skill.module';
 import { TimelineModule } from '../timeline/timeline.module';
 import { VacancyModule } from '../vacancy/vacancy.module';
@@ -29,10 +30,11 @@ import { VacancyClosingService } from './vacancy-closing.service';
 /**
  * Candidacies and their stages, decisions, the feedback ladder with its
  * deadlines and daily digest, feedback given, medals for runners-up and
- * their way into the pool.
+ * their way into the pool. The digest also reminds PRIVACY_CONTACT_EMAIL of
+ * overdue data-subject requests (PrivacyModule's PrivacyRequestService).
  */
 @Module({
-  imports: [VacancyModule, CandidateModule, SkillModule, EmailModule, TimelineModule, CampaignModule],
+  imports: [VacancyModule, CandidateModule, SkillModule, EmailModule, TimelineModule, CampaignModule, PrivacyModule],
   controllers: [
     CandidacyController,
     VacancyRelationshipController,

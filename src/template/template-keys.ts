@@ -157,7 +157,9 @@ export const TEMPLATE_DEFINITIONS: Record<TemplateKey, TemplateDefinition> = {
   ),
   feedback_digest: {
     audience: 'staff',
-    description: 'Recruiter digest of feedback that is overdue or due soon. daysLate is 0 when not yet due.',
+    description:
+      'Recruiter digest of feedback that is overdue or due soon. daysLate is 0 when not yet due. items may be empty when the '
+      + 'digest only lists privacyRequests: data-subject requests past their legal deadline, sent to PRIVACY_CONTACT_EMAIL.',
     required: [
       'recipient.name',
       'items[].candidateName',
@@ -166,12 +168,20 @@ export const TEMPLATE_DEFINITIONS: Record<TemplateKey, TemplateDefinition> = {
       'items[].dueAt',
       'items[].daysLate',
     ],
-    optional: [],
+    optional: [
+      'privacyRequests[].kind',
+      'privacyRequests[].receivedAt',
+      'privacyRequests[].dueOn',
+      'privacyRequests[].daysOverdue',
+    ],
     sample: {
       recipient: { name: 'Johan Berg' },
       items: [
         { candidateName: 'Alva Lindqvist', vacancyTitle: 'Backend Engineer', stage: 'Phone screen', dueAt: '2026-02-27', daysLate: 3 },
         { candidateName: 'Omar Haddad', vacancyTitle: 'Data Engineer', stage: 'Final interview', dueAt: '2026-03-04', daysLate: 0 },
+      ],
+      privacyRequests: [
+        { kind: 'Erasure', receivedAt: '2026-01-20T09:30:00Z', dueOn: '2026-02-20', daysOverdue: 10 },
       ],
     },
     localizedSample: {
@@ -179,6 +189,9 @@ export const TEMPLATE_DEFINITIONS: Record<TemplateKey, TemplateDefinition> = {
         items: [
           { candidateName: 'Alva Lindqvist', vacancyTitle: 'Backend Engineer', stage: 'Telefonintervju', dueAt: '2026-02-27', daysLate: 3 },
           { candidateName: 'Omar Haddad', vacancyTitle: 'Data Engineer', stage: 'Slutintervju', dueAt: '2026-03-04', daysLate: 0 },
+        ],
+        privacyRequests: [
+          { kind: 'Radering', receivedAt: '2026-01-20T09:30:00Z', dueOn: '2026-02-20', daysOverdue: 10 },
         ],
       },
     },

@@ -6,6 +6,7 @@ import { ApiKeyAuth, CurrentPrincipal, Principal } from '../common/auth/roles';
 import { DomainError } from '../common/errors/domain-error';
 import { DEFAULT_PAGE_LIMIT, PageQuery } from '../common/pagination/page';
 import { UuidParam } from '../common/validation/uuid-param';
+import { AuditLog } from '../privacy/audit/audit-log.service';
 import { AddNoteDto } from './dto/add-note.dto';
 import { TimelineService } from './timeline.service';
 
@@ -15,14 +16,17 @@ import { TimelineService } from './timeline.service';
 export class TimelineController {
   constructor(
     private readonly timeline: TimelineService,
+    private readonly audit: AuditLog,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   /** Everything between us and this person, newest first: process, feedback, emails, replies, notes, consent. */
   @Get('timeline')
   @ApiNotFoundResponse({ description: 'No such candidate' })
-  list(@Param('id', UuidParam()) id: string, @Query() page: PageQuery) {
-    return this.timeline.list(id, page.limit ?? DEFAULT_PAGE_LIMIT, page.cursor);
+  async list(@Param('id', UuidParam()) id: string, @Query() page: PageQuery) {
+    const timeline = await this.timeline.list(id, page.limit ?? DEFAULT_PAGE_LIMIT, page.cursor);
+    await this.audit.record({ action: 'candidate_read', candidateId: id, details: { view: 'timeline' } });
+    return timeline;
   }
 
   /** Adds a note to the person's timeline. */

@@ -22,6 +22,10 @@ export interface TouchpointPayloads {
   profile_updated: { fields: string[]; via: string };
   match_invited: { matchId: string; vacancyId: string };
   match_dismissed: { matchId: string; vacancyId: string; reason: string };
+  /** The candidate said yes to an invitation through their own link. */
+  match_applied: { matchId: string; vacancyId: string; via: string };
+  /** "open to offers" or "not right now", from the candidate's profile page. */
+  interest_changed: { interest: 'open' | 'not_now'; via: string; pausedUntil?: string | null };
 }
 
 export type TouchpointType = keyof TouchpointPayloads;

@@ -32,6 +32,11 @@ export const ERROR_CODES = {
   CandidacyStateConflict: { status: 409, title: 'The candidacy stage or outcome does not allow this' },
   PrivacyRequestNotFound: { status: 404, title: 'Privacy request not found' },
   PrivacyRequestClosed: { status: 409, title: 'The privacy request is already closed' },
+  MatchNotFound: { status: 404, title: 'Match not found' },
+  MatchStateConflict: { status: 409, title: 'The match status does not allow this' },
+  ConsentMissing: { status: 422, title: 'The candidate has no valid talent-pool consent' },
+  CandidateUnsubscribed: { status: 422, title: 'The candidate unsubscribed from our emails' },
+  CandidateNotInterested: { status: 422, title: 'The candidate asked not to be contacted about roles right now' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

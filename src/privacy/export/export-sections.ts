@@ -21,6 +21,8 @@ export const EXPORT_SECTIONS: Readonly<Record<string, string>> = {
   candidate_reply: 'replies',
   enrollment: 'campaignEnrollments',
   touchpoint: 'timeline',
+  vacancy_match: 'matches',
+  candidate_interest: 'interest',
   privacy_request: 'privacyRequests',
 };
 

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DateTime } from 'luxon';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/time/clock';
+import { AppConfig } from '../config/app-config';
+import { TimelineService } from '../timeline/timeline.service';
+
+export type Interest = 'open' | 'not_now';
+
+export interface InterestState {
+  interest: Interest | null;
+  /** Set while "not right now" keeps them out of matching. */
+  pausedUntil: string | null;
+}
+
+/**
+ * What the candidate told us about new roles. "Not right now" keeps them
+ * out of matching (and invitations) for MATCH_NOT_NOW_DAYS, after which
+ * they are matched again: a pause, not a goodbye. "Open to offers" ends a
+ * pause. Leaving the pool altogether is a consent withdrawal, not an interest.
+ */
+@Injectable()
+export class CandidateInterestService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly timeline: TimelineService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async get(candidateId: string): Promise<InterestState> {
+    const [row]: { interest: Interest; paused_until: Date | null }[] = await this.dataSource.query(
+      `SELECT interest, paused_until FROM candidate_interest WHERE candidate_id = $1`,
+      [candidateId],
+    );
+    const paused = row?.paused_until && row.paused_until > this.clock.now() ? row.paused_until.toISOString() : null;
+    return { interest: row ? (row.interest === 'not_now' && !paused ? null : row.interest) : null, pausedUntil: paused };
+  }
+
+  /** Records the answer and a timeline entry, unless it repeats the current one. Returns whether it changed. */
+  async set(candidateId: string, interest: Interest, via: string): Promise<boolean> {
+    const now = this.clock.now();
+    const pausedUntil = interest === 'not_now'
+      ? DateTime.fromJSDate(now).plus({ days: this.config.MATCH_NOT_NOW_DAYS }).toJSDate()
+      : null;
+    const current = await this.get(candidateId);
+    if (current.interest === interest) return false;
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO candidate_interest (candidate_id, interest, paused_until, updated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (candidate_id) DO UPDATE SET interest = EXCLUDED.interest, paused_until = EXCLUDED.paused_until,
+                                                  updated_at = EXCLUDED.updated_at`,
+        [candidateId, interest, pausedUntil, now],
+      );
+      await this.timeline.record(manager, candidateId, 'interest_changed', {
+        interest, via, pausedUntil: pausedUntil?.toISOString() ?? null,
+      }, { occurredAt: now });
+    });
+    return true;
+  }
+}

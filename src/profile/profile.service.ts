@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { CandidateService } from '../candidate/candidate.service';
+import { CandidateView } from '../candidate/candidate.view';
+import { ConsentService } from '../candidate/consent.service';
+import { DomainError } from '../common/errors/domain-error';
+import { Signer } from '../common/secrets/signer';
+import { Clock } from '../common/time/clock';
+import { AppConfig } from '../config/app-config';
+import { OutboxService } from '../email/outbox.service';
+import { CandidateInterestService } from '../matching/candidate-interest.service';
+import { MatchDecisionService } from '../matching/match-decision.service';
+import { AuditLog } from '../privacy/audit/audit-log.service';
+import { TimelineService } from '../timeline/timeline.service';
+import { InterestChoice, INTEREST_CHOICES, ProfileFormBody, ProfileValues, readProfileForm } from './profile-form';
+import { Lang, ProfilePageModel } from './profile.pages';
+
+export type ProfileOutcome =
+  | { kind: 'saved' | 'invalid'; model: ProfilePageModel }
+  | { kind: 'removed' | 'not_in_pool' };
+
+const VIA = 'profile page';
+
+/**
+ * The candidate's own page behind the signed `/p/:token` link in every
+ * email: their skills, location and interest in new roles. Changes go
+ * through CandidateService like the API's (same DTO, same validation, same
+ * skill normalisation), so matching sees them at once; each is written on
+ * the timeline. "Remove me" withdraws talent-pool consent, which stops
+ * nurture (pending emails cancelled now, enrollments ended on the next
+ * campaign round) and matching.
+ */
+@Injectable()
+export class ProfileService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly signer: Signer,
+    private readonly candidates: CandidateService,
+    private readonly consents: ConsentService,
+    private readonly outbox: OutboxService,
+    private readonly interests: CandidateInterestService,
+    private readonly matches: MatchDecisionService,
+    private readonly timeline: TimelineService,
+    private readonly audit: AuditLog,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The candidate behind a genuine, unexpired profile token, or null (tampered, expired, another purpose, erased). */
+  async holderOf(token: string): Promise<CandidateView | null> {
+    const claims = this.signer.verify(token, 'profile', this.clock.now());
+    if (!claims) return null;
+    try {
+      return await this.candidates.get(claims.candidateId);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'CandidateNotFound') return null;
+      throw error;
+    }
+  }
+
+  localeOf(candidate: CandidateView): Lang {
+    return candidate.locale === 'sv' ? 'sv' : 'en';
+  }
+
+  /** The page as it opens; `?interest=` preselects an answer (the "still interested" link), `?match=` names an invitation. */
+  async show(candidate: CandidateView, token: string, query: { interest?: string; match?: string }): Promise<ProfileOutcome> {
+    if (candidate.consent.state === 'withdrawn') return { kind: 'not_in_pool' };
+    const preselected = (INTEREST_CHOICES as readonly string[]).includes(query.interest ?? '') ? (query.interest as InterestChoice) : null;
+    return { kind: 'saved', model: { ...(await this.model(candidate, token, query.match)), interest: preselected ?? (await this.currentInterest(candidate.id)), saved: false } };
+  }
+
+  async submit(candidate: CandidateView, token: string, body: ProfileFormBody): Promise<ProfileOutcome> {
+    if (candidate.consent.state === 'withdrawn') return { kind: 'not_in_pool' };
+    const form = await readProfileForm(body, valuesOf(candidate));
+    if (form.interest === 'remove' && form.errors.every((error) => error.field !== 'interest')) {
+      await this.consents.withdraw(candidate.id, 'talent_pool', VIA);
+      await this.outbox.cancelPendingNurture([candidate.id], 'talent-pool consent withdrawn');
+      return { kind: 'removed' };
+    }
+    const base = await this.model(candidate, token, form.matchId ?? undefined);
+    if (form.errors.length > 0) {
+      return { kind: 'invalid', model: { ...base, values: form.typed, interest: form.interest, errors: form.errors, saved: false } };
+    }
+    if (form.changedFields.length > 0) {
+      await this.candidates.update(candidate.id, form.changes);
+      await this.dataSource.transaction(async (manager) => {
+        await this.timeline.record(manager, candidate.id, 'profile_updated', { fields: form.changedFields, via: VIA });
+        await this.audit.record({ action: 'candidate_updated', candidateId: candidate.id, details: { fields: form.changedFields, via: VIA } }, manager);
+      });
+    }
+    if (form.interest === 'open' || form.interest === 'not_now') await this.interests.set(candidate.id, form.interest, VIA);
+    if (form.interest === 'open' && form.matchId) await this.matches.applyFromLink(candidate.id, form.matchId);
+    const updated = await this.candidates.get(candidate.id);
+    return {
+      kind: 'saved',
+      model: { ...(await this.model(updated, token, form.matchId ?? undefined)), interest: await this.currentInterest(candidate.id), saved: true },
+    };
+  }
+
+  private async model(candidate: CandidateView, token: string, matchId?: string): Promise<ProfilePageModel> {
+    const invitation = matchId && /^[0-9a-f-]{36}$/i.test(matchId) ? await this.matches.invitationFor(candidate.id, matchId) : null;
+    return {
+      token,
+      firstName: candidate.fullName.split(/\s+/)[0],
+      company: this.config.COMPANY_NAME,
+      values: valuesOf(candidate),
+      interest: null,
+      invitation: invitation && matchId ? { matchId, vacancyTitle: invitation.vacancyTitle } : null,
+      errors: [],
+      saved: false,
+    };
+  }
+
+  private async currentInterest(candidateId: string): Promise<InterestChoice | null> {
+    return (await this.interests.get(candidateId)).interest;
+  }
+}
+
+function valuesOf(candidate: CandidateView): ProfileValues {
+  return {
+    skills: candidate.skills.map((skill) => ({ name: skill.name, level: skill.level })),
+    city: candidate.city ?? '',
+    country: candidate.country ?? '',
+  };
+}
