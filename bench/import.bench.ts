@@ -12,6 +12,7 @@
  */
 import { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
@@ -74,6 +75,22 @@ async function freshDatabase(): Promise<{ url: string; stop: () => Promise<void>
   };
 }
 
+/** CPU seconds used so far by the server processes of the bench database (Linux, local server; else 0). */
+function databaseCpuSeconds(): number {
+  if (!existsSync('/proc/self/stat')) return 0;
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(DATABASE)) continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime and stime, in USER_HZ (100 per second)
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks / 100;
+}
+
 function postCsv(port: number, apiKey: string, body: Readable): Promise<{ status: number; body: string }> {
   return new Promise((done, fail) => {
     const req = request(
@@ -107,10 +124,12 @@ async function main(): Promise<void> {
     const body = Readable.from(csvFile(ROWS)).on('data', (chunk: string) => (bytes += Buffer.byteLength(chunk)));
     const loadBefore = loadavg()[0];
     const cpuBefore = process.cpuUsage();
+    const databaseCpuBefore = databaseCpuSeconds();
     const started = process.hrtime.bigint();
     const response = await postCsv(port, apiKey, body);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const cpu = process.cpuUsage(cpuBefore);
+    const databaseCpu = databaseCpuSeconds() - databaseCpuBefore;
     clearInterval(sampler);
 
     const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
@@ -120,7 +139,8 @@ async function main(): Promise<void> {
     console.log(`elapsed     ${seconds.toFixed(2)} s`);
     console.log(`throughput  ${Math.round(ROWS / seconds).toLocaleString('en')} rows/s`);
     // The machine may be shared: the load average and this process's CPU time tell a slow run from a slow import.
-    console.log(`CPU         ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s in this process (app + generator); ` +
+    console.log(`CPU         ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s in this process (app + generator), ` +
+      `${databaseCpu > 0 ? `${databaseCpu.toFixed(1)} s` : 'n/a'} in PostgreSQL; ` +
       `${cpus().length} cores, load average ${loadBefore.toFixed(1)} before the run`);
     console.log(`RSS         ${mb(rssBefore)} before, ${mb(peakRss)} peak during the import, ${mb(process.resourceUsage().maxRSS * 1024)} process peak`);
     // Only judged on a run of the target's size: small runs are dominated by warm-up.

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
 import { CampaignRunner } from './campaign-runner.service';
+import { safeErrorLog } from '../common/errors/safe-error-log';
 
 const INTERVAL_NAME = 'campaign-round';
 
@@ -33,7 +34,7 @@ export class CampaignScheduler implements OnApplicationBootstrap, BeforeApplicat
     if (this.running) return;
     this.running = this.runner
       .runDue()
-      .catch((error: unknown) => this.logger.error({ err: error }, 'Campaign round failed'))
+      .catch((error: unknown) => this.logger.error(safeErrorLog(error), 'Campaign round failed'))
       .finally(() => (this.running = undefined));
   }
 }

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
 import { MatchRunService } from './match-run.service';
+import { safeErrorLog } from '../common/errors/safe-error-log';
 
 const INTERVAL_NAME = 'matching';
 /** A vacancy opened is matched within a minute; when nothing is due a round is one indexed query. */
@@ -33,7 +34,7 @@ export class MatchingScheduler implements OnApplicationBootstrap, BeforeApplicat
     if (this.running) return;
     this.running = this.runs
       .runDue()
-      .catch((error: unknown) => this.logger.error({ err: error }, 'Matching round failed'))
+      .catch((error: unknown) => this.logger.error(safeErrorLog(error), 'Matching round failed'))
       .finally(() => (this.running = undefined));
   }
 }

@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
 import { FeedbackDigestService } from './feedback-digest.service';
 import { MedalPool } from './medal-pool.service';
+import { safeErrorLog } from '../common/errors/safe-error-log';
 
 const INTERVAL_NAME = 'relationship';
 /** Cheap when there is nothing to do (one conflicting insert, one indexed lookup); the digest goes out within a minute of the hour. */
@@ -38,8 +39,8 @@ export class RelationshipScheduler implements OnApplicationBootstrap, BeforeAppl
   private tick(): void {
     if (this.running) return;
     this.running = Promise.all([
-      this.digest.runDaily().catch((error: unknown) => this.logger.error({ err: error }, 'Feedback digest failed')),
-      this.pool.sweep().catch((error: unknown) => this.logger.error({ err: error }, 'Medalist enrolment round failed')),
+      this.digest.runDaily().catch((error: unknown) => this.logger.error(safeErrorLog(error), 'Feedback digest failed')),
+      this.pool.sweep().catch((error: unknown) => this.logger.error(safeErrorLog(error), 'Medalist enrolment round failed')),
     ]).finally(() => (this.running = undefined));
   }
 }

@@ -179,16 +179,16 @@ function mergeByEmail(batch: ValidRow[]): Map<string, BatchEntry> {
  */
 class BatchWrites {
   private static readonly MAX_IN_FLIGHT = 2;
-  private readonly inFlight: { emails: Map<string, unknown>; done: Promise<void> }[] = [];
+  private readonly inFlight: { byEmail: Map<string, BatchEntry>; done: Promise<void> }[] = [];
 
-  async start(emails: Map<string, BatchEntry>, write: (entries: Map<string, BatchEntry>) => Promise<void>): Promise<void> {
-    const overlaps = (earlier: Map<string, unknown>) => [...emails.keys()].some((email) => earlier.has(email));
-    while (this.inFlight.length >= BatchWrites.MAX_IN_FLIGHT || this.inFlight.some((batch) => overlaps(batch.emails))) {
+  async start(byEmail: Map<string, BatchEntry>, write: (byEmail: Map<string, BatchEntry>) => Promise<void>): Promise<void> {
+    const sharesEmail = (earlier: Map<string, BatchEntry>) => [...byEmail.keys()].some((email) => earlier.has(email));
+    while (this.inFlight.length >= BatchWrites.MAX_IN_FLIGHT || this.inFlight.some((batch) => sharesEmail(batch.byEmail))) {
       await this.inFlight.shift()!.done;
     }
-    const done = write(emails);
+    const done = write(byEmail);
     done.catch(() => undefined); // awaited later; this only stops an "unhandled rejection" report meanwhile
-    this.inFlight.push({ emails, done });
+    this.inFlight.push({ byEmail, done });
   }
 
   async finish(): Promise<void> {

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { DomainError } from './domain-error';
 import { ErrorCode } from './error-codes';
 import { problemFor, ProblemDetails, sendProblem } from './problem-details';
+import { safeErrorLog } from './safe-error-log';
 
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: 'ValidationFailed',
@@ -46,7 +47,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         title: exception.name,
       };
     }
-    this.logger.error({ err: exception }, 'Unhandled error');
+    this.logger.error(safeErrorLog(exception), 'Unhandled error');
     return problemFor('Internal', 'Something went wrong on our side. The request id identifies it in our logs.');
   }
 }

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../../config/app-config';
 import { DeliveryService } from './delivery.service';
+import { safeErrorLog } from '../../common/errors/safe-error-log';
 
 const INTERVAL_NAME = 'email-delivery';
 
@@ -32,7 +33,7 @@ export class DeliveryScheduler implements OnApplicationBootstrap, BeforeApplicat
     if (this.running) return;
     this.running = this.delivery
       .deliverDue()
-      .catch((error: unknown) => this.logger.error({ err: error }, 'Email delivery round failed'))
+      .catch((error: unknown) => this.logger.error(safeErrorLog(error), 'Email delivery round failed'))
       .finally(() => (this.running = undefined));
   }
 }

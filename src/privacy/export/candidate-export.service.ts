@@ -10,6 +10,7 @@ import { mentionPattern } from '../erasure/staff-mentions';
 import { CandidateDataTable, candidateDataTables, ForeignKey, loadForeignKeys, quoteIdent, rowsOfCandidateSql } from './candidate-data-tables';
 import { EXPORT_SECTIONS, EXTRA_SECTIONS, NOT_REFERENCED, PROFILE_SECTION } from './export-sections';
 import { JsonStream } from './json-stream';
+import { safeErrorLog } from '../../common/errors/safe-error-log';
 
 const FETCH_SIZE = 200;
 export const EXPORT_FORMAT = 'silverpool-candidate-export/1';
@@ -85,7 +86,7 @@ export class CandidateExportService {
     } catch (error) {
       await runner.query(`ROLLBACK`).catch(() => undefined);
       if (!res.headersSent) throw error;
-      this.logger.error({ err: error, candidateId }, 'Export failed while streaming');
+      this.logger.error({ ...safeErrorLog(error), candidateId }, 'Export failed while streaming');
       res.destroy(error as Error);
     } finally {
       await runner.release();

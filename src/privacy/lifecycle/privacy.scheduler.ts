@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../../config/app-config';
 import { PrivacyJobService } from './privacy-job.service';
+import { safeErrorLog } from '../../common/errors/safe-error-log';
 
 const INTERVAL_NAME = 'privacy-daily';
 /** Cheap once the day is done (one conflicting insert); soon after PRIVACY_JOB_HOUR otherwise. */
@@ -33,7 +34,7 @@ export class PrivacyScheduler implements OnApplicationBootstrap, BeforeApplicati
     if (this.running) return;
     this.running = this.job
       .runDaily()
-      .catch((error: unknown) => this.logger.error({ err: error }, 'Privacy job failed'))
+      .catch((error: unknown) => this.logger.error(safeErrorLog(error), 'Privacy job failed'))
       .finally(() => (this.running = undefined));
   }
 }
