@@ -195,13 +195,16 @@ async function rankInTransaction(run: SqlRunner, stats: SkillKeyStats, request: 
   const tiers = model.tiers(request.matchAll ? k : 1, request.after);
   const rows: RankedRow[] = [];
   let index = 0;
-  while (index < tiers.length && rows.length < request.need) {
+  for (let step = 1; index < tiers.length && rows.length < request.need; step++) {
     const missing = request.need - rows.length;
-    const plan = model.nextStep(tiers, index, missing, selectivity, request.filters.covered);
-    const step = tiers.slice(index, plan.end);
+    // Estimates gone wrong must not turn into dozens of statements: the last one takes every tier left.
+    const plan = step < MAX_STEPS
+      ? model.nextStep(tiers, index, missing, selectivity, request.filters.covered)
+      : { end: tiers.length, walk: false, threshold: thresholdOf(tiers.slice(index)) };
+    const taken = tiers.slice(index, plan.end);
     rows.push(...(plan.walk
-      ? await walkTier(run, skills, step[0], request, missing)
-      : await fetchTiers(run, skills, step, plan.threshold, request, missing)));
+      ? await walkTier(run, skills, taken[0], request, missing)
+      : await fetchTiers(run, skills, taken, plan.threshold, request, missing)));
     index = plan.end;
   }
   return rows.slice(0, request.need);
@@ -313,6 +316,9 @@ async function fetchTiers(
     matchedIds: row.matched_keys.map((key) => key / STRIDE),
   }));
 }
+
+/** Statements per ranking at most. */
+const MAX_STEPS = 6;
 
 /** Subsets of asked skills spelled out as OR-ed conjunctions up to this many; past it, one overlap test. */
 const MAX_SUBSETS = 10;
@@ -450,6 +456,15 @@ class TierModel {
     return this.dist[tier.matched]?.[tier.levelSum] ?? 0;
   }
 
+  private readonly memo = new Map<string, number>();
+
+  private fetchCost(atLeast: number, threshold: number): number {
+    const key = `${atLeast}/${threshold}`;
+    let cost = this.memo.get(key);
+    if (cost === undefined) this.memo.set(key, (cost = this.computeFetchCost(atLeast, threshold)));
+    return cost;
+  }
+
   /** Share of candidates with at least `atLeast` asked skills at level >= threshold. */
   private atLeastShare(atLeast: number, threshold: number): number {
     let dist = [1];
@@ -470,7 +485,7 @@ class TierModel {
     return this.outcomes.reduce((sum, outcome) => sum + outcome.slice(1 + threshold).reduce((a, b) => a + b, 0), 0);
   }
 
-  private fetchCost(atLeast: number, threshold: number): number {
+  private computeFetchCost(atLeast: number, threshold: number): number {
     const k = this.skills.length;
     const spelledOut = atLeast > 1 && atLeast < k && binomial(k, atLeast) <= MAX_SUBSETS;
     // OR-ed subsets read each skill's posting lists once per subset it is in.
