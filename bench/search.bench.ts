@@ -273,7 +273,11 @@ interface Floor {
 }
 
 async function openFloor(databaseUrl: string, cursors: Map<number, string>, viewerKey: string): Promise<Floor> {
-  const search = await import('../src/candidate/candidate-search.service');
+  const search = {
+    ...(await import('../src/candidate/search/candidate-ranking')),
+    ...(await import('../src/candidate/search/search-filters')),
+    ...(await import('../src/candidate/search/skill-key-stats')),
+  };
   const { SearchCandidatesQuery } = await import('../src/candidate/dto/search-candidates.query');
   const { decodeCursor } = await import('../src/common/pagination/page');
   const { plainToInstance } = await import('class-transformer');
@@ -281,7 +285,7 @@ async function openFloor(databaseUrl: string, cursors: Map<number, string>, view
   const client = new Client({ connectionString: databaseUrl, application_name: 'silverpool-bench-floor' });
   await client.connect();
   try {
-    const run: import('../src/candidate/candidate-search.service').SqlRunner = async (sql, params) =>
+    const run: import('../src/candidate/search/sql-runner').SqlRunner = async (sql, params) =>
       (await client.query(sql, params)).rows;
     const stats = await search.loadSkillKeyStats(run);
     const requests = MIX.map((mix, index) => {
@@ -312,8 +316,8 @@ async function openFloor(databaseUrl: string, cursors: Map<number, string>, view
       const page = rows.slice(0, 20).map((row) => row.id);
       await client.query(`SELECT * FROM candidate WHERE id = ANY($1::uuid[])`, [page]);
       await client.query(
-        `SELECT cs.candidate_id AS "candidateId", s.name, cs.level FROM candidate_skill cs JOIN skill s ON s.id = cs.skill_id
-         WHERE cs.candidate_id = ANY($1::uuid[]) ORDER BY cs.level DESC NULLS LAST, s.name`, [page],
+        `SELECT cs.candidate_id AS "candidateId", (SELECT s.name FROM skill s WHERE s.id = cs.skill_id) AS name, cs.level
+         FROM candidate_skill cs WHERE cs.candidate_id = ANY($1::uuid[]) ORDER BY cs.level DESC NULLS LAST, name`, [page],
       );
       return { page, skillIds: ids.rows.map((row) => row.id) };
     };

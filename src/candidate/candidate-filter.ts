@@ -1,5 +1,6 @@
 import { CandidateStatus } from './candidate.entity';
 import { normaliseTags } from './candidate.service';
+import { hasKey } from './search/skill-keys';
 
 /**
  * Who is in a segment of the pool, as pool search and campaign audiences
@@ -25,12 +26,6 @@ export interface CandidateFilter {
 export type SqlParam = (value: unknown) => string;
 
 /**
- * Must match how skill keys are built in the CandidateSkillKeys migration
- * (`skill_id * 8` means "has the skill", at any level).
- */
-const SKILL_KEY_STRIDE = 8;
-
-/**
  * The WHERE fragments (to be AND-ed) that select the filter's candidates
  * from `candidate <alias>`. Pure: values only ever travel as bind
  * parameters through `param`. Skills use the `skill_keys` array and its
@@ -44,7 +39,7 @@ export function candidateFilterSql(filter: CandidateFilter, param: SqlParam, ali
     const known = [...new Set(skillIds.filter((id): id is number => id !== null))];
     const matchAll = filter.match === 'all';
     if (known.length === 0 || (matchAll && skillIds.includes(null))) return ['false'];
-    const keys = param(known.map((id) => id * SKILL_KEY_STRIDE));
+    const keys = param(known.map(hasKey));
     where.push(matchAll ? `${alias}.skill_keys @> ${keys}::int[]` : `${alias}.skill_keys && ${keys}::int[]`);
   }
   const tags = normaliseTags([...(filter.tags ?? [])]);

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
 import { CANDIDATE_STATUSES, CandidateStatus } from '../candidate.entity';
 
@@ -42,4 +42,16 @@ export class SearchCandidatesQuery extends PageQuery {
   /** ISO 8601 date or time. */
   @IsOptional() @IsISO8601({ strict: true }, { message: 'updatedSince must be an ISO 8601 date or time' })
   updatedSince?: string;
+
+  /** `true`: only candidates with at least one silver medal (rank 2; a bronze does not count); `false`: only those without. */
+  @IsOptional() @IsIn(['true', 'false'], { message: 'silverMedalist must be true or false' })
+  silverMedalist?: 'true' | 'false';
+
+  /**
+   * A vacancy id: only its finalists, i.e. candidates whose candidacy for it
+   * reached the final or offer stage, whatever the outcome: the hire, the
+   * medalists, unranked finalists and finalists still undecided.
+   */
+  @IsOptional() @IsUUID('all', { message: 'finalistOf must be a UUID' })
+  finalistOf?: string;
 }

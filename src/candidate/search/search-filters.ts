@@ -1,0 +1,69 @@
+import { CandidateFilter, candidateFilterSql, SqlParam } from '../candidate-filter';
+import { SearchCandidatesQuery } from '../dto/search-candidates.query';
+
+/** Filters as SQL over `candidate c`, built per statement so each gets its own parameter numbers. */
+export interface SearchFilters {
+  any: boolean;
+  /**
+   * True when every filtered column is in the candidate_search_recency index
+   * (an index-only walk). The medal filters are not: each row they test costs
+   * an index probe into another table, priced like a heap visit.
+   */
+  covered: boolean;
+  /** Equal for equal filters (the consent time aside), to cache their selectivity. */
+  signature: string;
+  sql(param: SqlParam): string[];
+}
+
+/**
+ * The non-skill filters of a search. The segment part is the shared
+ * candidateFilterSql, as campaign audiences use it. Skills are not passed to
+ * it: its skill test is membership only, while search ranks by skills
+ * (candidate-ranking.ts), which both filters and orders.
+ */
+export function searchFilters(query: SearchCandidatesQuery, now: Date): SearchFilters {
+  const segment: CandidateFilter = {
+    tags: query.tags,
+    country: query.country,
+    city: query.city,
+    status: query.status,
+    consentValidAt: query.consent === 'valid' ? now : undefined,
+  };
+  const sql = (param: SqlParam) => {
+    const where = candidateFilterSql(segment, param);
+    if (query.q) {
+      const pattern = `%${query.q.replace(/[%_\\]/g, '\\$&')}%`;
+      where.push(`(c.full_name || ' ' || coalesce(c.headline, '')) ILIKE ${param(pattern)}`);
+    }
+    if (query.updatedSince) where.push(`c.updated_at >= ${param(query.updatedSince)}::timestamptz`);
+    where.push(...medalFilterSql(query, param));
+    return where;
+  };
+  const signature = JSON.stringify([
+    query.status, query.country, query.city?.toLowerCase(), query.tags, query.consent, query.q, query.updatedSince,
+    query.silverMedalist, query.finalistOf,
+  ]);
+  const medalFiltered = query.silverMedalist !== undefined || query.finalistOf !== undefined;
+  return { any: sql(() => '$0').length > 0, covered: !query.tags?.length && !query.q && !medalFiltered, signature, sql };
+}
+
+/**
+ * Process-history filters, as EXISTS so a candidate with several medals or
+ * candidacies is still one row, and the order keys (hence the cursors) are
+ * untouched. Both probe by candidate: medal_candidate_vacancy and
+ * candidacy_pair lead with candidate_id.
+ */
+function medalFilterSql(query: SearchCandidatesQuery, param: SqlParam): string[] {
+  const where: string[] = [];
+  // Only a silver medal counts: a bronze medalist is not a silver medalist.
+  const silver = `EXISTS (SELECT 1 FROM medal m WHERE m.candidate_id = c.id AND m.medal = 'silver')`;
+  if (query.silverMedalist === 'true') where.push(silver);
+  if (query.silverMedalist === 'false') where.push(`NOT ${silver}`);
+  if (query.finalistOf) {
+    where.push(
+      `EXISTS (SELECT 1 FROM candidacy f WHERE f.candidate_id = c.id AND f.vacancy_id = ${param(query.finalistOf)}::uuid ` +
+        `AND f.stage IN ('final', 'offer'))`,
+    );
+  }
+  return where;
+}
