@@ -1,39 +1,31 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { PeriodicTask } from '../../common/scheduling/periodic-task';
 import { AppConfig } from '../../config/app-config';
 import { DeliveryService } from './delivery.service';
-import { safeErrorLog } from '../../common/errors/safe-error-log';
 
-const INTERVAL_NAME = 'email-delivery';
-
-/** Thin: every EMAIL_TICK_MS, ask the delivery service for one round. Runs on every instance. */
+/** Every EMAIL_TICK_MS, one delivery round (only where SMTP is configured). */
 @Injectable()
-export class DeliveryScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(DeliveryScheduler.name);
-  private running?: Promise<unknown>;
+export class DeliveryScheduler extends PeriodicTask {
+  protected readonly taskName = 'email-delivery';
 
   constructor(
     private readonly delivery: DeliveryService,
-    private readonly registry: SchedulerRegistry,
-    private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.config.SCHEDULER_ENABLED !== 'true' || !this.config.SMTP_URL) return;
-    this.registry.addInterval(INTERVAL_NAME, setInterval(() => this.tick(), this.config.EMAIL_TICK_MS));
+    registry: SchedulerRegistry,
+    config: AppConfig,
+  ) {
+    super(registry, config);
   }
 
-  /** Finish the round in flight so no claimed email waits for its lease to expire. */
-  async beforeApplicationShutdown(): Promise<void> {
-    if (this.registry.doesExist('interval', INTERVAL_NAME)) this.registry.deleteInterval(INTERVAL_NAME);
-    await this.running;
+  protected override enabled(): boolean {
+    return super.enabled() && Boolean(this.config.SMTP_URL);
   }
 
-  private tick(): void {
-    if (this.running) return;
-    this.running = this.delivery
-      .deliverDue()
-      .catch((error: unknown) => this.logger.error(safeErrorLog(error), 'Email delivery round failed'))
-      .finally(() => (this.running = undefined));
+  protected intervalMs(): number {
+    return this.config.EMAIL_TICK_MS;
+  }
+
+  protected round(): Promise<unknown> {
+    return this.delivery.deliverDue();
   }
 }
