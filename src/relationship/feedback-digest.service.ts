@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/time/clock';
 import { AppConfig, Locale } from '../config/app-config';
@@ -10,6 +9,7 @@ import { PrivacyRequestKind } from '../privacy/requests/dto/privacy-request.dto'
 import { OverduePrivacyRequest, PrivacyRequestService } from '../privacy/requests/privacy-request.service';
 import { Stage } from './candidacy-stages';
 import { DueItem, FeedbackDueService } from './feedback-due.service';
+import { claimDailyRun, organisationDay, recordDailyReport } from '../common/scheduling/daily-job';
 
 export interface DigestReport {
   /** The organisation's date the run is for. */
@@ -69,16 +69,11 @@ export class FeedbackDigestService {
 
   async runDaily(): Promise<DigestReport> {
     const now = this.clock.now();
-    const local = DateTime.fromJSDate(now, { zone: this.config.DEFAULT_TIME_ZONE });
-    const day = local.toISODate()!;
+    const { day, due } = organisationDay(now, this.config.DEFAULT_TIME_ZONE, this.config.FEEDBACK_DIGEST_HOUR);
     const notRun = { day, ran: false, digests: 0, items: 0, privacyRequests: 0 };
-    if (local.hour < this.config.FEEDBACK_DIGEST_HOUR) return notRun;
+    if (!due) return notRun;
     const report = await this.dataSource.transaction(async (manager) => {
-      const [claimed] = await manager.query(
-        `INSERT INTO job_run (job, run_on, started_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING run_on`,
-        [JOB, day, now],
-      );
-      if (!claimed) return notRun;
+      if (!(await claimDailyRun(manager, JOB, day, now))) return notRun;
       const locale = this.config.DEFAULT_LOCALE;
       const items = await this.due.overdueOrDueSoon(manager, now);
       const digests = new Map<string, Digest>();
@@ -124,7 +119,7 @@ export class FeedbackDigestService {
         }, manager);
       }
       const result = { day, ran: true, digests: digests.size, items: items.length, privacyRequests: overdueRequests.length };
-      await manager.query(`UPDATE job_run SET report = $3 WHERE job = $1 AND run_on = $2`, [JOB, day, JSON.stringify(result)]);
+      await recordDailyReport(manager, JOB, day, result);
       return result;
     });
     if (report.ran) {

@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../common/time/clock';
 import { AppConfig } from '../../config/app-config';
 import { ConsentExpiry } from './consent-expiry';
 import { ConsentRenewals } from './consent-renewals';
 import { LifecycleErasures } from './lifecycle-erasures';
+import { claimDailyRun, organisationDay, recordDailyReport } from '../../common/scheduling/daily-job';
 
 export interface PrivacyJobReport {
   /** The organisation's date the run is for. */
@@ -47,18 +47,12 @@ export class PrivacyJobService {
 
   async runDaily(): Promise<PrivacyJobReport> {
     const now = this.clock.now();
-    const local = DateTime.fromJSDate(now, { zone: this.config.DEFAULT_TIME_ZONE });
-    const day = local.toISODate()!;
+    const { day, due } = organisationDay(now, this.config.DEFAULT_TIME_ZONE, this.config.PRIVACY_JOB_HOUR);
     const skipped: PrivacyJobReport = {
       day, ran: false, renewalRequests: 0, consentsExpired: 0, nurtureCancelled: 0,
       erasedAfterConsentEnded: 0, keptInActiveProcess: 0, erasedAfterRetention: 0,
     };
-    if (local.hour < this.config.PRIVACY_JOB_HOUR) return skipped;
-    const [claimed] = await this.dataSource.query(
-      `INSERT INTO job_run (job, run_on, started_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING run_on`,
-      [JOB, day, now],
-    );
-    if (!claimed) return skipped;
+    if (!due || !(await claimDailyRun(this.dataSource.manager, JOB, day, now))) return skipped;
     const renewalRequests = await this.renewals.queueDue(now);
     const expired = await this.expiry.noteExpired(now);
     const ended = await this.erasures.afterConsentEnded(now);
@@ -73,7 +67,7 @@ export class PrivacyJobService {
       keptInActiveProcess: ended.keptInActiveProcess,
       erasedAfterRetention,
     };
-    await this.dataSource.query(`UPDATE job_run SET report = $3 WHERE job = $1 AND run_on = $2`, [JOB, day, JSON.stringify(report)]);
+    await recordDailyReport(this.dataSource.manager, JOB, day, report);
     const { day: _day, ran: _ran, ...counts } = report;
     this.logger.log({ day, ...counts }, 'Privacy job done');
     return report;
