@@ -8,13 +8,19 @@ import { blockReason, RecipientState } from '../email-gate';
 import { Email } from '../email.entity';
 import { SuppressionService } from '../suppression.service';
 import { retryDelayMs } from './backoff';
-import { SendOutcome, SMTP_CONNECTIONS, SmtpSender } from './smtp-sender';
+import { SendOutcome, SmtpSender } from './smtp-sender';
 
 /** Arbitrary constant: serialises claiming across instances so the rate limit holds overall. */
 const CLAIM_LOCK_KEY = 741_852_964;
 /** How long a claim is ours; far longer than one chunk can take to send. */
 const LEASE_MS = 120_000;
 const MAX_CLAIM = 200;
+/**
+ * Rows handed to SMTP together (spread over the pooled connections). It
+ * bounds how many can end `uncertain` if this process dies mid-send, and
+ * amortises the two bookkeeping statements per chunk.
+ */
+export const SEND_CHUNK = 25;
 
 export interface DeliveryReport {
   sent: number;
@@ -61,9 +67,15 @@ export class DeliveryService {
     for (;;) {
       const batch = await this.claim();
       if (batch.length === 0) return report;
-      for (let i = 0; i < batch.length; i += SMTP_CONNECTIONS) {
-        const results = await this.deliverChunk(batch.slice(i, i + SMTP_CONNECTIONS));
+      const { held, sendable } = await this.screen(batch);
+      const rounds = [held];
+      await this.record(held);
+      for (let i = 0; i < sendable.length; i += SEND_CHUNK) {
+        const results = await this.send(sendable.slice(i, i + SEND_CHUNK));
         await this.record(results);
+        rounds.push(results);
+      }
+      for (const results of rounds) {
         for (const result of results) {
           if (result.status === 'sent') report.sent++;
           else if (result.status === 'failed') report.failed++;
@@ -123,47 +135,51 @@ export class DeliveryService {
     });
   }
 
-  private async deliverChunk(chunk: Email[]): Promise<Result[]> {
+  /** Re-checks every claimed row at send time: suppressed, outside the send window, or sendable. */
+  private async screen(batch: Email[]): Promise<{ held: Result[]; sendable: Email[] }> {
     const now = this.clock.now();
-    const recipients = await this.recipients(chunk);
-    const suppressions = await this.suppression.reasons(chunk.map((email) => email.toAddress));
-    const results: Result[] = [];
+    const recipients = await this.recipients(batch);
+    const suppressions = await this.suppression.reasons(batch.map((email) => email.toAddress));
+    const held: Result[] = [];
     const sendable: Email[] = [];
-    for (const email of chunk) {
+    for (const email of batch) {
       const recipient = email.candidateId ? recipients.get(email.candidateId) : undefined;
       const blocked = blockReason(recipient, email.category, now, suppressions.get(email.toAddress.toLowerCase()));
       if (blocked) {
-        results.push({ id: email.id, status: 'suppressed', error: blocked, nextAttemptAt: null, refundAttempt: false });
+        held.push({ id: email.id, status: 'suppressed', error: blocked, nextAttemptAt: null, refundAttempt: false });
         continue;
       }
       const opensAt = email.category === 'nurture' && recipient ? nextSendTime(now, recipient.timeZone, this.window) : now;
       if (opensAt > now) {
-        results.push({ id: email.id, status: 'queued', error: null, nextAttemptAt: opensAt, refundAttempt: true });
+        held.push({ id: email.id, status: 'queued', error: null, nextAttemptAt: opensAt, refundAttempt: true });
         continue;
       }
       sendable.push(email);
     }
-    if (sendable.length > 0) {
-      await this.dataSource.query(`UPDATE email SET smtp_started_at = $2 WHERE id = ANY($1::uuid[])`, [
-        sendable.map((email) => email.id),
-        now,
-      ]);
-      const outcomes = await Promise.all(
-        sendable.map((email) =>
-          this.smtp.send({
-            to: email.toAddress,
-            subject: email.subject,
-            html: email.htmlBody,
-            text: email.textBody,
-            messageId: email.messageId,
-            headers: email.headers,
-          }),
-        ),
-      );
-      for (const [index, outcome] of outcomes.entries()) {
-        results.push(await this.resultOf(sendable[index], outcome, now));
-      }
-    }
+    return { held, sendable };
+  }
+
+  /** Stamps the chunk as handed over, then sends it concurrently over the pooled connections. */
+  private async send(chunk: Email[]): Promise<Result[]> {
+    const now = this.clock.now();
+    await this.dataSource.query(`UPDATE email SET smtp_started_at = $2 WHERE id = ANY($1::uuid[])`, [
+      chunk.map((email) => email.id),
+      now,
+    ]);
+    const outcomes = await Promise.all(
+      chunk.map((email) =>
+        this.smtp.send({
+          to: email.toAddress,
+          subject: email.subject,
+          html: email.htmlBody,
+          text: email.textBody,
+          messageId: email.messageId,
+          headers: email.headers,
+        }),
+      ),
+    );
+    const results: Result[] = [];
+    for (const [index, outcome] of outcomes.entries()) results.push(await this.resultOf(chunk[index], outcome, now));
     return results;
   }
 
