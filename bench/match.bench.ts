@@ -26,7 +26,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { runMigrations } from '../src/database/migrate';
-import { rankingStatement, Tier } from '../src/matching/match-ranking';
+import { rankingStatement, TIERS } from '../src/matching/match-ranking';
 import { matchSpec, MatchSpec } from '../src/matching/match-spec';
 import { DEFAULT_WEIGHTS } from '../src/matching/match-weights';
 import { benchSkillName, openBenchDatabase } from './seed';
@@ -62,7 +62,7 @@ const VACANCIES: BenchVacancy[] = [
     skills: ['python', 'machine learning', 'artificial intelligence', 'elasticsearch', 'kubernetes', 'google cloud platform', rare(85), rare(170)] },
   { name: 'fullstack', team: 'Web', location: 'Stockholm',
     skills: ['javascript', 'react', 'node.js', 'typescript', 'mongodb', 'graphql', rare(65), rare(240)] },
-  { name: 'sparse (tier 2 runs)', team: 'Infra', location: 'Remote',
+  { name: 'rare required', team: 'Infra', location: 'Remote',
     skills: ['terraform', rare(800), 'kubernetes', 'go', 'amazon web services', 'python', rare(400), rare(900)] },
 ];
 const WEIGHTS = [5, 4, 4, 3, 3, 2, 2, 1];
@@ -88,10 +88,13 @@ const HELPERS = `
 async function ensureHistory(client: Client, candidates: number): Promise<void> {
   const past = positiveInt(process.env.BENCH_PAST_VACANCIES, Math.max(10, Math.round(candidates / 400)));
   const marker = { version: HISTORY_VERSION, candidates, past };
+  // The marker, and the rows it stands for: re-seeding truncates candidates and everything hanging off them.
   const [existing] = (await client.query(
-    `SELECT report FROM job_run WHERE job = 'bench_match_history' AND run_on = '2000-01-01'`,
+    `SELECT report, EXISTS (SELECT 1 FROM candidacy WHERE id = md5('silverpool-bench-candidacy-1-1')::uuid) AS present
+     FROM job_run WHERE job = 'bench_match_history' AND run_on = '2000-01-01'`,
   )).rows;
-  if (existing && JSON.stringify(existing.report) === JSON.stringify(marker)) {
+  const same = existing && Object.entries(marker).every(([key, value]) => existing.report?.[key] === value);
+  if (existing?.present && same) {
     console.log(`History already there (${past} past vacancies); nothing to add.`);
     return;
   }
@@ -195,13 +198,30 @@ async function ensureHistory(client: Client, candidates: number): Promise<void> 
     [JSON.stringify(marker)],
   );
   await client.query('COMMIT');
-  await client.query('ANALYZE vacancy, vacancy_criterion, candidacy, medal, candidacy_gap_skill, touchpoint');
+  await client.query('VACUUM (ANALYZE) vacancy, vacancy_criterion, candidacy, medal, candidacy_gap_skill, touchpoint');
   const counts = (await client.query(
     `SELECT (SELECT count(*) FROM candidacy)::int AS candidacies, (SELECT count(*) FROM medal)::int AS medals,
             (SELECT count(*) FROM candidacy_gap_skill)::int AS gaps, (SELECT count(*) FROM candidacy WHERE promise IS NOT NULL)::int AS promises,
             (SELECT count(*) FROM touchpoint)::int AS touchpoints`,
   )).rows[0];
   console.log(`History added in ${((Date.now() - started) / 1000).toFixed(1)} s: ${past} past vacancies, ${JSON.stringify(counts)}`);
+}
+
+/**
+ * match_pool follows candidate through triggers; the seed loads with triggers off (replica mode),
+ * so after a fresh seed the pool is rebuilt once.
+ */
+async function ensurePool(client: Client): Promise<void> {
+  const [{ pool, eligible }] = (await client.query(
+    `SELECT (SELECT count(*) FROM match_pool)::int AS pool,
+            (SELECT count(*) FROM candidate WHERE status = 'active' AND unsubscribed_at IS NULL
+               AND consent_withdrawn_at IS NULL AND consent_expires_at IS NOT NULL)::int AS eligible`,
+  )).rows;
+  if (pool === eligible) return;
+  const started = Date.now();
+  await client.query(`SELECT match_pool_rebuild()`);
+  await client.query(`ANALYZE match_pool`);
+  console.log(`match_pool rebuilt (${pool} -> ${eligible} rows) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 // ---------------------------------------------------------------------------
@@ -288,7 +308,8 @@ async function loadSpecs(client: Client): Promise<{ id: string; spec: Omit<Match
 async function floorRanking(client: Client, spec: MatchSpec): Promise<{ ids: string[]; tiers: number }> {
   const ids: string[] = [];
   let tiers = 0;
-  for (const tier of [0, 1] as Tier[]) {
+  await client.query('BEGIN; SET LOCAL jit = off');
+  for (const tier of TIERS) {
     const statement = rankingStatement(spec, { tier, need: LIMIT + 1 - ids.length, minScore: 0 });
     if (!statement) break;
     tiers++;
@@ -296,6 +317,7 @@ async function floorRanking(client: Client, spec: MatchSpec): Promise<{ ids: str
     ids.push(...rows.map((row) => row.id));
     if (ids.length > LIMIT) break;
   }
+  await client.query('COMMIT');
   return { ids: ids.slice(0, LIMIT), tiers };
 }
 
@@ -329,6 +351,7 @@ async function main(): Promise<void> {
     if (candidates === 0) throw new Error('The bench database has no candidates: run `npm run bench:seed` first.');
     console.log(`Silverpool matching benchmark: ${candidates.toLocaleString('en')} candidates, PostgreSQL ${rows[0].version}`);
     await ensureHistory(client, candidates);
+    await ensurePool(client);
     const specs = await loadSpecs(client);
     console.log(`${VACANCIES.length} vacancies x ${REPEAT} rounds, top ${LIMIT} with explanations; ${cpus().length} CPUs; ` +
       `load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
@@ -381,8 +404,12 @@ async function main(): Promise<void> {
     const allHttp = summarise(http.flat());
     const allSql = summarise(floor.flat());
     console.log(`${'all'.padEnd(width)} |       | ${ms(allHttp.p50)} ${ms(allHttp.p95)} | ${ms(allSql.p50)} ${ms(allSql.p95)} | ${(allHttp.p50 / allSql.p50).toFixed(2).padStart(11)}x`);
-    console.log(`\nTargets: HTTP p95 ${allHttp.p95.toFixed(1)} ms [<= 300]; HTTP/SQL p50 ${(allHttp.p50 / allSql.p50).toFixed(2)}x, ` +
-      `p95 ${(allHttp.p95 / allSql.p95).toFixed(2)}x [<= 1.3]`);
+    const total = (samples: number[][]) => samples.flat().reduce((sum, ms) => sum + ms, 0);
+    const perVacancy = result.map((r) => r.http.p50 / r.sql.p50).sort((a, b) => a - b);
+    console.log(`\nTargets: HTTP p95 ${allHttp.p95.toFixed(1)} ms [<= 300]; HTTP/SQL [<= 1.3]: p50 ${(allHttp.p50 / allSql.p50).toFixed(2)}x, ` +
+      `p95 ${(allHttp.p95 / allSql.p95).toFixed(2)}x, total time ${(total(http) / total(floor)).toFixed(2)}x, ` +
+      `per vacancy p50 ${perVacancy[0].toFixed(2)}x-${perVacancy[perVacancy.length - 1].toFixed(2)}x`);
+    console.log('  (the HTTP side also authenticates the key, reads the vacancy, writes the explanations and ~170 kB of JSON: a constant ~15-25 ms)');
     console.log(`Load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other processes share these CPUs)`);
     console.log(mismatches.length ? `Ranking mismatch HTTP vs SQL: ${mismatches.join(', ')}` : 'HTTP and SQL returned the same top 100 for every vacancy.');
     const dir = join(__dirname, 'results');

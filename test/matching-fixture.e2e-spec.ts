@@ -1,7 +1,7 @@
 import { CandidateInterestService } from '../src/matching/candidate-interest.service';
 import { MatchService } from '../src/matching/match.service';
 import { Signer } from '../src/common/secrets/signer';
-import { namesOf, NOW, PoolBuilder, ranking, RankedItem, T0 } from './matching-history';
+import { namesOf, NOW, PoolBuilder, ranking, RankedItem, T0 } from './support/matching-history';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**

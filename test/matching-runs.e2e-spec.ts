@@ -1,7 +1,7 @@
 import { Signer } from '../src/common/secrets/signer';
 import { CandidateInterestService } from '../src/matching/candidate-interest.service';
 import { MatchRunService } from '../src/matching/match-run.service';
-import { NOW, PoolBuilder, T0 } from './matching-history';
+import { NOW, PoolBuilder, T0 } from './support/matching-history';
 import { expectProblem } from './support/problem';
 import { startTestApp, TestApp } from './support/test-app';
 

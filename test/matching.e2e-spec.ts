@@ -1,7 +1,8 @@
 import { Signer } from '../src/common/secrets/signer';
+import { SuppressionService } from '../src/email/suppression.service';
 import { CandidateInterestService } from '../src/matching/candidate-interest.service';
 import { MatchService } from '../src/matching/match.service';
-import { namesOf, NOW, PoolBuilder, ranking, T0 } from './matching-history';
+import { namesOf, NOW, PoolBuilder, ranking, T0 } from './support/matching-history';
 import { expectProblem } from './support/problem';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -26,7 +27,7 @@ describe(MatchService.name, () => {
     sut.clock.set(T0);
   });
 
-  it('matches only people who may be contacted: valid consent, not unsubscribed, active, not already a candidate, not "not right now"', async () => {
+  it('matches only people who may be contacted: valid consent, not unsubscribed or bounced, active, not already a candidate, not "not right now"', async () => {
     const s = [[skill('elixir'), 4]] as [string, number][];
     await pool.person('Eligible Erik', { skills: s });
     await pool.person('No Consent Nora', { skills: s }, null);
@@ -39,6 +40,9 @@ describe(MatchService.name, () => {
     await api().patch(`/api/v1/candidates/${archived}`).set(sut.admin).send({ status: 'archived' }).expect(200);
     const applicant = await pool.person('Applicant Anna', { skills: s });
     const paused = await pool.person('Paused Per', { skills: s });
+    const bounced = await pool.person('Bounced Bea', { skills: s });
+    const { email } = (await api().get(`/api/v1/candidates/${bounced}`).set(sut.admin).expect(200)).body;
+    await sut.app.get(SuppressionService).suppress(email, 'hard_bounce');
     sut.clock.set(NOW);
     const vacancy = await pool.vacancy('Elixir Developer', { skills: [{ name: skill('elixir'), required: true }] });
     await pool.candidacy(applicant, vacancy);
@@ -51,13 +55,15 @@ describe(MatchService.name, () => {
     expect(namesOf(await ranking(sut, vacancy)).sort()).toEqual(['Eligible Erik', 'Paused Per']);
   });
 
-  it('ranks anyone missing a required skill below everyone who has them all, however strong otherwise', async () => {
+  it('ranks anyone missing a required skill below everyone who has them all, however strong otherwise (and missing two below one)', async () => {
     const strong = await pool.person('Strong But Missing', {
       skills: [[skill('rust'), 5], [skill('tokio'), 5], [skill('wasm'), 5]], city: 'Stockholm',
     });
     await pool.pastProcess(strong, { title: 'Rust role 2025', stage: 'final', medal: 'silver', gaps: [skill('tokio')] });
     await pool.person('Weak But Complete', { skills: [[skill('rust'), 1], [skill('grpc'), 1]] });
     await pool.person('Middling Complete', { skills: [[skill('rust'), 3], [skill('grpc'), 2], [skill('wasm'), 2]] });
+    await pool.person('Weak Missing One', { skills: [[skill('rust'), 1]] });
+    await pool.person('Strong Missing Both', { skills: [[skill('tokio'), 5], [skill('wasm'), 5]] });
     sut.clock.set(NOW);
     const vacancy = await pool.vacancy('Rust Engineer', {
       location: 'Stockholm',
@@ -67,9 +73,11 @@ describe(MatchService.name, () => {
       ],
     });
     const items = await ranking(sut, vacancy);
-    expect(namesOf(items)).toEqual(['Middling Complete', 'Weak But Complete', 'Strong But Missing']);
+    // Missing one required skill ranks below having them all; missing both below missing one.
+    expect(namesOf(items)).toEqual(['Middling Complete', 'Weak But Complete', 'Strong But Missing', 'Weak Missing One', 'Strong Missing Both']);
     expect(items[2].score).toBeGreaterThan(items[0].score);
-    expect(items.map((item) => item.meetsRequired)).toEqual([true, true, false]);
+    expect(items[4].score).toBeGreaterThan(items[3].score);
+    expect(items.map((item) => item.meetsRequired)).toEqual([true, true, false, false, false]);
     expect(items[2].missingSkills).toEqual([{ name: skill('grpc'), weight: 2, required: true }]);
     expect(items[2].summary).toMatch(new RegExp(`missing required ${skill('grpc')}`));
   });
@@ -221,6 +229,8 @@ describe(MatchService.name, () => {
     expectProblem(await api().get(`/api/v1/vacancies/${vacancy}/matches?limit=101`).set(sut.admin), 400, ['limit']);
     expectProblem(await api().get(`/api/v1/vacancies/${vacancy}/matches?minScore=-1`).set(sut.admin), 400, ['minScore']);
     expectProblem(await api().get(`/api/v1/vacancies/${vacancy}/matches?cursor=bm9wZQ`).set(sut.admin), 400, ['cursor']);
+    const forged = Buffer.from(JSON.stringify([7, 1.5, '00000000-0000-4000-8000-000000000000'])).toString('base64url');
+    expectProblem(await api().get(`/api/v1/vacancies/${vacancy}/matches?cursor=${forged}`).set(sut.admin), 400, ['cursor']);
     expectProblem(await api().get('/api/v1/vacancies/00000000-0000-4000-8000-000000000000/matches').set(sut.admin), 404);
     expectProblem(await api().get(`/api/v1/vacancies/${vacancy}/matches`), 401);
   });

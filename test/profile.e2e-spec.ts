@@ -2,7 +2,7 @@ import { CampaignRunner } from '../src/campaign/campaign-runner.service';
 import { Signer } from '../src/common/secrets/signer';
 import { OutboxService } from '../src/email/outbox.service';
 import { ProfileService } from '../src/profile/profile.service';
-import { NOW, PoolBuilder, ranking, T0 } from './matching-history';
+import { NOW, PoolBuilder, ranking, T0 } from './support/matching-history';
 import { startTestApp, TestApp } from './support/test-app';
 
 const DAY = 86_400_000;

@@ -20,6 +20,8 @@ export interface StepBatchReport {
 interface PlannedStep {
   id: string;
   action: 'send' | 'wait' | 'complete';
+  /** After this batch: `completed` once the last step went out (or the steps ran out). */
+  status: 'active' | 'completed';
   candidateId: string;
   step: number;
   templateKey: string | null;
@@ -55,7 +57,7 @@ export class StepDispatcher {
       const planned = await this.planAndAdvance(manager, ids, now);
       const sends = planned.filter((row) => row.action === 'send');
       report.deferred = planned.filter((row) => row.action === 'wait').length;
-      report.completed = planned.filter((row) => row.action === 'complete').length;
+      report.completed = planned.filter((row) => row.status === 'completed').length;
       const enqueued = await this.outbox.enqueueForCandidates(sends.map((row) => this.request(campaignId, row)), manager);
       for (const email of enqueued) {
         if (email.status === 'suppressed') report.suppressed++;
@@ -120,7 +122,7 @@ export class StepDispatcher {
          status = CASE WHEN o.due_at IS NULL THEN 'completed' ELSE 'active' END,
          ended_at = CASE WHEN o.due_at IS NULL THEN $2::timestamptz END
        FROM outcome o WHERE e.id = o.id
-       RETURNING o.id, o.action, o.candidate_id AS "candidateId", o.step, o.template_key AS "templateKey"`,
+       RETURNING o.id, o.action, e.status, o.candidate_id AS "candidateId", o.step, o.template_key AS "templateKey"`,
       [ids, now, this.config.NURTURE_MIN_GAP],
     );
     return rows;

@@ -1,6 +1,6 @@
 import { explainMatch, invitationReason } from './match-explanation';
 import { RankedRow } from './match-ranking';
-import { levelKey, matchSpec } from './match-spec';
+import { hasKey, levelKey, matchSpec } from './match-spec';
 import { DEFAULT_WEIGHTS } from './match-weights';
 
 const now = new Date('2026-03-02T09:00:00Z');
@@ -13,10 +13,10 @@ const spec = matchSpec({ id: 'v1', title: 'Platform Engineer', team: 'Platform',
 function row(overrides: Partial<RankedRow> = {}): RankedRow {
   return {
     id: 'c1', full_name: 'Alva Lindqvist', email: 'alva@example.com', city: 'Stockholm', country: 'SE',
-    updated_at: new Date('2026-02-20T09:00:00Z'), held: [levelKey(1, 4), levelKey(3, 3)], history_level: 5,
+    updated_at: new Date('2026-02-20T09:00:00Z'), held: [hasKey(1), levelKey(1, 4), hasKey(3), levelKey(3, 3)], history_level: 5,
     closed_keys: [24], promise_candidacy_id: 'cy1', contact_at: new Date('2026-01-01T09:00:00Z'), contact_type: 'feedback_given',
-    skills_pts: '16.0', history_pts: '15.0', gap_pts: '12.0', promise_pts: '10.0', profile_pts: '4.8', location_pts: '5.0',
-    contact_pts: '4.2', score: '67.0',
+    skills_pts: 160, history_pts: 150, gap_pts: 120, promise_pts: 100, profile_pts: 48, location_pts: 50,
+    contact_pts: 42, score: 670,
     medals: [{ medal: 'silver', rank: 2, vacancyId: 'v0', vacancyTitle: 'Platform 2025', awardedAt: '2025-06-10T10:00:00+00:00' }],
     best_stage: { stage: 'final', vacancyId: 'v0', vacancyTitle: 'Platform 2025', at: '2025-06-10T10:00:00+00:00' },
     closed_gaps: [

@@ -2,7 +2,7 @@ import { Locale } from '../config/app-config';
 import { LocationFit, locationFit } from './location-fit';
 import { PHRASES } from './match-phrases';
 import { RankedRow } from './match-ranking';
-import { Criterion, decodeLevelKey, MatchSpec } from './match-spec';
+import { Criterion, decodeLevelKey, isHasKey, MatchSpec } from './match-spec';
 import { Signal } from './match-weights';
 
 export interface SignalScore {
@@ -50,7 +50,8 @@ export interface MatchExplanation {
 
 const DAY_MS = 86_400_000;
 const daysBetween = (from: Date, to: Date) => Math.max(0, Math.floor((to.getTime() - from.getTime()) / DAY_MS));
-const num = (value: string | number | null | undefined) => Math.round(Number(value ?? 0) * 10) / 10;
+/** Points arrive as whole tenths (see match-ranking.ts). */
+const num = (tenths: number | null | undefined) => (tenths ?? 0) / 10;
 const iso = (value: string | Date | null | undefined) => (value ? new Date(value).toISOString() : null);
 
 /** Turns a ranked row into its explanation; the points come from SQL, the words from here. */
@@ -58,7 +59,8 @@ export function explainMatch(spec: MatchSpec, row: RankedRow, locale: Locale = '
   const say = PHRASES[locale];
   const w = spec.weights;
   const bySkill = new Map<number, Criterion>(spec.criteria.map((criterion) => [criterion.skillId, criterion]));
-  const levels = new Map<number, number | null>(row.held.map((key) => {
+  // `held` has both kinds of key for each of the vacancy's skills the person has; the level key says the level.
+  const levels = new Map<number, number | null>(row.held.filter((key) => !isHasKey(key)).map((key) => {
     const { skillId, level } = decodeLevelKey(key);
     return [skillId, level];
   }));

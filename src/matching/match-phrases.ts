@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import { Locale } from '../config/app-config';
 import { LocationFit } from './location-fit';
 
@@ -11,8 +10,12 @@ export interface SkillMention {
 const list = (items: string[], and: string) =>
   items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${and} ${items[items.length - 1]}`;
 
-const monthYear = (iso: string | null, locale: Locale) =>
-  iso ? DateTime.fromISO(iso, { zone: 'utc' }).setLocale(locale === 'sv' ? 'sv-SE' : 'en-GB').toFormat('LLLL yyyy') : '';
+/** "June 2025", "juni 2025": one formatter per language, as a page formats a hundred of these. */
+const MONTH_YEAR: Record<Locale, Intl.DateTimeFormat> = {
+  en: new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+  sv: new Intl.DateTimeFormat('sv-SE', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+};
+const monthYear = (iso: string | null, locale: Locale) => (iso ? MONTH_YEAR[locale].format(new Date(iso)) : '');
 
 export interface Phrases {
   and: string;

@@ -1,10 +1,16 @@
-import { nurtureEligibleSql } from '../campaign/nurture-eligibility';
 import { paramCollector } from '../candidate/candidate-filter';
 import { CONTACT_TYPES, GAP_FULL_WEIGHT, HISTORY_TOP_LEVEL, RECENCY_DAYS, SAME_COUNTRY_SHARE } from './match-weights';
 import { hasKey, HISTORY_LEVEL_SQL, MatchSpec, SKILL_KEY_STRIDE, skillTable } from './match-spec';
 
-/** 0: has every required skill; 1: misses at least one, so ranks below everyone in tier 0. */
-export type Tier = 0 | 1;
+/**
+ * 0: has every required skill. 1: has some of them, not all. 2: has none
+ * (but other skills of the vacancy, or a promise it keeps). A tier ranks
+ * below every tier before it, whatever the scores: missing a required skill
+ * puts anyone below everyone who has them all, and missing two below
+ * missing one.
+ */
+export type Tier = 0 | 1 | 2;
+export const TIERS: readonly Tier[] = [0, 1, 2];
 
 export interface RankRequest {
   tier: Tier;
@@ -12,6 +18,7 @@ export interface RankRequest {
   need: number;
   minScore: number;
   /** Continue below this (score, id) within the tier. */
+  /** `score` in tenths, as rows carry it. */
   after?: { score: number; id: string };
   /** Only people holding a promise this vacancy keeps. */
   promisedOnly?: boolean;
@@ -31,14 +38,15 @@ export interface RankedRow {
   promise_candidacy_id: string | null;
   contact_at: Date | null;
   contact_type: string | null;
-  skills_pts: string;
-  history_pts: string;
-  gap_pts: string;
-  promise_pts: string;
-  profile_pts: string;
-  location_pts: string;
-  contact_pts: string;
-  score: string;
+  skills_pts: number;
+  history_pts: number;
+  gap_pts: number;
+  promise_pts: number;
+  profile_pts: number;
+  location_pts: number;
+  contact_pts: number;
+  /** Whole tenths of a point, like every *_pts: 652 is 65.2. */
+  score: number;
   medals: { medal: 'silver' | 'bronze'; rank: number; vacancyId: string; vacancyTitle: string; awardedAt: string }[];
   best_stage: { stage: string; vacancyId: string; vacancyTitle: string; at: string } | null;
   closed_gaps: { skillId: number; vacancyId: string; vacancyTitle: string; namedAt: string | null }[];
@@ -50,10 +58,12 @@ const FIRST = { score: 1e9, id: 'ffffffff-ffff-ffff-ffff-ffffffffffff' };
 
 /**
  * The ranking of one tier as a single statement, or null when the tier
- * cannot have anyone (tier 1 of a vacancy without required skills).
+ * cannot have anyone (tiers 1 and 2 of a vacancy without required skills,
+ * tier 1 of one with a single required skill).
  *
- * Everything is computed in PostgreSQL over the candidates the skill-key
- * GIN index selects; only the page leaves the database. The signals that
+ * Everything is computed in PostgreSQL over the people the skill-key GIN
+ * index of match_pool selects (the narrow table of candidates who may be
+ * contacted); only the page leaves the database. The signals that
  * live on the candidate row and the small history tables are summed first
  * ("cheap"); recent contact needs a look into the timeline, so it is
  * looked up only for the band of candidates that can still reach the page:
@@ -63,7 +73,7 @@ const FIRST = { score: 1e9, id: 'ffffffff-ffff-ffff-ffff-ffffffffffff' };
  */
 export function rankingStatement(spec: MatchSpec, request: RankRequest): { sql: string; params: unknown[] } | null {
   const required = spec.criteria.filter((criterion) => criterion.required);
-  if (request.tier === 1 && required.length === 0) return null;
+  if ((request.tier === 1 && required.length < 2) || (request.tier === 2 && required.length === 0)) return null;
   const { params, param } = paramCollector();
   /** A bind value used in several places: added once, on first use (PostgreSQL refuses parameters it never sees). */
   const once = (value: unknown, cast = '') => {
@@ -82,33 +92,40 @@ export function rankingStatement(spec: MatchSpec, request: RankRequest): { sql: 
   const gapKeys = `${param(hasKeysSorted.map((c) => hasKey(c.skillId)))}::int[]`;
   const gapWeights = `${param(hasKeysSorted.map((c) => c.weight))}::float8[]`;
   const horizon = `${param(RECENCY_DAYS * 86_400)}::float8`;
-  const wContact = `${param(w.recentContact)}::numeric`;
-  const min = `${param(request.minScore)}::numeric`;
+  // Points are whole tenths (int): each signal is rounded once, and the score is exactly their sum.
+  const tenths = (expression: string) => `floor((${expression}) * 10 + 0.5)::int`;
+  const wContact = `${param(Math.round(w.recentContact * 10))}::int`;
+  const min = `${param(Math.round(request.minScore * 10))}::int`;
   const after = request.after ?? FIRST;
-  const afterScore = `${param(after.score)}::numeric`;
+  const afterScore = `${param(after.score)}::int`;
   const afterId = `${param(after.id)}::uuid`;
   const recency = (column: string, weight: number) =>
-    `round((${param(weight)}::float8 * greatest(0, least(1, 1 - extract(epoch FROM (${now} - ${column}))::float8 / ${horizon})))::numeric, 1)`;
+    tenths(`${param(weight)}::float8 * greatest(0, least(1, 1 - date_part('epoch', ${now} - ${column}) / ${horizon}))`);
 
+  // match_pool holds the people who may be contacted (see the MatchPool migration); consent expiry is a matter of time.
   const eligible = [
-    ...nurtureEligibleSql(now, 'c'),
-    `NOT EXISTS (SELECT 1 FROM candidacy x WHERE x.vacancy_id = ${v} AND x.candidate_id = c.id)`,
-    `NOT EXISTS (SELECT 1 FROM candidate_interest i WHERE i.candidate_id = c.id AND i.paused_until > ${now})`,
-    ...(request.promisedOnly ? ['c.id IN (SELECT candidate_id FROM promised)'] : []),
+    `p.consent_expires_at > ${now}`,
+    `NOT EXISTS (SELECT 1 FROM candidacy x WHERE x.vacancy_id = ${v} AND x.candidate_id = p.candidate_id)`,
+    `NOT EXISTS (SELECT 1 FROM candidate_interest i WHERE i.candidate_id = p.candidate_id AND i.paused_until > ${now})`,
+    ...(request.promisedOnly ? ['p.candidate_id IN (SELECT candidate_id FROM promised)'] : []),
   ].join(' AND ');
-  const columns = `c.id, c.skill_keys, c.skill_keys & ${levelKeys} AS held, c.updated_at, c.city, c.country`;
+  // Only the vacancy's skills leave the row: their level keys (points) and has-keys (closed gaps).
+  const columns = `p.candidate_id AS id, p.skill_keys & ${param([...table.keys, ...hasKeysSorted.map((c) => hasKey(c.skillId))].sort((a, b) => a - b))}::int[] AS held,
+    p.updated_at, p.city, p.country`;
   const branches: string[] = [];
   if (spec.criteria.length > 0) {
-    const skills = request.tier === 0
-      ? required.length > 0 ? `c.skill_keys @> ${requiredKeys()}` : `c.skill_keys && ${anyKeys()}`
-      : `c.skill_keys && ${anyKeys()} AND NOT c.skill_keys @> ${requiredKeys()}`;
-    branches.push(`SELECT ${columns} FROM candidate c WHERE ${skills} AND ${eligible}`);
+    const skills = [
+      () => (required.length > 0 ? `p.skill_keys @> ${requiredKeys()}` : `p.skill_keys && ${anyKeys()}`),
+      () => `p.skill_keys && ${requiredKeys()} AND NOT p.skill_keys @> ${requiredKeys()}`,
+      () => `p.skill_keys && ${anyKeys()} AND NOT p.skill_keys && ${requiredKeys()}`,
+    ][request.tier]();
+    branches.push(`SELECT ${columns} FROM match_pool p WHERE ${skills} AND ${eligible}`);
   }
-  // A promise this vacancy keeps is enough to be matched, skills or not (below those with the required skills).
-  if (request.tier === 1 || required.length === 0) {
+  // A promise this vacancy keeps is enough to be matched, skills or not (in the last tier there is).
+  if (request.tier === 2 || required.length === 0) {
     branches.push(
-      `SELECT ${columns} FROM candidate c
-       WHERE c.id IN (SELECT candidate_id FROM promised) AND NOT c.skill_keys && ${anyKeys()} AND ${eligible}`,
+      `SELECT ${columns} FROM match_pool p
+       WHERE p.candidate_id IN (SELECT candidate_id FROM promised) AND NOT p.skill_keys && ${anyKeys()} AND ${eligible}`,
     );
   }
 
@@ -127,38 +144,40 @@ export function rankingStatement(spec: MatchSpec, request: RankRequest): { sql: 
     ), sel AS MATERIALIZED (
       ${branches.join('\n      UNION ALL\n      ')}
     ), hist AS (
-      SELECT cy.candidate_id, max(${HISTORY_LEVEL_SQL('cy.stage', 'm.medal')}) AS level
-      FROM candidacy cy LEFT JOIN medal m ON m.candidacy_id = cy.id
-      WHERE cy.candidate_id IN (SELECT id FROM sel) AND cy.vacancy_id <> ${v}
-      GROUP BY cy.candidate_id
-    ), gaps AS (
-      SELECT cy.candidate_id, array_agg(DISTINCT g.skill_id * ${SKILL_KEY_STRIDE}) AS gap_keys
-      FROM candidacy_gap_skill g JOIN candidacy cy ON cy.id = g.candidacy_id
-      WHERE g.skill_id = ANY(${criterionIds}) AND cy.vacancy_id <> ${v} AND cy.candidate_id IS NOT NULL
+      -- The person's earlier processes: the furthest they got (a medal above its stage) and the gaps
+      -- named then, in this vacancy's skills. Only for the people selected, through their index.
+      SELECT cy.candidate_id, max(${HISTORY_LEVEL_SQL('cy.stage', 'm.medal')}) AS level,
+             array_agg(DISTINCT g.skill_id * ${SKILL_KEY_STRIDE}) FILTER (WHERE g.skill_id IS NOT NULL) AS gap_keys
+      FROM sel s
+      JOIN candidacy cy ON cy.candidate_id = s.id
+      LEFT JOIN medal m ON m.candidacy_id = cy.id
+      LEFT JOIN candidacy_gap_skill g ON g.candidacy_id = cy.id AND g.skill_id = ANY(${criterionIds})
+      WHERE cy.vacancy_id <> ${v}
       GROUP BY cy.candidate_id
     ), pts AS MATERIALIZED (
       SELECT x.*, x.skills_pts + x.history_pts + x.gap_pts + x.promise_pts + x.profile_pts + x.location_pts AS cheap
       FROM (
         SELECT s.id, s.held, s.updated_at, s.city, s.country, h.level AS history_level, cl.keys AS closed_keys,
                p.candidacy_id AS promise_candidacy_id,
-               round((${param(w.skills)}::float8 * coalesce(
+               ${tenths(`${param(w.skills)}::float8 * coalesce(
                  (SELECT sum((${param(table.points)}::float8[])[idx(${levelKeys}, k)]) FROM unnest(s.held) k), 0)
-                 / ${param(Math.max(table.max, 1))}::float8)::numeric, 1) AS skills_pts,
-               round((${param(w.history)}::float8 * coalesce(h.level, 0) / ${HISTORY_TOP_LEVEL})::numeric, 1) AS history_pts,
-               round((${param(w.gapClosure)}::float8 * least(1, coalesce(
-                 (SELECT sum((${gapWeights})[idx(${gapKeys}, k)]) FROM unnest(cl.keys) k), 0) / ${GAP_FULL_WEIGHT}))::numeric, 1) AS gap_pts,
-               CASE WHEN p.candidacy_id IS NULL THEN 0 ELSE round(${param(w.promise)}::numeric, 1) END AS promise_pts,
+                 / ${param(Math.max(table.max, 1))}::float8`)} AS skills_pts,
+               ${tenths(`${param(w.history)}::float8 * coalesce(h.level, 0) / ${HISTORY_TOP_LEVEL}`)} AS history_pts,
+               CASE WHEN cl.keys IS NULL OR cl.keys = '{}' THEN 0 ELSE ${tenths(`${param(w.gapClosure)}::float8 * least(1,
+                 (SELECT sum((${gapWeights})[idx(${gapKeys}, k)]) FROM unnest(cl.keys) k) / ${GAP_FULL_WEIGHT})`)} END AS gap_pts,
+               CASE WHEN p.candidacy_id IS NULL THEN 0 ELSE ${param(Math.round(w.promise * 10))}::int END AS promise_pts,
                ${recency('s.updated_at', w.profileUpdate)} AS profile_pts,
-               round((CASE WHEN ${param(spec.locationTerms.anywhere)}::boolean THEN ${param(w.location)}::float8
-                           WHEN lower(s.city) = ANY(${param(spec.locationTerms.terms)}::text[]) THEN ${param(w.location)}::float8
-                           WHEN s.country = ANY(${param(spec.locationTerms.countries)}::text[])
-                             THEN ${param(w.location * SAME_COUNTRY_SHARE)}::float8
-                           ELSE 0 END)::numeric, 1) AS location_pts
+               CASE WHEN ${param(spec.locationTerms.anywhere)}::boolean THEN ${param(Math.round(w.location * 10))}::int
+                    WHEN lower(s.city) = ANY(${param(spec.locationTerms.terms)}::text[]) THEN ${param(Math.round(w.location * 10))}::int
+                    WHEN s.country = ANY(${param(spec.locationTerms.countries)}::text[])
+                      THEN ${param(Math.round(w.location * SAME_COUNTRY_SHARE * 10))}::int
+                    ELSE 0 END AS location_pts
         FROM sel s
         LEFT JOIN hist h ON h.candidate_id = s.id
-        LEFT JOIN gaps g ON g.candidate_id = s.id
         LEFT JOIN promised p ON p.candidate_id = s.id
-        CROSS JOIN LATERAL (SELECT g.gap_keys & s.skill_keys AS keys) cl
+        CROSS JOIN LATERAL (SELECT h.gap_keys & s.held AS keys) cl
+        -- Not flattened: each signal is computed once per person, not again wherever it is referenced.
+        OFFSET 0
       ) x
       WHERE x.skills_pts + x.history_pts + x.gap_pts + x.promise_pts + x.profile_pts + x.location_pts <= ${afterScore}
     ), cut AS (

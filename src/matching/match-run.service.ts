@@ -7,6 +7,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
 import { AppConfig } from '../config/app-config';
 import { OutboxService } from '../email/outbox.service';
+import { VacancyService } from '../vacancy/vacancy.service';
 import { VacancyView } from '../vacancy/vacancy.view';
 import { explainMatch } from './match-explanation';
 import { MatchRanker, TieredRow } from './match-ranker';
@@ -54,6 +55,7 @@ export class MatchRunService {
     private readonly specs: MatchSpecs,
     private readonly ranker: MatchRanker,
     private readonly outbox: OutboxService,
+    private readonly vacancies: VacancyService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -92,11 +94,11 @@ export class MatchRunService {
         [vacancyId, day, now, !options.claimDay],
       );
       if (!claimed) return skipped;
-      const { spec, vacancy } = await this.specs.load(vacancyId, manager);
-      if (vacancy.status !== 'open') {
+      const { spec, status } = await this.specs.load(vacancyId, manager);
+      if (status !== 'open') {
         if (!options.claimDay) {
-          throw new DomainError('VacancyStateConflict', `The vacancy is ${vacancy.status}; only open vacancies are matched.`, {
-            vacancyStatus: vacancy.status,
+          throw new DomainError('VacancyStateConflict', `The vacancy is ${status}; only open vacancies are matched.`, {
+            vacancyStatus: status,
           });
         }
         return skipped;
@@ -106,7 +108,7 @@ export class MatchRunService {
       const best = await this.ranker.rank(spec, { need: this.config.MATCH_STORE_LIMIT, minScore: 0 }, manager);
       const considered = [...new Map([...promised, ...best].map((row) => [row.id, row])).values()];
       const stored = await this.store(manager, spec, considered, now);
-      const digested = await this.digest(manager, spec, vacancy, stored, now);
+      const digested = stored.length ? await this.digest(manager, spec, await this.vacancies.get(vacancyId, manager), stored, now) : 0;
       const result: MatchRunReport = { vacancyId, ran: true, considered: considered.length, stored: stored.length, digested };
       await manager.query(`UPDATE match_run SET report = $2 WHERE vacancy_id = $1`, [vacancyId, JSON.stringify(result)]);
       return result;

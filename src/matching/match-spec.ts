@@ -48,6 +48,8 @@ export const SKILL_KEY_STRIDE = 8;
 export const hasKey = (skillId: number) => skillId * SKILL_KEY_STRIDE;
 export const levelKey = (skillId: number, level: number | null) => skillId * SKILL_KEY_STRIDE + 1 + (level ?? 0);
 
+export const isHasKey = (key: number) => key % SKILL_KEY_STRIDE === 0;
+
 /** A level key back to its skill and level (null: unknown). */
 export function decodeLevelKey(key: number): { skillId: number; level: number | null } {
   const offset = key % SKILL_KEY_STRIDE;

@@ -4,6 +4,7 @@ import { decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagina
 import { RankMatchesQuery } from './dto/match.dto';
 import { explainMatch, MatchExplanation } from './match-explanation';
 import { MatchRanker, TieredRow } from './match-ranker';
+import { Tier, TIERS } from './match-ranking';
 import { MatchSpec } from './match-spec';
 import { MatchSpecs } from './match-specs';
 
@@ -25,13 +26,15 @@ export class MatchService {
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
     const { spec } = await this.specs.load(vacancyId);
     const after = query.cursor ? decodeCursor(query.cursor, ['number', 'number', 'uuid']) : undefined;
-    if (after && after[0] !== 0 && after[0] !== 1) {
-      throw new DomainError('InvalidCursor', 'The cursor is malformed; start again from the first page.');
+    if (after && (!TIERS.includes(after[0] as Tier) || !Number.isInteger(after[1]) || Math.abs(after[1] as number) > 1e9)) {
+      throw new DomainError('InvalidCursor', 'The cursor is malformed; start again from the first page.', {
+        errors: [{ field: 'cursor', messages: ['cursor is not a value returned by this list'] }],
+      });
     }
     const rows = await this.ranker.rank(spec, {
       need: limit + 1,
       minScore: query.minScore ?? 0,
-      after: after ? { tier: after[0] as 0 | 1, score: after[1] as number, id: after[2] as string } : undefined,
+      after: after ? { tier: after[0] as Tier, score: after[1] as number, id: after[2] as string } : undefined,
     });
     const page = toPage(rows, limit, (last) => [last.tier, Number(last.score), last.id]);
     return { items: page.items.map((row) => rankedMatch(spec, row)), nextCursor: page.nextCursor };

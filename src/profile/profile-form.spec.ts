@@ -23,6 +23,11 @@ describe(readProfileForm.name, () => {
     expect(form.typed.skills).toEqual([{ name: 'kafka', level: 7 }]);
   });
 
+  it('refuses anything but text (a JSON body is not the form)', async () => {
+    const form = await readProfileForm({ skill: [{ name: 'kafka' }], city: 42 }, current);
+    expect(form.errors.map((error) => error.field).sort()).toEqual(['city', 'skill']);
+  });
+
   it('clears the city when emptied, and reads an invitation id only if it is one', async () => {
     const form = await readProfileForm({ city: '', match: 'not-an-id' }, current);
     expect(form.changes).toEqual({ city: null });

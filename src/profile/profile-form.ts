@@ -8,7 +8,7 @@ export const INTEREST_CHOICES = ['open', 'not_now', 'remove'] as const;
 export type InterestChoice = (typeof INTEREST_CHOICES)[number];
 
 /** What the page posts (application/x-www-form-urlencoded; repeated fields arrive as arrays). */
-export type ProfileFormBody = Record<string, string | string[] | undefined>;
+export type ProfileFormBody = Record<string, unknown>;
 
 export interface ProfileSubmission {
   /** The profile fields the person changed, ready for CandidateService.update. */
@@ -30,8 +30,10 @@ export interface ProfileValues {
 const FORM_FIELDS = new Set(['skill', 'level', 'city', 'country', 'interest', 'match']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const many = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
-const one = (value: string | string[] | undefined): string => (Array.isArray(value) ? value[0] ?? '' : value ?? '').trim();
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+const many = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value.map(text) : [text(value)]);
+const one = (value: unknown): string => (Array.isArray(value) ? text(value[0]) : text(value)).trim();
+const isText = (value: unknown) => typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'));
 
 /**
  * The page's form as the API's own update: the same DTO and the same
@@ -55,9 +57,10 @@ export async function readProfileForm(body: ProfileFormBody, current: ProfileVal
     city: sent('city') ? one(body.city) : current.city,
     country: sent('country') ? one(body.country) : current.country,
   };
-  const errors: FieldError[] = Object.keys(body)
-    .filter((field) => !FORM_FIELDS.has(field))
-    .map((field) => ({ field, messages: [`property ${field} should not exist`] }));
+  const errors: FieldError[] = Object.entries(body).flatMap(([field, value]): FieldError[] => {
+    if (!FORM_FIELDS.has(field)) return [{ field, messages: [`property ${field} should not exist`] }];
+    return isText(value) ? [] : [{ field, messages: [`${field} must be text`] }];
+  });
 
   const plain: Record<string, unknown> = {};
   const changedFields: string[] = [];

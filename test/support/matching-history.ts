@@ -1,4 +1,4 @@
-import { TestApp } from './support/test-app';
+import { TestApp } from './test-app';
 
 /** A year before the FakeClock's default "now": history set up at T0 earns no recency points now. */
 export const T0 = '2025-03-02T09:00:00.000Z';
