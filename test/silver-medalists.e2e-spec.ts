@@ -193,20 +193,24 @@ describe('Silver medalists', () => {
     }).expect(201);
     at(7);
     await api().post(`/api/v1/candidates/${person.candidate.id}/notes`).set(sut.admin).send({ text: 'Keen on platform roles.' }).expect(201);
+    at(7.5);
+    await api().post(`/api/v1/candidates/${person.candidate.id}/replies`).set(sut.admin)
+      .send({ channel: 'email', summary: 'Thanks for the call!' }).expect(201);
     at(8);
     await close(vacancy.id, { outcome: 'filled', hiredCandidacyId: hire.id }).expect(200);
 
     const timeline = (await api().get(`/api/v1/candidates/${person.candidate.id}/timeline?limit=100`).set(sut.admin).expect(200)).body;
     const types = timeline.items.map((item: { type: string; payload: { templateKey?: string } }) =>
       item.type === 'email' ? `email:${item.payload.templateKey}` : item.type);
-    expect(types.slice(0, 7)).toEqual([
-      'medal_awarded', 'note_added', 'email:feedback_followup', 'feedback_given', 'decision_recorded', 'stage_changed', 'stage_changed',
+    expect(types.slice(0, 8)).toEqual([
+      'medal_awarded', 'reply_received', 'note_added', 'email:feedback_followup', 'feedback_given', 'decision_recorded', 'stage_changed', 'stage_changed',
     ]);
     // Applying writes the candidacy and queues the confirmation in one transaction, at one instant.
-    expect(new Set(types.slice(7, 9))).toEqual(new Set(['candidacy_created', 'email:application_received']));
-    expect(types.slice(9)).toEqual(['consent_granted']);
+    expect(new Set(types.slice(8, 10))).toEqual(new Set(['candidacy_created', 'email:application_received']));
+    expect(types.slice(10)).toEqual(['consent_granted']);
 
     const item = (type: string) => timeline.items.find((entry: { type: string }) => entry.type === type);
+    expect(item('reply_received').payload).toEqual({ channel: 'email', summary: 'Thanks for the call!' });
     expect(item('medal_awarded').payload).toEqual({ vacancyId: vacancy.id, vacancyTitle: 'Timeline role', medal: 'silver', rank: 2, gapSkills: ['kafka'] });
     expect(item('feedback_given')).toMatchObject({
       occurredAt: new Date(start + 5 * 60_000).toISOString(),

@@ -14,10 +14,11 @@ import { EnrollmentExits } from './enrollment-exits';
 import { EnrollmentService } from './enrollment.service';
 import { ReplyService } from './reply.service';
 import { StepDispatcher } from './step-dispatcher';
+import { TimelineModule } from '../timeline/timeline.module';
 
 /** Nurture campaigns: audiences, step sequences, enrollments, replies, and the round that queues due steps. */
 @Module({
-  imports: [EmailModule, SkillModule, CandidateModule],
+  imports: [EmailModule, SkillModule, CandidateModule, TimelineModule],
   controllers: [CampaignController, CandidateReplyController],
   providers: [
     CampaignService,

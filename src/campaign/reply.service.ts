@@ -6,6 +6,7 @@ import { Principal } from '../common/auth/roles';
 import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
 import { OutboxService } from '../email/outbox.service';
+import { TimelineService } from '../timeline/timeline.service';
 import { CandidateReply } from './candidate-reply.entity';
 import { RecordReplyDto } from './dto/record-reply.dto';
 import { EnrollmentExits } from './enrollment-exits';
@@ -20,6 +21,7 @@ export class ReplyService {
     private readonly candidates: CandidateService,
     private readonly exits: EnrollmentExits,
     private readonly outbox: OutboxService,
+    private readonly timeline: TimelineService,
     private readonly clock: Clock,
   ) {}
 
@@ -40,6 +42,10 @@ export class ReplyService {
           createdAt: now,
         }),
       );
+      await this.timeline.record(manager, candidateId, 'reply_received', { channel: dto.channel, summary: dto.summary ?? null }, {
+        occurredAt: receivedAt,
+        actorKeyId: principal.keyId,
+      });
       const exitedEnrollments = await this.exits.exitOnReply(manager, candidateId, receivedAt, now);
       // Mail of the sequences just ended that is still waiting (e.g. for the send window) stays unsent.
       if (exitedEnrollments > 0) await this.outbox.cancelPendingNurture([candidateId], 'candidate replied', manager);
