@@ -104,6 +104,7 @@ export class OutboxService {
     const now = this.clock.now();
     const recipients = await this.loadRecipients(requests.map((r) => r.candidateId), manager);
     const suppressions = await this.suppression.reasons([...recipients.values()].map((r) => r.email));
+    const renderBatch = await this.renderer.batch();
     const rows: OutboxRow[] = [];
     for (const request of requests) {
       const recipient = recipients.get(request.candidateId);
@@ -121,7 +122,7 @@ export class OutboxService {
           ...((request.data?.links as object) ?? {}),
         },
       };
-      const rendered = await this.renderer.render(request.templateKey, recipient.locale, data, { timeZone: recipient.timeZone });
+      const rendered = await renderBatch.render(request.templateKey, recipient.locale, data, { timeZone: recipient.timeZone });
       const headers: Record<string, string> =
         request.category === 'nurture'
           ? { 'List-Unsubscribe': `<${links.unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }

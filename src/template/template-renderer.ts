@@ -63,14 +63,38 @@ export class TemplateRenderer {
     private readonly compiler: TemplateCompiler,
   ) {}
 
+  /** Renders one email (reads the overrides for it first). Many at once: use `batch()`. */
   async render(
     key: TemplateKey,
     locale: Locale,
     data: Record<string, unknown>,
     options: { timeZone: string },
   ): Promise<RenderedEmail> {
+    return (await this.batch()).render(key, locale, data, options);
+  }
+
+  /**
+   * A renderer for many emails that reads the override fingerprints once:
+   * every email of the batch sees the overrides as they were when it began,
+   * and the next batch sees any change.
+   */
+  async batch(): Promise<RenderBatch> {
+    const rows: (OverrideVersion & { key: string })[] = await this.dataSource.query(
+      `SELECT key, locale, ${VERSION_SQL} AS version FROM template_override`,
+    );
+    return new RenderBatch(this, new Map(rows.map((row) => [`${row.key}:${row.locale}`, row.version])));
+  }
+
+  /** @internal for RenderBatch */
+  async renderWith(
+    overrideVersions: ReadonlyMap<string, string>,
+    key: TemplateKey,
+    locale: Locale,
+    data: Record<string, unknown>,
+    options: { timeZone: string },
+  ): Promise<RenderedEmail> {
     if (!isTemplateKey(key)) throw templateNotFound(key);
-    if (!IANAZone.isValidZone(options.timeZone)) {
+    if (!isValidTimeZone(options.timeZone)) {
       throw DomainError.field('timeZone', 'timeZone must be an IANA time zone such as Europe/Stockholm');
     }
     const missing = missingRequiredFields(data, TEMPLATE_DEFINITIONS[key]);
@@ -80,7 +104,7 @@ export class TemplateRenderer {
         errors: [{ field: 'data', messages: [message] }],
       });
     }
-    const { template, locale: used } = await this.compiled(key, locale);
+    const { template, locale: used } = await this.compiled(overrideVersions, key, locale);
     try {
       return this.compiler.render(template, withOptionalParents(data, TEMPLATE_DEFINITIONS[key]), { locale: used, timeZone: options.timeZone });
     } catch (error) {
@@ -116,16 +140,15 @@ export class TemplateRenderer {
     return [...new Set(chain)].filter((candidate) => (SUPPORTED_LOCALES as readonly string[]).includes(candidate));
   }
 
-  private async compiled(key: TemplateKey, locale: Locale): Promise<{ template: CompiledTemplate; locale: Locale }> {
-    const chain = this.localeChain(locale);
-    const versions: OverrideVersion[] = await this.dataSource.query(
-      `SELECT locale, ${VERSION_SQL} AS version FROM template_override WHERE key = $1 AND locale = ANY($2::text[])`,
-      [key, chain],
-    );
-    for (const candidate of chain) {
-      const override = versions.find((row) => row.locale === candidate);
-      if (override) {
-        const cached = this.compiler.cached(`${key}:${candidate}:${override.version}`);
+  private async compiled(
+    overrideVersions: ReadonlyMap<string, string>,
+    key: TemplateKey,
+    locale: Locale,
+  ): Promise<{ template: CompiledTemplate; locale: Locale }> {
+    for (const candidate of this.localeChain(locale)) {
+      const version = overrideVersions.get(`${key}:${candidate}`);
+      if (version) {
+        const cached = this.compiler.cached(`${key}:${candidate}:${version}`);
         if (cached) return { template: cached, locale: candidate };
         const loaded = await this.loadOverride(key, candidate);
         // Deleted since the version was read: the file for this locale applies, as it now would.
@@ -147,4 +170,27 @@ export class TemplateRenderer {
     );
     return row;
   }
+}
+
+/** The emails of one batch, rendered against the overrides read when the batch began. */
+export class RenderBatch {
+  constructor(
+    private readonly renderer: TemplateRenderer,
+    private readonly overrideVersions: ReadonlyMap<string, string>,
+  ) {}
+
+  render(key: TemplateKey, locale: Locale, data: Record<string, unknown>, options: { timeZone: string }): Promise<RenderedEmail> {
+    return this.renderer.renderWith(this.overrideVersions, key, locale, data, options);
+  }
+}
+
+/** Zone names seen valid; asking Intl each time costs more than rendering the email. */
+const validZones = new Set<string>();
+const VALID_ZONE_MEMORY = 1000;
+
+function isValidTimeZone(zone: string): boolean {
+  if (validZones.has(zone)) return true;
+  if (!IANAZone.isValidZone(zone)) return false;
+  if (validZones.size < VALID_ZONE_MEMORY) validZones.add(zone);
+  return true;
 }

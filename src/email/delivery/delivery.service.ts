@@ -21,6 +21,12 @@ const MAX_CLAIM = 200;
  * amortises the two bookkeeping statements per chunk.
  */
 export const SEND_CHUNK = 25;
+/**
+ * Chunks with SMTP at once: while one waits for its bookkeeping, the other
+ * keeps the pooled connections busy. At most this many chunks can end
+ * `uncertain` after a crash.
+ */
+export const CHUNKS_IN_FLIGHT = 2;
 
 export interface DeliveryReport {
   sent: number;
@@ -36,6 +42,25 @@ interface Result {
   error: string | null;
   nextAttemptAt: Date | null;
   refundAttempt: boolean;
+}
+
+interface ScreenedBatch {
+  /** Not to be sent now: suppressed, or back to the queue until the send window opens. */
+  held: Result[];
+  sendable: Email[];
+}
+
+/** A claimed row handed back untouched: its attempt does not count. */
+const requeued = (id: string): Result => ({ id, status: 'queued', error: null, nextAttemptAt: null, refundAttempt: true });
+
+function tally(report: DeliveryReport, results: Result[]): void {
+  for (const result of results) {
+    if (result.status === 'sent') report.sent++;
+    else if (result.status === 'failed') report.failed++;
+    else if (result.status === 'suppressed') report.suppressed++;
+    else if (result.refundAttempt) report.deferred++;
+    else report.retried++;
+  }
 }
 
 /**
@@ -59,32 +84,51 @@ export class DeliveryService {
     this.window = parseSendWindow(config.SEND_WINDOW);
   }
 
-  /** Claims and sends until nothing is due or this second's rate budget is spent. */
+  /**
+   * Claims and sends until nothing is due or this second's rate budget is
+   * spent. The next batch is claimed and screened while the current one is
+   * with SMTP, so the database work and the sending overlap.
+   */
   async deliverDue(): Promise<DeliveryReport> {
     const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, suppressed: 0, deferred: 0 };
     if (!this.smtp.enabled) return report;
     await this.recoverExpiredLeases();
+    let next = this.claimAndScreen();
     for (;;) {
-      const batch = await this.claim();
-      if (batch.length === 0) return report;
-      const { held, sendable } = await this.screen(batch);
-      const rounds = [held];
-      await this.record(held);
-      for (let i = 0; i < sendable.length; i += SEND_CHUNK) {
-        const results = await this.send(sendable.slice(i, i + SEND_CHUNK));
-        await this.record(results);
-        rounds.push(results);
-      }
-      for (const results of rounds) {
-        for (const result of results) {
-          if (result.status === 'sent') report.sent++;
-          else if (result.status === 'failed') report.failed++;
-          else if (result.status === 'suppressed') report.suppressed++;
-          else if (result.refundAttempt) report.deferred++;
-          else report.retried++;
-        }
+      const batch = await next;
+      if (batch.held.length + batch.sendable.length === 0) return report;
+      next = this.claimAndScreen();
+      try {
+        await this.deliverBatch(batch, report);
+      } catch (error) {
+        // Hand the batch claimed ahead back at once instead of leaving it to its lease.
+        const ahead = await next.catch(() => undefined);
+        if (ahead) await this.record(ahead.sendable.map((email) => requeued(email.id)));
+        throw error;
       }
     }
+  }
+
+  private async claimAndScreen(): Promise<ScreenedBatch> {
+    return this.screen(await this.claim());
+  }
+
+  /** Records the held rows, then sends the rest in chunks, CHUNKS_IN_FLIGHT at a time. */
+  private async deliverBatch({ held, sendable }: ScreenedBatch, report: DeliveryReport): Promise<void> {
+    await this.record(held);
+    tally(report, held);
+    const chunks: Email[][] = [];
+    for (let i = 0; i < sendable.length; i += SEND_CHUNK) chunks.push(sendable.slice(i, i + SEND_CHUNK));
+    const sendChunks = async () => {
+      for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
+        const results = await this.send(chunk);
+        await this.record(results);
+        tally(report, results);
+      }
+    };
+    const lanes = await Promise.allSettled(Array.from({ length: CHUNKS_IN_FLIGHT }, sendChunks));
+    const failed = lanes.find((lane): lane is PromiseRejectedResult => lane.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /**
@@ -136,7 +180,8 @@ export class DeliveryService {
   }
 
   /** Re-checks every claimed row at send time: suppressed, outside the send window, or sendable. */
-  private async screen(batch: Email[]): Promise<{ held: Result[]; sendable: Email[] }> {
+  private async screen(batch: Email[]): Promise<ScreenedBatch> {
+    if (batch.length === 0) return { held: [], sendable: [] };
     const now = this.clock.now();
     const recipients = await this.recipients(batch);
     const suppressions = await this.suppression.reasons(batch.map((email) => email.toAddress));
