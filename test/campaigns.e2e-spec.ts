@@ -39,6 +39,8 @@ describe('Nurture campaigns', () => {
   /** As a mail client does with the RFC 8058 header of the first email they got. */
   const unsubscribeThroughLink = (candidate: { email: string }) =>
     api().post(new URL(unsubscribeLink(mailTo(candidate)[0])).pathname).type('form').send('List-Unsubscribe=One-Click').expect(200);
+  const emailsOf = async (candidateId: string): Promise<Record<string, unknown>[]> =>
+    (await api().get(`/api/v1/emails?candidateId=${candidateId}&limit=100`).set(sut.admin).expect(200)).body.items;
   const stats = async (campaignId: string) =>
     (await api().get(`/api/v1/campaigns/${campaignId}/stats`).set(sut.admin).expect(200)).body;
 
@@ -234,21 +236,90 @@ describe('Nurture campaigns', () => {
     for (const gone of [replies, unsubscribes, archived, hired, expires]) expect(mailTo(gone)).toHaveLength(1);
   });
 
-  it('sends nothing while paused and carries on after resume', async () => {
+  it('sends nothing while paused, not even mail already queued, and carries on after resume', async () => {
     const tag = cohort();
     const candidate = await person(tag);
     const paused = await campaign({ audience: { tags: [tag] }, steps: [checkin('P1D'), checkin('P20D')] });
     await runDue();
     sut.clock.advance(DAY);
     await round();
+    expect(mailTo(candidate)).toHaveLength(1);
+    sut.clock.advance(20 * DAY);
+    await runDue(); // step 2 is queued...
     await api().post(`/api/v1/campaigns/${paused.id}/pause`).set(sut.admin).expect(200);
     sut.clock.advance(30 * DAY);
-    await round();
+    await round(); // ...and held by the pause
     expect(mailTo(candidate)).toHaveLength(1);
-    expect(await enrollmentOf(paused.id, candidate.id)).toMatchObject({ status: 'active', nextStep: 2 });
+    const [held] = (await emailsOf(candidate.id)).filter((email) => email.campaignStep === 2);
+    expect(held).toMatchObject({ status: 'held', lastError: 'Held while the campaign is paused.' });
+    expect(await stats(paused.id)).toMatchObject({ sent: 1, queued: 1 });
     await api().post(`/api/v1/campaigns/${paused.id}/resume`).set(sut.admin).expect(200);
     await round();
     expect(mailTo(candidate)).toHaveLength(2);
+    expect(await enrollmentOf(paused.id, candidate.id)).toMatchObject({ status: 'completed' });
+  });
+
+  it('after a pause, keeps NURTURE_MIN_GAP to mail another campaign sent meanwhile', async () => {
+    const tag = cohort();
+    const candidate = await person(tag);
+    const paused = await campaign({ audience: { tags: [tag] }, steps: [checkin('P1D')] });
+    await runDue();
+    sut.clock.advance(DAY);
+    await runDue(); // queued for now, not yet sent
+    await api().post(`/api/v1/campaigns/${paused.id}/pause`).set(sut.admin).expect(200);
+    const heldSince = sut.clock.now().getTime();
+    await campaign({ audience: { tags: [tag] }, steps: [checkin('P1D')] });
+    await runDue();
+    sut.clock.advance(DAY);
+    await round(); // the other campaign waits out the gap behind the held email...
+    expect(mailTo(candidate)).toHaveLength(0);
+    sut.clock.set(new Date(heldSince + 14 * DAY));
+    await round(); // ...then sends
+    expect(mailTo(candidate)).toHaveLength(1);
+    const otherSentAt = sut.clock.now().getTime();
+    await api().post(`/api/v1/campaigns/${paused.id}/resume`).set(sut.admin).expect(200);
+    await round();
+    expect(mailTo(candidate)).toHaveLength(1);
+    const [released] = (await emailsOf(candidate.id)).filter((email) => email.campaignId === paused.id);
+    expect(released).toMatchObject({ status: 'queued', nextAttemptAt: new Date(otherSentAt + 14 * DAY).toISOString() });
+    sut.clock.set(new Date(otherSentAt + 14 * DAY));
+    await round();
+    expect(mailTo(candidate)).toHaveLength(2);
+  });
+
+  it('archiving cancels the mail of the campaign that has not gone yet', async () => {
+    const tag = cohort();
+    const candidate = await person(tag);
+    const archived = await campaign({ audience: { tags: [tag] }, steps: [checkin('P1D')] });
+    await runDue();
+    sut.clock.advance(DAY);
+    await runDue();
+    await api().patch(`/api/v1/campaigns/${archived.id}`).set(sut.admin).send({ status: 'archived' }).expect(200);
+    await round();
+    expect(mailTo(candidate)).toHaveLength(0);
+    expect(await emailsOf(candidate.id)).toMatchObject([
+      { status: 'cancelled', lastError: 'The campaign was archived before this email was sent.' },
+    ]);
+  });
+
+  it('ends the sequence of someone whose address is suppressed instead of queuing step after step for them', async () => {
+    const tag = cohort();
+    const [bounced, bouncesLater, fine] = await Promise.all([1, 2, 3].map(() => person(tag)));
+    await sut.app.get(SuppressionService).suppress(bounced.email, 'hard_bounce');
+    const sequence = await campaign({ audience: { tags: [tag] }, steps: [checkin('P1D'), checkin('P20D')] });
+    await runDue();
+    sink.script.set(bouncesLater.email.toLowerCase(), [{ code: 550, message: 'Mailbox gone' }]);
+    sut.clock.advance(DAY);
+    await round();
+    expect(await enrollmentOf(sequence.id, bounced.id)).toMatchObject({ status: 'exited', exitReason: 'address_suppressed' });
+    expect(await enrollmentOf(sequence.id, bouncesLater.id)).toMatchObject({ status: 'active', nextStep: 2 });
+    sut.clock.advance(20 * DAY);
+    await round();
+    expect(await enrollmentOf(sequence.id, bouncesLater.id)).toMatchObject({ status: 'exited', exitReason: 'address_suppressed' });
+    expect(await enrollmentOf(sequence.id, fine.id)).toMatchObject({ status: 'completed' });
+    expect(mailTo(bounced)).toHaveLength(0);
+    expect(mailTo(fine)).toHaveLength(2);
+    expect(await stats(sequence.id)).toMatchObject({ enrolled: 3, completed: 1, exited: 2, sent: 2, failed: 1, suppressed: 2 });
   });
 
   it('counts enrolled, queued, sent, failed, suppressed, replied and unsubscribed per campaign and step', async () => {
@@ -269,10 +340,11 @@ describe('Nurture campaigns', () => {
 
     const figures = { queued: 0, sent: 3, failed: 1, suppressed: 1, cancelled: 0, replied: 1, unsubscribed: 1 };
     expect(await stats(counted.id)).toEqual({
-      campaignId: counted.id, enrolled: 5, active: 3, completed: 0, exited: 2, ...figures,
+      // The complaint ended its sequence at step 1 (address_suppressed): it never reached step 2.
+      campaignId: counted.id, enrolled: 5, active: 2, completed: 0, exited: 3, ...figures,
       steps: [
         { position: 1, templateKey: 'nurture_checkin', enrolled: 5, waiting: 0, ...figures },
-        { position: 2, templateKey: 'nurture_checkin', enrolled: 3, waiting: 3, queued: 0, sent: 0, failed: 0, suppressed: 0, cancelled: 0, replied: 0, unsubscribed: 0 },
+        { position: 2, templateKey: 'nurture_checkin', enrolled: 2, waiting: 2, queued: 0, sent: 0, failed: 0, suppressed: 0, cancelled: 0, replied: 0, unsubscribed: 0 },
       ],
     });
     expect(mailTo(sent)).toHaveLength(1);
@@ -295,5 +367,30 @@ describe('Nurture campaigns', () => {
     } finally {
       await second.close();
     }
+  });
+});
+
+describe('The campaign and delivery schedulers, left to run on their own', () => {
+  const sink = new SmtpSink();
+  let sut: TestApp;
+  afterAll(async () => {
+    await sut?.close();
+    await sink.stop();
+  });
+
+  it('enrol the audience, queue the step when it is due and deliver it, with nobody calling them', async () => {
+    const schedulers = { SCHEDULER_ENABLED: 'true', CAMPAIGN_TICK_MS: '200', EMAIL_TICK_MS: '100' };
+    sut = await startTestApp({ SMTP_URL: await sink.start(), ...ENV, ...schedulers }, { realClock: true });
+    const candidate = await addCandidate(sut, { tags: ['scheduled'] }, { consent: true });
+    const created = await sut.http().post('/api/v1/campaigns').set(sut.admin)
+      .send({ name: 'Scheduled', audience: { tags: ['scheduled'] }, steps: [checkin('PT2S')] }).expect(201);
+    const activatedAt = Date.now();
+    await sut.http().post(`/api/v1/campaigns/${created.body.id}/resume`).set(sut.admin).expect(200);
+
+    await sink.waitFor(1, 30_000);
+    expect(Date.now() - activatedAt).toBeGreaterThanOrEqual(2000);
+    expect(sink.to(candidate.email)).toHaveLength(1);
+    const enrolled = await sut.http().get(`/api/v1/campaigns/${created.body.id}/enrollments`).set(sut.admin).expect(200);
+    expect(enrolled.body.items).toMatchObject([{ candidateId: candidate.id, source: 'audience', status: 'completed' }]);
   });
 });

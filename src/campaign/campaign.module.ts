@@ -4,6 +4,7 @@ import { EmailModule } from '../email/email.module';
 import { SkillModule } from '../skill/skill.module';
 import { AudienceEnrolment } from './audience-enrolment';
 import { CampaignAudiences } from './campaign-audience';
+import { CampaignMail } from './campaign-mail';
 import { CampaignRunner } from './campaign-runner.service';
 import { CampaignStatsService } from './campaign-stats.service';
 import { CampaignController } from './campaign.controller';
@@ -23,6 +24,7 @@ import { TimelineModule } from '../timeline/timeline.module';
   providers: [
     CampaignService,
     CampaignAudiences,
+    CampaignMail,
     CampaignStatsService,
     EnrollmentService,
     EnrollmentExits,

@@ -5,6 +5,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagination/page';
 import { Clock } from '../common/time/clock';
 import { CampaignAudience, CampaignAudiences } from './campaign-audience';
+import { CampaignMail } from './campaign-mail';
 import { Campaign, CampaignStatus, CampaignStep } from './campaign.entity';
 import { checkTransition, isEditable } from './campaign-status';
 import { CampaignStepDto, CreateCampaignDto, ListCampaignsQuery, UpdateCampaignDto } from './dto/campaign.dto';
@@ -31,6 +32,7 @@ export class CampaignService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audiences: CampaignAudiences,
     private readonly exits: EnrollmentExits,
+    private readonly mail: CampaignMail,
     private readonly clock: Clock,
   ) {}
 
@@ -112,7 +114,12 @@ export class CampaignService {
       throw campaign.status === 'archived' ? archived() : new DomainError('CampaignStateConflict', check.reason, { campaignStatus: campaign.status });
     }
     if (!check.changes) return {};
-    if (to === 'archived') await this.exits.exitCampaign(manager, campaign.id, now);
+    if (to === 'paused') await this.mail.holdQueued(manager, campaign.id, now);
+    if (to === 'active' && campaign.status === 'paused') await this.mail.releaseHeld(manager, campaign.id, now);
+    if (to === 'archived') {
+      await this.exits.exitCampaign(manager, campaign.id, now);
+      await this.mail.cancelUnsent(manager, campaign.id, now);
+    }
     return { status: to };
   }
 

@@ -41,6 +41,24 @@ export class EnrollmentExits {
     return count;
   }
 
+  /**
+   * Their step's email was suppressed when queued. When the person's own
+   * state explains it (consent ran out since the sweep), that is the
+   * reason; otherwise it was the address, and the sequence would only
+   * produce more suppressed mail.
+   */
+  async exitSuppressed(manager: EntityManager, enrollmentIds: string[], now: Date): Promise<number> {
+    if (enrollmentIds.length === 0) return 0;
+    // Also a sequence this very step completed: it did not complete, nothing reached the person.
+    const [, count] = await manager.query(
+      `UPDATE enrollment e SET ${END_ENROLLMENT}, exit_reason = coalesce(${exitReasonSql('$1')}, 'address_suppressed')
+       FROM candidate c
+       WHERE c.id = e.candidate_id AND e.id = ANY($2::uuid[])`,
+      [now, enrollmentIds],
+    );
+    return count;
+  }
+
   async exitCampaign(manager: EntityManager, campaignId: string, now: Date): Promise<number> {
     const [, count] = await manager.query(
       `UPDATE enrollment SET ${END_ENROLLMENT}, exit_reason = 'campaign_archived'

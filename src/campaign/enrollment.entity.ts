@@ -13,6 +13,8 @@ export type ExitReason =
   | 'consent_withdrawn'
   | 'no_consent'
   | 'campaign_archived'
+  /** Its mail was suppressed when queued: the address bounced, complained or was unsubscribed. */
+  | 'address_suppressed'
   /** The person was erased; the row stays, anonymous, for the campaign figures. */
   | 'erased';
 

@@ -4,6 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { CandidateEmailRequest, OutboxService } from '../email/outbox.service';
 import { TemplateKey } from '../template/template-keys';
+import { COUNTED_NURTURE_STATUSES } from './campaign-mail';
+import { EnrollmentExits } from './enrollment-exits';
 import { utcPlusSql } from './step-delay';
 
 /** Enrollments per transaction: big enough to amortise round trips, small enough to keep locks short. */
@@ -27,8 +29,6 @@ interface PlannedStep {
   templateKey: string | null;
 }
 
-/** Nurture mail that still counts against the gap: anything not stopped before it left. */
-const COUNTED_STATUSES = `('queued', 'held', 'sending', 'sent', 'uncertain')`;
 
 /**
  * Queues due campaign steps, one batch per transaction:
@@ -42,6 +42,7 @@ export class StepDispatcher {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
+    private readonly exits: EnrollmentExits,
     private readonly config: AppConfig,
   ) {}
 
@@ -58,11 +59,13 @@ export class StepDispatcher {
       const sends = planned.filter((row) => row.action === 'send');
       report.deferred = planned.filter((row) => row.action === 'wait').length;
       report.completed = planned.filter((row) => row.status === 'completed').length;
+      const enrollmentOf = new Map(sends.map((row) => [this.request(campaignId, row).idempotencyKey, row.id]));
       const enqueued = await this.outbox.enqueueForCandidates(sends.map((row) => this.request(campaignId, row)), manager);
-      for (const email of enqueued) {
-        if (email.status === 'suppressed') report.suppressed++;
-        else report.queued++;
-      }
+      const suppressed = enqueued.filter((email) => email.status === 'suppressed');
+      report.suppressed = suppressed.length;
+      report.queued = enqueued.length - suppressed.length;
+      const unreachable = suppressed.map((email) => enrollmentOf.get(email.idempotencyKey)!);
+      await this.exits.exitSuppressed(manager, unreachable, now);
       return report;
     });
   }
@@ -98,7 +101,7 @@ export class StepDispatcher {
          SELECT e.id, e.candidate_id, e.next_step AS step, s.template_key, following.delay AS following_delay,
                 (SELECT max(coalesce(m.sent_at, m.next_attempt_at)) FROM email m
                  WHERE m.candidate_id = e.candidate_id AND m.category = 'nurture'
-                   AND m.status IN ${COUNTED_STATUSES}) AS last_nurture_at
+                   AND m.status IN ${COUNTED_NURTURE_STATUSES}) AS last_nurture_at
          FROM enrollment e
          LEFT JOIN campaign_step s ON s.campaign_id = e.campaign_id AND s.position = e.next_step
          LEFT JOIN campaign_step following ON following.campaign_id = e.campaign_id AND following.position = e.next_step + 1
