@@ -322,6 +322,49 @@ describe('Nurture campaigns', () => {
     expect(await stats(sequence.id)).toMatchObject({ enrolled: 3, completed: 1, exited: 2, sent: 2, failed: 1, suppressed: 2 });
   });
 
+  it('targets silver medalists and people not contacted for a while, in audiences and in search alike', async () => {
+    const tag = cohort();
+    const [medalist, contacted, quiet] = await Promise.all([1, 2, 3].map(() => person(tag)));
+    const vacancy = await api().post('/api/v1/vacancies').set(sut.admin).send({
+      title: 'Data Engineer', hiringManager: { name: 'Hanna Manager', email: 'hanna@acme.test' }, status: 'open',
+      expectedDecisionDate: '2027-01-15', criteria: { skills: [{ name: 'kafka' }] },
+    }).expect(201);
+    const candidacy = await api().post('/api/v1/candidacies').set(sut.admin).send({ candidateId: medalist.id, vacancyId: vacancy.body.id }).expect(201);
+    await api().post(`/api/v1/candidacies/${candidacy.body.id}/stage`).set(sut.admin).send({ stage: 'final' }).expect(200);
+    await api().post(`/api/v1/candidacies/${candidacy.body.id}/decision`).set(sut.admin).send({ outcome: 'rejected', finalistRank: 2 }).expect(200);
+    const hired = await addCandidate(sut, {}, { consent: true });
+    const hire = await api().post('/api/v1/candidacies').set(sut.admin).send({ candidateId: hired.id, vacancyId: vacancy.body.id }).expect(201);
+    await api().post(`/api/v1/candidacies/${hire.body.id}/stage`).set(sut.admin).send({ stage: 'offer' }).expect(200);
+    await api().post(`/api/v1/vacancies/${vacancy.body.id}/close`).set(sut.admin).send({ outcome: 'filled', hiredCandidacyId: hire.body.id }).expect(200);
+    const medalists = await campaign({ audience: { tags: [tag], silverMedalist: true }, steps: [checkin('P1D')] });
+    expect(medalists.audience).toEqual({ tags: [tag], silverMedalist: true });
+    await api().patch(`/api/v1/candidates/${contacted.id}`).set(sut.admin).send({ tags: [tag, `${tag}-first`] }).expect(200);
+    await campaign({ audience: { tags: [`${tag}-first`] }, steps: [checkin('P1D')] });
+    await runDue();
+    sut.clock.advance(DAY);
+    await round(); // the medalist's check-in and the first campaign's mail go out
+    expect((await enrollments(medalists.id)).map((e) => e.candidateId)).toEqual([medalist.id]);
+    expect(mailTo(contacted)).toHaveLength(1);
+
+    sut.clock.advance(10 * DAY);
+    const quietOnes = await campaign({ audience: { tags: [tag], notContactedFor: 'P30D' }, steps: [checkin('P1D')] });
+    const notContacted = async () => (await api().get(`/api/v1/candidates?tags=${tag}&notContactedFor=P30D&limit=100`).set(sut.admin).expect(200))
+      .body.items.map((hit: { id: string }) => hit.id);
+    expect(await notContacted()).toEqual([quiet.id]);
+    await runDue();
+    expect((await enrollments(quietOnes.id)).map((e) => e.candidateId)).toEqual([quiet.id]);
+    sut.clock.advance(20 * DAY + 60_000); // thirty days and a minute since their last email
+    await runDue();
+    expect((await enrollments(quietOnes.id)).map((e) => e.candidateId).sort()).toEqual([quiet.id, medalist.id, contacted.id].sort());
+    expect((await api().get(`/api/v1/candidates?tags=${tag}&notContactedFor=P30D&limit=100`).set(sut.admin).expect(200)).body.items)
+      .toHaveLength(3);
+
+    const bad = await api().post('/api/v1/campaigns').set(sut.admin)
+      .send({ name: 'x', steps: [checkin('P1D')], audience: { silverMedalist: 'yes', finalistOf: '42', notContactedFor: '90 days' } });
+    expectProblem(bad, 400, ['audience.silverMedalist', 'audience.finalistOf', 'audience.notContactedFor']);
+    expectProblem(await api().get('/api/v1/candidates?notContactedFor=P999Y').set(sut.admin), 400, ['notContactedFor']);
+  });
+
   it('counts enrolled, queued, sent, failed, suppressed, replied and unsubscribed per campaign and step', async () => {
     const tag = cohort();
     const [sent, bounced, complained, replied, unsubscribed] = await Promise.all([1, 2, 3, 4, 5].map(() => person(tag)));

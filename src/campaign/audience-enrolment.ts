@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { candidateFilterSql, paramCollector } from '../candidate/candidate-filter';
 import { CampaignAudience, CampaignAudiences } from './campaign-audience';
 import { nurtureEligibleSql } from './nurture-eligibility';
-import { plusDuration } from './step-delay';
+import { plusDuration } from '../common/time/durations';
 
 interface ActiveCampaign {
   id: string;
@@ -42,7 +42,7 @@ export class AudienceEnrolment {
     const campaignId = param(campaign.id);
     const enrolledAt = param(now);
     const dueAt = param(plusDuration(now, campaign.first_delay));
-    const filter = await this.audiences.toFilter(campaign.audience);
+    const filter = await this.audiences.toFilter(campaign.audience, now);
     const where = [
       ...candidateFilterSql({ ...filter, consentValidAt: now }, param),
       ...nurtureEligibleSql(enrolledAt),

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CandidateStatus } from '../candidate/candidate.entity';
 import { CandidateFilter } from '../candidate/candidate-filter';
 import { normaliseTags } from '../candidate/candidate.service';
+import { minusDuration } from '../common/time/durations';
 import { SkillService } from '../skill/skill.service';
 
 /** Who a campaign is for: the pool search filters, stored resolved. */
@@ -13,6 +14,10 @@ export interface CampaignAudience {
   country?: string;
   city?: string;
   status?: CandidateStatus;
+  silverMedalist?: boolean;
+  finalistOf?: string;
+  /** ISO-8601 duration: nobody was sent an email within it, counted back from each round. */
+  notContactedFor?: string;
 }
 
 /**
@@ -38,10 +43,14 @@ export class CampaignAudiences {
     if (audience.country) result.country = audience.country.toUpperCase();
     if (audience.city) result.city = audience.city.trim();
     if (audience.status) result.status = audience.status;
+    if (audience.silverMedalist !== undefined) result.silverMedalist = audience.silverMedalist;
+    if (audience.finalistOf) result.finalistOf = audience.finalistOf.toLowerCase();
+    if (audience.notContactedFor) result.notContactedFor = audience.notContactedFor;
     return result;
   }
 
-  async toFilter(audience: CampaignAudience): Promise<CandidateFilter> {
+  /** The filter at `now`: "not contacted for" counts back from it. */
+  async toFilter(audience: CampaignAudience, now: Date): Promise<CandidateFilter> {
     const names = audience.skills ?? [];
     const ids = await this.skills.existingIds(names);
     return {
@@ -51,6 +60,9 @@ export class CampaignAudiences {
       country: audience.country,
       city: audience.city,
       status: audience.status,
+      silverMedalist: audience.silverMedalist,
+      finalistOf: audience.finalistOf,
+      notContactedSince: audience.notContactedFor ? minusDuration(now, audience.notContactedFor) : undefined,
     };
   }
 }

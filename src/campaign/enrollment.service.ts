@@ -10,7 +10,7 @@ import { SuppressionService } from '../email/suppression.service';
 import { campaignNotFound } from './campaign.service';
 import { ListEnrollmentsQuery } from './dto/enrollment.dto';
 import { Enrollment } from './enrollment.entity';
-import { plusDuration } from './step-delay';
+import { plusDuration } from '../common/time/durations';
 
 /** Enrolling people by hand, and listing who is in a campaign. */
 @Injectable()

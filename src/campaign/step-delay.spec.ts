@@ -1,4 +1,5 @@
-import { isStepDelay, plusDuration } from './step-delay';
+import { plusDuration } from '../common/time/durations';
+import { isStepDelay } from './step-delay';
 
 describe(isStepDelay.name, () => {
   it.each(['P14D', 'PT12H', 'P1M2W', 'P1Y', 'PT30M', 'P1DT2H', 'PT0S'])('accepts %s', (value) => {

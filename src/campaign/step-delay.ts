@@ -1,4 +1,4 @@
-import { DateTime, Duration } from 'luxon';
+import { Duration } from 'luxon';
 
 /**
  * ISO-8601 durations with whole-number designators (P14D, PT12H, P1M2W).
@@ -11,12 +11,7 @@ export function isStepDelay(value: unknown): value is string {
   return typeof value === 'string' && STEP_DELAY_PATTERN.test(value) && Duration.fromISO(value).isValid;
 }
 
-/** `at` plus the duration, in UTC calendar terms (as SQL's `utc_plus` below computes it). */
-export function plusDuration(at: Date, iso: string): Date {
-  return DateTime.fromJSDate(at, { zone: 'utc' }).plus(Duration.fromISO(iso)).toJSDate();
-}
-
-/** SQL for `timestamp + ISO duration` in UTC calendar terms, independent of the session's time zone. */
+/** SQL for `timestamp + ISO duration` in UTC calendar terms (as plusDuration computes it), independent of the session's time zone. */
 export function utcPlusSql(timestamp: string, isoDuration: string): string {
   return `((${timestamp} AT TIME ZONE 'UTC' + (${isoDuration})::interval) AT TIME ZONE 'UTC')`;
 }

@@ -20,6 +20,12 @@ export interface CandidateFilter {
   status?: CandidateStatus;
   /** Only candidates whose talent-pool consent is valid at this time. */
   consentValidAt?: Date;
+  /** true: holds a silver medal from some process; false: holds none. */
+  silverMedalist?: boolean;
+  /** Reached the final (or an offer) for this vacancy. */
+  finalistOf?: string;
+  /** No email was sent to them at or after this time ("not contacted since"). */
+  notContactedSince?: Date;
 }
 
 /** Adds a bind value and returns its placeholder (`$3`). */
@@ -51,6 +57,34 @@ export function candidateFilterSql(filter: CandidateFilter, param: SqlParam, ali
     where.push(
       `${alias}.consent_withdrawn_at IS NULL`,
       `${alias}.consent_expires_at > ${param(filter.consentValidAt)}::timestamptz`,
+    );
+  }
+  where.push(...historyFilterSql(filter, param, alias));
+  return where;
+}
+
+/**
+ * Process-history and contact filters, as EXISTS so a candidate with several
+ * medals, candidacies or emails is still one row. Each probes by candidate:
+ * medal_candidate_vacancy, candidacy_pair and email_candidate lead with
+ * candidate_id.
+ */
+function historyFilterSql(filter: CandidateFilter, param: SqlParam, alias: string): string[] {
+  const where: string[] = [];
+  // Only a silver medal counts: a bronze medalist is not a silver medalist.
+  const silver = `EXISTS (SELECT 1 FROM medal m WHERE m.candidate_id = ${alias}.id AND m.medal = 'silver')`;
+  if (filter.silverMedalist === true) where.push(silver);
+  if (filter.silverMedalist === false) where.push(`NOT ${silver}`);
+  if (filter.finalistOf) {
+    where.push(
+      `EXISTS (SELECT 1 FROM candidacy f WHERE f.candidate_id = ${alias}.id AND f.vacancy_id = ${param(filter.finalistOf)}::uuid ` +
+        `AND f.stage IN ('final', 'offer'))`,
+    );
+  }
+  if (filter.notContactedSince) {
+    where.push(
+      `NOT EXISTS (SELECT 1 FROM email sent WHERE sent.candidate_id = ${alias}.id AND sent.status = 'sent' ` +
+        `AND sent.sent_at >= ${param(filter.notContactedSince)}::timestamptz)`,
     );
   }
   return where;

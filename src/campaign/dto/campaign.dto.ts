@@ -4,16 +4,19 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsObject,
   IsOptional,
   IsString,
+  IsUUID,
   Length,
   Matches,
   ValidateNested,
 } from 'class-validator';
 import { CANDIDATE_STATUSES, CandidateStatus } from '../../candidate/candidate.entity';
 import { PageQuery } from '../../common/pagination/page';
+import { IsIsoDuration } from '../../common/validation/is-iso-duration.decorator';
 import { CAMPAIGN_STATUSES, CampaignStatus } from '../campaign.entity';
 import { CAMPAIGN_TEMPLATE_KEYS } from '../campaign-templates';
 import { STEP_DELAY_PATTERN } from '../step-delay';
@@ -43,6 +46,18 @@ export class CampaignAudienceDto {
 
   @IsOptional() @IsIn(CANDIDATE_STATUSES)
   status?: CandidateStatus;
+
+  /** true: only people holding a silver medal from some process; false: only those without. */
+  @IsOptional() @IsBoolean()
+  silverMedalist?: boolean;
+
+  /** A vacancy id: only the people who reached its final (or an offer). */
+  @IsOptional() @IsUUID('all', { message: 'finalistOf must be a UUID' })
+  finalistOf?: string;
+
+  /** ISO-8601 duration: only people no email was sent to within it, e.g. P90D. */
+  @IsOptional() @IsIsoDuration({ message: 'notContactedFor must be an ISO-8601 duration such as P90D (at most 100 years)' })
+  notContactedFor?: string;
 }
 
 export class CampaignStepDto {

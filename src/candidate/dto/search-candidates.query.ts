@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
+import { IsIsoDuration } from '../../common/validation/is-iso-duration.decorator';
 import { CANDIDATE_STATUSES, CandidateStatus } from '../candidate.entity';
 
 const commaList = ({ value }: { value: unknown }) =>
@@ -54,4 +55,8 @@ export class SearchCandidatesQuery extends PageQuery {
    */
   @IsOptional() @IsUUID('all', { message: 'finalistOf must be a UUID' })
   finalistOf?: string;
+
+  /** ISO-8601 duration: only candidates no email was sent to within it, e.g. P90D ("not contacted for 90 days"). */
+  @IsOptional() @IsIsoDuration({ message: 'notContactedFor must be an ISO-8601 duration such as P90D (at most 100 years)' })
+  notContactedFor?: string;
 }

@@ -1,4 +1,5 @@
 import { CandidateFilter, candidateFilterSql, SqlParam } from '../candidate-filter';
+import { minusDuration } from '../../common/time/durations';
 import { SearchCandidatesQuery } from '../dto/search-candidates.query';
 
 /** Filters as SQL over `candidate c`, built per statement so each gets its own parameter numbers. */
@@ -28,6 +29,9 @@ export function searchFilters(query: SearchCandidatesQuery, now: Date): SearchFi
     city: query.city,
     status: query.status,
     consentValidAt: query.consent === 'valid' ? now : undefined,
+    silverMedalist: query.silverMedalist === undefined ? undefined : query.silverMedalist === 'true',
+    finalistOf: query.finalistOf,
+    notContactedSince: query.notContactedFor ? minusDuration(now, query.notContactedFor) : undefined,
   };
   const sql = (param: SqlParam) => {
     const where = candidateFilterSql(segment, param);
@@ -36,34 +40,12 @@ export function searchFilters(query: SearchCandidatesQuery, now: Date): SearchFi
       where.push(`(c.full_name || ' ' || coalesce(c.headline, '')) ILIKE ${param(pattern)}`);
     }
     if (query.updatedSince) where.push(`c.updated_at >= ${param(query.updatedSince)}::timestamptz`);
-    where.push(...medalFilterSql(query, param));
     return where;
   };
   const signature = JSON.stringify([
     query.status, query.country, query.city?.toLowerCase(), query.tags, query.consent, query.q, query.updatedSince,
-    query.silverMedalist, query.finalistOf,
+    query.silverMedalist, query.finalistOf, query.notContactedFor,
   ]);
-  const medalFiltered = query.silverMedalist !== undefined || query.finalistOf !== undefined;
+  const medalFiltered = query.silverMedalist !== undefined || query.finalistOf !== undefined || query.notContactedFor !== undefined;
   return { any: sql(() => '$0').length > 0, covered: !query.tags?.length && !query.q && !medalFiltered, signature, sql };
-}
-
-/**
- * Process-history filters, as EXISTS so a candidate with several medals or
- * candidacies is still one row, and the order keys (hence the cursors) are
- * untouched. Both probe by candidate: medal_candidate_vacancy and
- * candidacy_pair lead with candidate_id.
- */
-function medalFilterSql(query: SearchCandidatesQuery, param: SqlParam): string[] {
-  const where: string[] = [];
-  // Only a silver medal counts: a bronze medalist is not a silver medalist.
-  const silver = `EXISTS (SELECT 1 FROM medal m WHERE m.candidate_id = c.id AND m.medal = 'silver')`;
-  if (query.silverMedalist === 'true') where.push(silver);
-  if (query.silverMedalist === 'false') where.push(`NOT ${silver}`);
-  if (query.finalistOf) {
-    where.push(
-      `EXISTS (SELECT 1 FROM candidacy f WHERE f.candidate_id = c.id AND f.vacancy_id = ${param(query.finalistOf)}::uuid ` +
-        `AND f.stage IN ('final', 'offer'))`,
-    );
-  }
-  return where;
 }
