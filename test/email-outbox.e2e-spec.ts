@@ -139,6 +139,39 @@ describe('Email outbox and delivery', () => {
   });
 });
 
+describe('The send rate', () => {
+  const sink = new SmtpSink();
+  let first: TestApp;
+  let second: TestApp;
+  afterAll(async () => {
+    await second?.close();
+    await first?.close();
+    await sink.stop();
+  });
+
+  it('holds EMAIL_RATE_PER_SECOND across instances: a second of budget is shared, the next second brings more', async () => {
+    const env = { SMTP_URL: await sink.start(), SEND_WINDOW: 'always', EMAIL_RATE_PER_SECOND: '3' };
+    first = await startTestApp(env);
+    second = await startTestApp(env, { databaseUrl: first.databaseUrl });
+    second.clock.set(first.clock.now());
+    const people = await Promise.all(Array.from({ length: 8 }, () => addCandidate(first)));
+    await first.app.get(OutboxService).enqueueForCandidates(people.map((person, index) => ({
+      candidateId: person.id, templateKey: 'application_received', category: 'transactional',
+      idempotencyKey: `rate:${index}`, data: applicationData,
+    } as CandidateEmailRequest)));
+    const deliver = (app: TestApp) => app.app.get(DeliveryService).deliverDue();
+
+    const [a, b] = await Promise.all([deliver(first), deliver(second)]);
+    expect(a.sent + b.sent).toBe(3);
+    expect((await deliver(second)).sent).toBe(0);
+    for (const app of [first, second]) app.clock.advance(1000);
+    expect((await deliver(second)).sent + (await deliver(first)).sent).toBe(3);
+    for (const app of [first, second]) app.clock.advance(1000);
+    expect((await deliver(first)).sent).toBe(2);
+    expect(sink.received).toHaveLength(8);
+  });
+});
+
 describe('Emails without SMTP_URL', () => {
   let sut: TestApp;
   beforeAll(async () => {

@@ -10,8 +10,6 @@ import { SuppressionService } from '../suppression.service';
 import { retryDelayMs } from './backoff';
 import { SendOutcome, SmtpSender } from './smtp-sender';
 
-/** Arbitrary constant: serialises claiming across instances so the rate limit holds overall. */
-const CLAIM_LOCK_KEY = 741_852_964;
 /** How long a claim is ours; far longer than one chunk can take to send. */
 const LEASE_MS = 120_000;
 const MAX_CLAIM = 200;
@@ -153,16 +151,23 @@ export class DeliveryService {
     return { requeued: rows.length - uncertain, uncertain };
   }
 
+  /**
+   * Claims due rows within this second's share of EMAIL_RATE_PER_SECOND.
+   * The rate window row is locked for the claim, so instances take turns
+   * and the rate holds across all of them.
+   */
   private async claim(): Promise<Email[]> {
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK_KEY]);
-      const [{ busy }] = await manager.query(
-        `SELECT (SELECT count(*) FROM email WHERE smtp_started_at > $1)
-              + (SELECT count(*) FROM email WHERE status = 'sending' AND smtp_started_at IS NULL) AS busy`,
-        [new Date(now.getTime() - 1000)],
+      // A window that started over a second ago (or "later": a clock moved back) is over.
+      const [window]: { startedAt: Date; claimed: number; current: boolean }[] = await manager.query(
+        `SELECT started_at AS "startedAt", claimed,
+                started_at > $1::timestamptz - interval '1 second' AND started_at <= $1 AS current
+         FROM delivery_rate_window WHERE id = 1 FOR UPDATE`,
+        [now],
       );
-      const budget = Math.min(MAX_CLAIM, this.config.EMAIL_RATE_PER_SECOND - Number(busy));
+      const used = window.current ? window.claimed : 0;
+      const budget = Math.min(MAX_CLAIM, this.config.EMAIL_RATE_PER_SECOND - used);
       if (budget <= 0) return [];
       const [rows] = await manager.query(
         `UPDATE email e SET status = 'sending', lease_until = $2, attempts = e.attempts + 1,
@@ -175,6 +180,12 @@ export class DeliveryService {
                    e.message_id AS "messageId", e.attempts`,
         [now, new Date(now.getTime() + LEASE_MS), budget],
       );
+      if (rows.length > 0) {
+        await manager.query(`UPDATE delivery_rate_window SET started_at = $1, claimed = $2 WHERE id = 1`, [
+          window.current ? window.startedAt : now,
+          used + rows.length,
+        ]);
+      }
       return rows as Email[];
     });
   }
