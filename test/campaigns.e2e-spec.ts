@@ -259,6 +259,32 @@ describe('Nurture campaigns', () => {
     expect(await enrollmentOf(paused.id, candidate.id)).toMatchObject({ status: 'completed' });
   });
 
+  it('holds mail that was with a sender at the pause when it comes back for a retry', async () => {
+    const tag = cohort();
+    const candidate = await person(tag);
+    const paused = await campaign({ audience: { tags: [tag] }, steps: [checkin('P1D')] });
+    await runDue();
+    sut.clock.advance(DAY);
+    await runDue();
+    sink.script.set(candidate.email.toLowerCase(), [{ code: 451, message: 'Try again later' }]);
+    sink.delayMs = 500;
+    try {
+      const delivering = sut.app.get(DeliveryService).deliverDue();
+      await new Promise((done) => setTimeout(done, 200)); // claimed and with the SMTP server now
+      await api().post(`/api/v1/campaigns/${paused.id}/pause`).set(sut.admin).expect(200);
+      expect(await delivering).toMatchObject({ sent: 0, retried: 1 });
+    } finally {
+      sink.delayMs = 0;
+    }
+    expect(await emailsOf(candidate.id)).toMatchObject([{ status: 'held', attempts: 1, lastError: 'Held while the campaign is paused.' }]);
+    sut.clock.advance(DAY);
+    await round();
+    expect(mailTo(candidate)).toHaveLength(0);
+    await api().post(`/api/v1/campaigns/${paused.id}/resume`).set(sut.admin).expect(200);
+    await round();
+    expect(mailTo(candidate)).toHaveLength(1);
+  });
+
   it('after a pause, keeps NURTURE_MIN_GAP to mail another campaign sent meanwhile', async () => {
     const tag = cohort();
     const candidate = await person(tag);

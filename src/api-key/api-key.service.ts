@@ -46,8 +46,12 @@ export class ApiKeyService {
     if (!result.affected) throw new DomainError('ApiKeyNotFound', `No active API key with id ${id}.`);
   }
 
+  /** Every request asks this: one indexed lookup, without the repository's query building. */
   async authenticate(secret: string): Promise<Principal | null> {
-    const key = await this.keys.findOne({ where: { keyHash: hashKey(secret), revokedAt: IsNull() } });
+    const [key]: { id: string; role: Role }[] = await this.dataSource.query(
+      `SELECT id, role FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL LIMIT 1`,
+      [hashKey(secret)],
+    );
     return key ? { keyId: key.id, role: key.role } : null;
   }
 

@@ -6,10 +6,14 @@ import { utcPlusSql } from './step-delay';
 /** Nurture mail that still counts against the gap: anything not stopped before it left. */
 export const COUNTED_NURTURE_STATUSES = `('queued', 'held', 'sending', 'sent', 'uncertain')`;
 
+/** The same notes as the email_follows_campaign trigger writes (migration 1764463500000). */
 const PAUSED_NOTE = 'Held while the campaign is paused.';
+const ARCHIVED_NOTE = 'The campaign was archived before this email was sent.';
 
 /**
- * What a campaign's status change does to its mail already in the outbox.
+ * What a campaign's status change does to its mail already in the outbox
+ * (mail with a sender at that moment follows by the email_follows_campaign
+ * trigger when it would be queued again).
  * Runs in the status change's transaction, after the step batch in flight
  * has committed (it holds a share lock on the campaign), so no email of the
  * campaign is queued or released behind the change's back.
@@ -34,6 +38,13 @@ export class CampaignMail {
    * no earlier than NURTURE_MIN_GAP after the person's other nurture mail.
    */
   async releaseHeld(manager: EntityManager, campaignId: string, now: Date): Promise<number> {
+    // The step dispatcher locks the people it mails; so does this, so a step of another campaign
+    // and this release cannot both decide "now" for one person.
+    await manager.query(
+      `SELECT 1 FROM candidate WHERE id IN (SELECT candidate_id FROM email WHERE campaign_id = $1 AND status = 'held' AND last_error = $2)
+       ORDER BY id FOR NO KEY UPDATE`,
+      [campaignId, PAUSED_NOTE],
+    );
     const [, count] = await manager.query(
       `UPDATE email m SET status = $4, last_error = NULL, updated_at = $2,
               next_attempt_at = greatest(m.next_attempt_at, $2::timestamptz, ${utcPlusSql(
@@ -51,9 +62,9 @@ export class CampaignMail {
   /** Archiving cancels whatever of the campaign has not been handed to a sender. */
   async cancelUnsent(manager: EntityManager, campaignId: string, now: Date): Promise<number> {
     const [, count] = await manager.query(
-      `UPDATE email SET status = 'cancelled', last_error = 'The campaign was archived before this email was sent.', updated_at = $2
+      `UPDATE email SET status = 'cancelled', last_error = $3, updated_at = $2
        WHERE campaign_id = $1 AND status IN ('queued', 'held')`,
-      [campaignId, now],
+      [campaignId, now, ARCHIVED_NOTE],
     );
     return count;
   }

@@ -91,8 +91,8 @@ export class CampaignService {
       if (dto.name !== undefined) changes.name = dto.name;
       if (audience) changes.audience = audience;
       if (dto.steps) await this.replaceSteps(manager, id, dto.steps);
-      if (dto.status) Object.assign(changes, await this.transition(manager, campaign, dto.status, now));
       await manager.getRepository(Campaign).update(id, changes);
+      if (dto.status) await this.transition(manager, campaign, dto.status, now);
     });
     return this.get(id);
   }
@@ -102,25 +102,29 @@ export class CampaignService {
     await this.dataSource.transaction(async (manager) => {
       const campaign = await this.lock(manager, id);
       const now = this.clock.now();
-      const changes = await this.transition(manager, campaign, status, now);
-      if (changes.status) await manager.getRepository(Campaign).update(id, { ...changes, updatedAt: now });
+      await this.transition(manager, campaign, status, now);
     });
     return this.get(id);
   }
 
-  private async transition(manager: EntityManager, campaign: Campaign, to: CampaignStatus, now: Date): Promise<Partial<Campaign>> {
+  /**
+   * Moves the campaign to `to`, then its mail and enrollments along. The
+   * status is written first: the outbox trigger that keeps mail of paused
+   * campaigns held reads it, so released mail must see the campaign active.
+   */
+  private async transition(manager: EntityManager, campaign: Campaign, to: CampaignStatus, now: Date): Promise<void> {
     const check = checkTransition(campaign.status, to);
     if (!check.ok) {
       throw campaign.status === 'archived' ? archived() : new DomainError('CampaignStateConflict', check.reason, { campaignStatus: campaign.status });
     }
-    if (!check.changes) return {};
+    if (!check.changes) return;
+    await manager.getRepository(Campaign).update(campaign.id, { status: to, updatedAt: now });
     if (to === 'paused') await this.mail.holdQueued(manager, campaign.id, now);
     if (to === 'active' && campaign.status === 'paused') await this.mail.releaseHeld(manager, campaign.id, now);
     if (to === 'archived') {
       await this.exits.exitCampaign(manager, campaign.id, now);
       await this.mail.cancelUnsent(manager, campaign.id, now);
     }
-    return { status: to };
   }
 
   /** Row lock: a status change waits for the step batch in flight (which holds a share lock). */

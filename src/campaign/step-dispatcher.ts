@@ -136,7 +136,8 @@ export class StepDispatcher {
       candidateId: row.candidateId,
       templateKey: row.templateKey as TemplateKey,
       category: 'nurture',
-      idempotencyKey: `campaign:${campaignId}:step:${row.step}:candidate:${row.candidateId}`,
+      // Per enrollment: someone enrolled again after leaving gets the steps again.
+      idempotencyKey: `campaign:${campaignId}:enrollment:${row.id}:step:${row.step}`,
       campaignId,
       campaignStep: row.step,
     };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { Clock } from '../common/time/clock';
 import { Candidate, CandidateStatus } from './candidate.entity';
 import { consentState, ConsentState } from './consent-state';
@@ -58,7 +58,14 @@ export class CandidateViews {
   async load(ids: string[]): Promise<CandidateView[]> {
     if (ids.length === 0) return [];
     const [candidates, skills, medals] = await Promise.all([
-      this.dataSource.getRepository(Candidate).findBy({ id: In(ids) }),
+      // Plain SQL: every search and list ends here, and the repository's query building and entity mapping cost more than the query.
+      this.dataSource.query(
+        `SELECT id, full_name AS "fullName", email, phone, city, country, time_zone AS "timeZone", locale, headline,
+                profile_url AS "profileUrl", tags, source, status, consent_expires_at AS "consentExpiresAt",
+                consent_withdrawn_at AS "consentWithdrawnAt", created_at AS "createdAt", updated_at AS "updatedAt"
+         FROM candidate WHERE id = ANY($1::uuid[])`,
+        [ids],
+      ) as Promise<Candidate[]>,
       // The name by a per-row lookup rather than a join: measured faster at 1M candidates.
       this.dataSource.query(
         `SELECT cs.candidate_id AS "candidateId", (SELECT s.name FROM skill s WHERE s.id = cs.skill_id) AS name, cs.level

@@ -16,7 +16,7 @@ export interface CandidateEmailRequest {
   candidateId: string;
   templateKey: TemplateKey;
   category: 'transactional' | 'nurture';
-  /** Same key, same email: a second enqueue is a no-op (e.g. campaign:step:candidate). */
+  /** Same key, same email: a second enqueue is a no-op (e.g. campaign:enrollment:step). */
   idempotencyKey: string;
   data?: Record<string, unknown>;
   campaignId?: string;

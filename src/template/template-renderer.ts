@@ -47,12 +47,13 @@ export function templateNotFound(key: string): DomainError {
  * locale, then English.
  *
  * Caching: compiled templates are cached in memory under the override's
- * content fingerprint, which every render reads from the database (one
- * primary-key lookup returning a few bytes). Not under updated_at: the
- * clock can stand still (tests) or differ between instances, and a
- * delete-then-save within one timestamp would serve a stale template. Not a
- * TTL: an override saved on another instance must apply to the very next
- * email, not to the ones after the TTL runs out.
+ * content fingerprint, read from the database for every batch of emails
+ * (one small statement over the few override rows; `render` alone is a
+ * batch of one). Not under updated_at: the clock can stand still (tests) or
+ * differ between instances, and a delete-then-save within one timestamp
+ * would serve a stale template. Not a TTL: an override saved on another
+ * instance must apply to the very next batch, not to the ones after the
+ * TTL runs out.
  */
 @Injectable()
 export class TemplateRenderer {

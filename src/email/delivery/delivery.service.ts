@@ -96,12 +96,14 @@ export class DeliveryService {
       const batch = await next;
       if (batch.held.length + batch.sendable.length === 0) return report;
       next = this.claimAndScreen();
+      // Awaited below; until then a failure must not count as an unhandled rejection.
+      next.catch(() => undefined);
       try {
         await this.deliverBatch(batch, report);
       } catch (error) {
         // Hand the batch claimed ahead back at once instead of leaving it to its lease.
         const ahead = await next.catch(() => undefined);
-        if (ahead) await this.record(ahead.sendable.map((email) => requeued(email.id)));
+        if (ahead) await this.record([...ahead.held, ...ahead.sendable.map((email) => requeued(email.id))]);
         throw error;
       }
     }
@@ -159,10 +161,12 @@ export class DeliveryService {
   private async claim(): Promise<Email[]> {
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
-      // A window that started over a second ago (or "later": a clock moved back) is over.
+      // The window is current for a second from its start. One that seems to start up to a second
+      // from now is current too (another instance's clock runs ahead; resetting it would double the
+      // rate); one further ahead means a clock was moved back, and starts over.
       const [window]: { startedAt: Date; claimed: number; current: boolean }[] = await manager.query(
         `SELECT started_at AS "startedAt", claimed,
-                started_at > $1::timestamptz - interval '1 second' AND started_at <= $1 AS current
+                started_at > $1::timestamptz - interval '1 second' AND started_at <= $1::timestamptz + interval '1 second' AS current
          FROM delivery_rate_window WHERE id = 1 FOR UPDATE`,
         [now],
       );
@@ -216,12 +220,17 @@ export class DeliveryService {
   }
 
   /** Stamps the chunk as handed over, then sends it concurrently over the pooled connections. */
-  private async send(chunk: Email[]): Promise<Result[]> {
+  private async send(claimed: Email[]): Promise<Result[]> {
     const now = this.clock.now();
-    await this.dataSource.query(`UPDATE email SET smtp_started_at = $2 WHERE id = ANY($1::uuid[])`, [
-      chunk.map((email) => email.id),
-      now,
-    ]);
+    // Only rows still ours: a batch claimed ahead may have waited long enough for its lease to run out and
+    // another instance to take the rows over. The stamp renews the lease for the send.
+    const [owned]: [{ id: string }[], number] = await this.dataSource.query(
+      `UPDATE email SET smtp_started_at = $2, lease_until = $3
+       WHERE id = ANY($1::uuid[]) AND status = 'sending' AND lease_until > $2 RETURNING id`,
+      [claimed.map((email) => email.id), now, new Date(now.getTime() + LEASE_MS)],
+    );
+    const ownedIds = new Set(owned.map((row) => row.id));
+    const chunk = claimed.filter((email) => ownedIds.has(email.id));
     const outcomes = await Promise.all(
       chunk.map((email) =>
         this.smtp.send({
