@@ -262,7 +262,7 @@ const REFERENCE_RANKING = `
 interface Floor {
   /** The ranking statements alone (rankCandidates), per query. */
   ranking: number[][];
-  /** Everything the request sends to the database: key check, skill names, ranking, the page's rows and skills. */
+  /** Everything the request sends to the database: key check, skill names, ranking, the page of candidates with skills and medals. */
   request: number[][];
   firstPages: string[][];
   /** Times query `index` both ways; called between the 1-client HTTP requests, so both see the same machine. */
@@ -279,6 +279,8 @@ async function openFloor(databaseUrl: string, cursors: Map<number, string>, view
     ...(await import('../src/candidate/search/skill-key-stats')),
   };
   const { SearchCandidatesQuery } = await import('../src/candidate/dto/search-candidates.query');
+  const { CANDIDATE_VIEWS_SQL } = await import('../src/candidate/candidate.view');
+  const { RESOLVE_SKILLS_SQL } = await import('../src/skill/skill.service');
   const { decodeCursor } = await import('../src/common/pagination/page');
   const { plainToInstance } = await import('class-transformer');
   const { createHash } = await import('node:crypto');
@@ -305,20 +307,13 @@ async function openFloor(databaseUrl: string, cursors: Map<number, string>, view
     const fullRequest = async (i: number) => {
       const r = requests[i];
       await client.query(`SELECT id, role FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL LIMIT 1`, [keyHash]);
-      const aliased = await client.query<{ alias: string; name: string }>(
-        `SELECT a.alias, s.name FROM skill_alias a JOIN skill s ON s.id = a.skill_id WHERE a.alias = ANY($1::text[])`, [r.names],
-      );
-      const canonical = r.names.map((name) => aliased.rows.find((row) => row.alias === name)?.name ?? name);
-      const ids = await client.query<{ id: number }>(`SELECT id, name FROM skill WHERE name = ANY($1::text[])`, [canonical]);
+      const resolved = await client.query<{ id: number | null }>(RESOLVE_SKILLS_SQL, [[...new Set(r.names)]]);
+      const ids = { rows: resolved.rows.filter((row): row is { id: number } => row.id !== null) };
       const rows = await search.rankCandidates(run, stats, {
         skillIds: ids.rows.map((row) => row.id), matchAll: r.query.match === 'all', need: 21, filters: r.filters, after: r.after,
       });
       const page = rows.slice(0, 20).map((row) => row.id);
-      await client.query(`SELECT * FROM candidate WHERE id = ANY($1::uuid[])`, [page]);
-      await client.query(
-        `SELECT cs.candidate_id AS "candidateId", (SELECT s.name FROM skill s WHERE s.id = cs.skill_id) AS name, cs.level
-         FROM candidate_skill cs WHERE cs.candidate_id = ANY($1::uuid[]) ORDER BY cs.level DESC NULLS LAST, name`, [page],
-      );
+      await client.query(CANDIDATE_VIEWS_SQL, [page]);
       return { page, skillIds: ids.rows.map((row) => row.id) };
     };
 
@@ -472,7 +467,7 @@ function report(
   ].join(' | ');
   console.log('\nLatency in ms. HTTP: round trip of GET /api/v1/candidates (limit 20) to the app.');
   console.log('rank SQL: the ranking statements the service runs, through pg - the floor; timed between the 1-client HTTP requests.');
-  console.log('all SQL: every statement one request runs (key check, skill names, ranking, page rows and skills).\n');
+  console.log('all SQL: every statement one request runs (key check, skill names, ranking, the page of candidates with skills and medals).\n');
   console.log(header);
   console.log('-'.repeat(header.length));
   const row = (label: string, kind: string, http: Summary[], rank: Summary, all: Summary) =>

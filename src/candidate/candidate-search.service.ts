@@ -36,8 +36,7 @@ export class CandidateSearchService {
 
   async search(query: SearchCandidatesQuery): Promise<Page<SearchHit>> {
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
-    const asked = [...new Set((await this.skills.canonicalNames(query.skills ?? [])).values())].filter(Boolean);
-    const ids = await this.skills.existingIds(asked);
+    const { names: asked, ids } = await this.skills.resolve(query.skills ?? []);
     const matchAll = query.match === 'all';
     if (asked.length > 0 && (ids.size === 0 || (matchAll && ids.size < asked.length))) {
       return { items: [], nextCursor: null };

@@ -15,6 +15,25 @@ export interface SkillAliasView {
   skill: string;
 }
 
+/**
+ * Names as typed (normalised) -> the canonical name and, if the skill
+ * exists, its id: the alias first, else the name itself. One statement, as
+ * every search runs it.
+ */
+export const RESOLVE_SKILLS_SQL = `
+  SELECT n.input, coalesce(aliased.name, named.name, n.input) AS name, coalesce(aliased.id, named.id) AS id
+  FROM unnest($1::text[]) AS n(input)
+  LEFT JOIN skill_alias a ON a.alias = n.input
+  LEFT JOIN skill aliased ON aliased.id = a.skill_id
+  LEFT JOIN skill named ON named.name = n.input AND a.alias IS NULL`;
+
+export interface ResolvedSkills {
+  /** Canonical names of what was asked, once each, in the order asked. */
+  names: string[];
+  /** Canonical name -> id, for the skills that exist. */
+  ids: Map<string, number>;
+}
+
 /** Canonical skill names, aliases, and the ids the candidate tables use. */
 @Injectable()
 export class SkillService {
@@ -55,6 +74,16 @@ export class SkillService {
   }
 
   /** Existing ids only (for search: an unknown skill matches nobody). */
+  /** canonicalNames and existingIds in one round trip. */
+  async resolve(raw: string[]): Promise<ResolvedSkills> {
+    const normalised = [...new Set(raw.map(normalizeSkillName).filter(Boolean))];
+    if (normalised.length === 0) return { names: [], ids: new Map() };
+    const rows: { input: string; name: string; id: number | null }[] = await this.dataSource.query(RESOLVE_SKILLS_SQL, [normalised]);
+    const byInput = new Map(rows.map((row) => [row.input, row]));
+    const names = [...new Set(normalised.map((input) => byInput.get(input)!.name))];
+    return { names, ids: new Map(rows.filter((row) => row.id !== null).map((row) => [row.name, row.id!])) };
+  }
+
   async existingIds(canonical: string[]): Promise<Map<string, number>> {
     if (canonical.length === 0) return new Map();
     const rows: { id: number; name: string }[] = await this.dataSource.query(
