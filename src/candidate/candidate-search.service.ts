@@ -47,19 +47,14 @@ export class CandidateSearchService {
     if (asked.length > 0) {
       const after = query.cursor ? decodeCursor(query.cursor, ['number', 'number', 'timestamp', 'uuid']) : undefined;
       const stats = await this.stats.get(run);
-      const connection = this.dataSource.createQueryRunner('slave');
-      try {
-        const rows = await rankCandidates((sql, params) => connection.query(sql, params), stats, {
-          skillIds: [...ids.values()],
-          matchAll,
-          need: limit + 1,
-          filters,
-          after: after && { matched: after[0] as number, levelSum: after[1] as number, updated: after[2] as string, id: after[3] as string },
-        });
-        page = toPage(rows, limit, (last) => [last.matched, last.levelSum, last.updated, last.id]);
-      } finally {
-        await connection.release();
-      }
+      const rows = await rankCandidates(run, stats, {
+        skillIds: [...ids.values()],
+        matchAll,
+        need: limit + 1,
+        filters,
+        after: after && { matched: after[0] as number, levelSum: after[1] as number, updated: after[2] as string, id: after[3] as string },
+      });
+      page = toPage(rows, limit, (last) => [last.matched, last.levelSum, last.updated, last.id]);
     } else {
       const after = query.cursor ? decodeCursor(query.cursor, ['timestamp', 'uuid']) : undefined;
       const rows = await listByRecency(run, filters, limit + 1, after && { updated: after[0] as string, id: after[1] as string });

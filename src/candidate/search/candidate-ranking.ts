@@ -44,20 +44,13 @@ const MAX_STEPS = 6;
  * Both return exact tier members, so the estimates only decide speed.
  */
 export async function rankCandidates(run: SqlRunner, stats: SkillKeyStats, request: RankRequest): Promise<RankedRow[]> {
-  // One snapshot for all steps, so a candidate changing tier meanwhile is neither shown twice nor skipped.
-  // JIT off: these statements are short, and compiling them would cost more than running them.
-  await run('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL jit = off', []);
-  try {
-    const rows = await rankInTransaction(run, stats, request);
-    await run('COMMIT', []);
-    return rows;
-  } catch (error) {
-    await run('ROLLBACK', []).catch(() => undefined);
-    throw error;
-  }
+  // No transaction around the steps: most rankings are one statement, and BEGIN and COMMIT would be
+  // two more round trips on every search. A candidate who changes tier between two steps can come back
+  // twice (dropped here) or be passed over, as between two pages of any keyset-paginated list.
+  return rankSteps(run, stats, request);
 }
 
-async function rankInTransaction(run: SqlRunner, stats: SkillKeyStats, request: RankRequest): Promise<RankedRow[]> {
+async function rankSteps(run: SqlRunner, stats: SkillKeyStats, request: RankRequest): Promise<RankedRow[]> {
   const skills = [...new Set(request.skillIds)];
   const model = new TierModel(skills, stats);
   const selectivity = request.filters.any ? await filterSelectivity(run, request.filters, stats) : 1;
@@ -71,9 +64,10 @@ async function rankInTransaction(run: SqlRunner, stats: SkillKeyStats, request: 
       ? model.nextStep(tiers, index, missing, selectivity, request.filters.covered)
       : { end: tiers.length, walk: false, threshold: thresholdOf(tiers.slice(index)) };
     const taken = tiers.slice(index, plan.end);
-    rows.push(...(plan.walk
+    const found = plan.walk
       ? await walkTier(run, skills, taken[0], request, missing)
-      : await fetchTiers(run, skills, taken, plan.threshold, request, missing)));
+      : await fetchTiers(run, skills, taken, plan.threshold, request, missing);
+    for (const row of found) if (!rows.some((kept) => kept.id === row.id)) rows.push(row);
     index = plan.end;
   }
   return rows.slice(0, request.need);
