@@ -154,6 +154,22 @@ describe('Nurture campaigns', () => {
     expect(await enrollmentOf(target.id, eligible.id)).toMatchObject({ status: 'exited', exitReason: 'campaign_archived' });
   });
 
+  it('sends the steps again to someone enrolled by hand after their sequence ended', async () => {
+    const candidate = await person(cohort());
+    const again = await campaign({ audience: { tags: [cohort()] }, steps: [checkin('P1D')] }); // an audience of nobody
+    const enrol = () => api().post(`/api/v1/campaigns/${again.id}/enrollments`).set(sut.admin).send({ candidateId: candidate.id }).expect(201);
+    await enrol();
+    sut.clock.advance(DAY);
+    await round();
+    expect(mailTo(candidate)).toHaveLength(1);
+    expect(await enrollmentOf(again.id, candidate.id)).toMatchObject({ status: 'completed' });
+    sut.clock.advance(30 * DAY);
+    await enrol();
+    sut.clock.advance(DAY);
+    await round();
+    expect(mailTo(candidate)).toHaveLength(2);
+  });
+
   it('sends the second step only after its delay, counted from the first', async () => {
     const tag = cohort();
     const candidate = await person(tag);
