@@ -96,6 +96,15 @@ describe('Platform: auth, errors, health, docs', () => {
         '/health/ready',
       ]),
     );
+    // Every API route the server answers is documented, with its method.
+    const express = sut.app.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } };
+    const served = express.router.stack
+      .filter((layer) => layer.route?.path.startsWith('/api/'))
+      .flatMap((layer) => Object.keys(layer.route!.methods).map((method) => `${method} ${layer.route!.path.replace(/:(\w+)/g, '{$1}')}`));
+    const documented = Object.entries(doc.body.paths as Record<string, object>).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method} ${path}`));
+    expect(served.length).toBeGreaterThan(40);
+    expect(served.filter((route) => !documented.includes(route))).toEqual([]);
   });
 });
 
