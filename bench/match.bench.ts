@@ -14,11 +14,10 @@
  * benchmarked. Re-running finds its marker and adds nothing.
  *
  * Knobs: BENCH_REPEAT (rounds over the vacancy set, default 15),
- * BENCH_PAST_VACANCIES (default candidates / 400). The app runs from the
- * sources (ts-node) in a child process, with its scheduler off. Results are
- * also written to bench/results/.
+ * BENCH_PAST_VACANCIES (default candidates / 400). The app runs in a child
+ * process (bench/app-process.ts: compiled, or BENCH_APP=ts-node), with its
+ * scheduler off. Results are also written to bench/results/.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -29,6 +28,7 @@ import { runMigrations } from '../src/database/migrate';
 import { rankingStatement, TIERS } from '../src/matching/match-ranking';
 import { matchSpec, MatchSpec } from '../src/matching/match-spec';
 import { DEFAULT_WEIGHTS } from '../src/matching/match-weights';
+import { AppProcess, startApp } from './app-process';
 import { benchSkillName, openBenchDatabase } from './seed';
 
 const REPEAT = positiveInt(process.env.BENCH_REPEAT, 15);
@@ -224,52 +224,6 @@ async function ensurePool(client: Client): Promise<void> {
   console.log(`match_pool rebuilt (${pool} -> ${eligible} rows) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-// ---------------------------------------------------------------------------
-// The app, in a child process
-// ---------------------------------------------------------------------------
-
-const SERVE = `
-const { loadConfig } = require('./src/config/app-config');
-const { createApp } = require('./src/bootstrap');
-(async () => {
-  const config = loadConfig();
-  const app = await createApp(config, config.DATABASE_URL);
-  await app.listen(0, '127.0.0.1');
-  process.on('message', (message) => { if (message === 'stop') app.close().then(() => process.exit(0)); });
-  process.send({ port: app.getHttpServer().address().port });
-})().catch((error) => { console.error(error); process.exit(1); });
-`;
-
-async function startApp(databaseUrl: string, adminKey: string): Promise<{ port: number; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', SERVE], {
-    cwd: join(__dirname, '..'),
-    env: {
-      ...process.env, DATABASE_URL: databaseUrl, ADMIN_API_KEY: adminKey, RATE_LIMIT_PER_MINUTE: '0',
-      LOG_LEVEL: process.env.BENCH_APP_LOG_LEVEL ?? 'warn', SCHEDULER_ENABLED: 'false',
-    },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('The app did not start within 120 s')), 120_000);
-    child.once('exit', (code) => reject(new Error(`The app exited during start-up (code ${code})`)));
-    child.once('message', (message: { port: number }) => {
-      clearTimeout(timer);
-      resolve(message.port);
-    });
-  });
-  return {
-    port,
-    stop: () => new Promise((resolve) => {
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.send('stop');
-    }),
-  };
-}
-
 const agent = new Agent({ keepAlive: true, maxSockets: 4 });
 
 function httpJson(port: number, path: string, auth: string): Promise<{ status: number; body: { items: { candidate: { id: string } }[] } }> {
@@ -339,7 +293,7 @@ const elapsedMs = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e6
 
 async function main(): Promise<void> {
   const database = await openBenchDatabase();
-  let app: Awaited<ReturnType<typeof startApp>> | undefined;
+  let app: AppProcess | undefined;
   const client = new Client({ connectionString: database.url, application_name: 'silverpool-bench-match' });
   try {
     await runMigrations(database.url);
@@ -357,7 +311,7 @@ async function main(): Promise<void> {
       `load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
 
     const adminKey = `sp_bench_${randomBytes(24).toString('hex')}`;
-    app = await startApp(database.url, adminKey);
+    app = await startApp(database.url, adminKey, { LOG_LEVEL: process.env.BENCH_APP_LOG_LEVEL ?? 'warn', SCHEDULER_ENABLED: 'false' });
     const auth = `Bearer ${adminKey}`;
     const path = (i: number) => `/api/v1/vacancies/${specs[i].id}/matches?limit=${LIMIT}`;
 
