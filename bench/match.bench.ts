@@ -262,7 +262,6 @@ async function loadSpecs(client: Client): Promise<{ id: string; spec: Omit<Match
 async function floorRanking(client: Client, spec: MatchSpec): Promise<{ ids: string[]; tiers: number }> {
   const ids: string[] = [];
   let tiers = 0;
-  await client.query('BEGIN; SET LOCAL jit = off');
   for (const tier of TIERS) {
     const statement = rankingStatement(spec, { tier, need: LIMIT + 1 - ids.length, minScore: 0 });
     if (!statement) break;
@@ -271,7 +270,6 @@ async function floorRanking(client: Client, spec: MatchSpec): Promise<{ ids: str
     ids.push(...rows.map((row) => row.id));
     if (ids.length > LIMIT) break;
   }
-  await client.query('COMMIT');
   return { ids: ids.slice(0, LIMIT), tiers };
 }
 
@@ -294,7 +292,8 @@ const elapsedMs = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e6
 async function main(): Promise<void> {
   const database = await openBenchDatabase();
   let app: AppProcess | undefined;
-  const client = new Client({ connectionString: database.url, application_name: 'silverpool-bench-match' });
+  // JIT off, as on the app's own connections (src/database/data-source-options.ts).
+  const client = new Client({ connectionString: database.url, application_name: 'silverpool-bench-match', options: '-c jit=off' });
   try {
     await runMigrations(database.url);
     await client.connect();

@@ -22,20 +22,17 @@ export interface RankOptions {
 }
 
 /**
- * The statements are cheap to run but long to JIT-compile (hundreds of ms,
- * seconds with optimisation), and their cost estimates are high enough that
- * PostgreSQL would compile them on every request. The people being ranked
- * (tens of thousands for common skills) are kept in memory, not spilled.
- */
-const NO_JIT = `SET LOCAL jit = off; SET LOCAL work_mem = '32MB'`;
-
-/**
  * Runs the ranking tier by tier: everyone with all required skills first;
  * the statement for the next tier runs only when the ones before did not
  * fill the page. Addresses on the suppression list (bounced, complained)
  * are keyed hashes the SQL cannot compare, so they are dropped here from
- * the page and the ranking continues past them. Always in a transaction,
- * for the statement-level settings.
+ * the page and the ranking continues past them.
+ *
+ * No transaction and no statement settings: JIT is off for all the app's
+ * connections (its compile time dwarfs these statements), and the default
+ * work_mem keeps the history join on its index; a larger one made the
+ * planner hash the whole candidacy history and doubled the time of a
+ * ranking over a few thousand people.
  */
 @Injectable()
 export class MatchRanker {
@@ -44,41 +41,17 @@ export class MatchRanker {
     private readonly suppression: SuppressionService,
   ) {}
 
-  async rank(spec: MatchSpec, options: RankOptions, manager?: EntityManager): Promise<TieredRow[]> {
+  async rank(spec: MatchSpec, options: RankOptions, manager: EntityManager = this.dataSource.manager): Promise<TieredRow[]> {
     const kept: TieredRow[] = [];
     let after = options.after;
     for (;;) {
       const wanted = options.need - kept.length;
-      const { rows, blocked } = manager
-        ? await this.rankWith(manager, spec, { ...options, need: wanted, after })
-        : await this.rankAlone(spec, { ...options, need: wanted, after });
+      const rows = await this.tiers(manager, spec, { ...options, need: wanted, after });
+      const blocked = await this.suppression.reasons(rows.map((row) => row.email));
       kept.push(...rows.filter((row) => !blocked.has(row.email.trim().toLowerCase())));
       if (rows.length < wanted || kept.length >= options.need) return kept;
       const last = rows[rows.length - 1];
       after = { tier: last.tier, score: last.score, id: last.id };
-    }
-  }
-
-  private async rankWith(manager: EntityManager, spec: MatchSpec, options: RankOptions) {
-    await manager.query(NO_JIT);
-    const rows = await this.tiers(manager, spec, options);
-    return { rows, blocked: await this.suppression.reasons(rows.map((row) => row.email)) };
-  }
-
-  /** A request of its own: BEGIN and the settings in one round trip; the suppression check alongside COMMIT. */
-  private async rankAlone(spec: MatchSpec, options: RankOptions) {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.query(`BEGIN; ${NO_JIT}`);
-      const rows = await this.tiers(runner.manager, spec, options);
-      const [, blocked] = await Promise.all([runner.query('COMMIT'), this.suppression.reasons(rows.map((row) => row.email))]);
-      return { rows, blocked };
-    } catch (error) {
-      await runner.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      await runner.release();
     }
   }
 
