@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { SkillModule } from '../skill/skill.module';
 import { TimelineModule } from '../timeline/timeline.module';
 import { CandidateController } from './candidate.controller';
+import { CandidateLinks } from './candidate-links';
 import { CandidateSearchService } from './candidate-search.service';
 import { CandidateSkillWriter } from './candidate-skill-writer';
 import { CandidateService } from './candidate.service';
@@ -15,12 +16,13 @@ import { CandidateImportService } from './import/candidate-import.service';
   controllers: [CandidateController, CandidateImportController],
   providers: [
     CandidateService,
+    CandidateLinks,
     CandidateSearchService,
     CandidateSkillWriter,
     CandidateViews,
     ConsentService,
     CandidateImportService,
   ],
-  exports: [CandidateService, CandidateSearchService, ConsentService],
+  exports: [CandidateService, CandidateLinks, CandidateSearchService, ConsentService],
 })
 export class CandidateModule {}

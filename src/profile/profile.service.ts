@@ -1,12 +1,10 @@
+import { CandidateLinks } from '../candidate/candidate-links';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CandidateService } from '../candidate/candidate.service';
 import { CandidateView } from '../candidate/candidate.view';
 import { ConsentService } from '../candidate/consent.service';
-import { DomainError } from '../common/errors/domain-error';
-import { Signer } from '../common/secrets/signer';
-import { Clock } from '../common/time/clock';
 import { AppConfig } from '../config/app-config';
 import { OutboxService } from '../email/outbox.service';
 import { CandidateInterestService } from '../matching/candidate-interest.service';
@@ -35,7 +33,7 @@ const VIA = 'profile page';
 export class ProfileService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly signer: Signer,
+    private readonly links: CandidateLinks,
     private readonly candidates: CandidateService,
     private readonly consents: ConsentService,
     private readonly outbox: OutboxService,
@@ -44,19 +42,11 @@ export class ProfileService {
     private readonly timeline: TimelineService,
     private readonly audit: AuditLog,
     private readonly config: AppConfig,
-    private readonly clock: Clock,
   ) {}
 
   /** The candidate behind a genuine, unexpired profile token, or null (tampered, expired, another purpose, erased). */
   async holderOf(token: string): Promise<CandidateView | null> {
-    const claims = this.signer.verify(token, 'profile', this.clock.now());
-    if (!claims) return null;
-    try {
-      return await this.candidates.get(claims.candidateId);
-    } catch (error) {
-      if (error instanceof DomainError && error.code === 'CandidateNotFound') return null;
-      throw error;
-    }
+    return this.links.holderOf(token, 'profile');
   }
 
   localeOf(candidate: CandidateView): Lang {

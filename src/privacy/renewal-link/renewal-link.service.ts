@@ -1,10 +1,8 @@
+import { CandidateLinks } from '../../candidate/candidate-links';
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { CandidateService } from '../../candidate/candidate.service';
 import { ConsentService } from '../../candidate/consent.service';
-import { DomainError } from '../../common/errors/domain-error';
 import { Signer } from '../../common/secrets/signer';
-import { Clock } from '../../common/time/clock';
 import { AppConfig } from '../../config/app-config';
 import { OutboxService } from '../../email/outbox.service';
 import { RENEWAL_TEXT_VERSION } from './renewal-link.pages';
@@ -26,11 +24,10 @@ export interface RenewalLinkHolder {
 export class RenewalLinkService {
   constructor(
     private readonly signer: Signer,
-    private readonly candidates: CandidateService,
+    private readonly links: CandidateLinks,
     private readonly consents: ConsentService,
     private readonly outbox: OutboxService,
     private readonly config: AppConfig,
-    private readonly clock: Clock,
   ) {}
 
   /** The URL for the email; works until the person's erasure date (expiry plus the grace period). */
@@ -41,20 +38,13 @@ export class RenewalLinkService {
 
   /** The candidate behind a genuine, unexpired token, or null (tampered, expired, or the person was erased). */
   async holderOf(token: string): Promise<RenewalLinkHolder | null> {
-    const claims = this.signer.verify(token, 'consent', this.clock.now());
-    if (!claims) return null;
-    try {
-      const candidate = await this.candidates.get(claims.candidateId);
-      return {
-        candidateId: candidate.id,
-        locale: candidate.locale === 'sv' ? 'sv' : 'en',
-        timeZone: candidate.timeZone,
-        validUntil: candidate.consent.state === 'valid' ? new Date(candidate.consent.validUntil!) : null,
-      };
-    } catch (error) {
-      if (error instanceof DomainError && error.code === 'CandidateNotFound') return null;
-      throw error;
-    }
+    const candidate = await this.links.holderOf(token, 'consent');
+    return candidate && {
+      candidateId: candidate.id,
+      locale: candidate.locale === 'sv' ? 'sv' : 'en',
+      timeZone: candidate.timeZone,
+      validUntil: candidate.consent.state === 'valid' ? new Date(candidate.consent.validUntil!) : null,
+    };
   }
 
   /** New evidence from today, for CONSENT_VALIDITY_MONTHS; returns its end. */

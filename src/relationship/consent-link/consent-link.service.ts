@@ -1,9 +1,7 @@
+import { CandidateLinks } from '../../candidate/candidate-links';
 import { Injectable } from '@nestjs/common';
 import { CandidateService } from '../../candidate/candidate.service';
 import { ConsentService } from '../../candidate/consent.service';
-import { DomainError } from '../../common/errors/domain-error';
-import { Signer } from '../../common/secrets/signer';
-import { Clock } from '../../common/time/clock';
 import { MedalPool } from '../medal-pool.service';
 import { CONSENT_LINK_TEXT_VERSION } from './consent-link.pages';
 
@@ -16,24 +14,16 @@ export interface ConsentLinkHolder {
 @Injectable()
 export class ConsentLinkService {
   constructor(
-    private readonly signer: Signer,
+    private readonly links: CandidateLinks,
     private readonly candidates: CandidateService,
     private readonly consents: ConsentService,
     private readonly pool: MedalPool,
-    private readonly clock: Clock,
   ) {}
 
   /** The candidate behind a genuine, unexpired consent token, or null (tampered, expired, or the person was erased). */
   async holderOf(token: string): Promise<ConsentLinkHolder | null> {
-    const claims = this.signer.verify(token, 'consent', this.clock.now());
-    if (!claims) return null;
-    try {
-      const candidate = await this.candidates.get(claims.candidateId);
-      return { candidateId: candidate.id, locale: candidate.locale === 'sv' ? 'sv' : 'en' };
-    } catch (error) {
-      if (error instanceof DomainError && error.code === 'CandidateNotFound') return null;
-      throw error;
-    }
+    const candidate = await this.links.holderOf(token, 'consent');
+    return candidate && { candidateId: candidate.id, locale: candidate.locale === 'sv' ? 'sv' : 'en' };
   }
 
   /**
