@@ -16,7 +16,6 @@
 import { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { AddressInfo, connect, Socket } from 'node:net';
-import { resolve } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import { Client } from 'pg';
@@ -26,10 +25,10 @@ import { createApp } from '../src/bootstrap';
 import { CampaignRunner } from '../src/campaign/campaign-runner.service';
 import { CampaignService } from '../src/campaign/campaign.service';
 import { loadConfig } from '../src/config/app-config';
-import { EmbeddedDatabase } from '../src/database/embedded-database';
 import { runMigrations } from '../src/database/migrate';
 import { DeliveryService } from '../src/email/delivery/delivery.service';
 import { SMTP_CONNECTIONS } from '../src/email/delivery/smtp-sender';
+import { freshDatabase } from './fresh-database';
 
 const N = Number(process.argv[2] ?? process.env.BENCH_EMAIL_N ?? 100_000);
 const DATABASE = 'silverpool_email_bench';
@@ -75,27 +74,6 @@ class MemoryWatch {
   stop(): void {
     clearInterval(this.timer);
   }
-}
-
-async function freshDatabase(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const embedded = process.env.DATABASE_URL ? undefined : new EmbeddedDatabase(resolve(__dirname, '..', 'data', 'bench-email'));
-  const server = process.env.DATABASE_URL ?? (await embedded!.start('postgres'));
-  const admin = async (sql: string) => {
-    const client = new Client({ connectionString: server });
-    await client.connect();
-    await client.query(sql).finally(() => client.end());
-  };
-  await admin(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin(`CREATE DATABASE ${DATABASE}`);
-  const url = new URL(server);
-  url.pathname = `/${DATABASE}`;
-  return {
-    url: url.toString(),
-    stop: async () => {
-      await admin(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-      await embedded?.stop();
-    },
-  };
 }
 
 /** N active candidates with a year of talent-pool consent (evidence row and the mirrored dates), in two statements. */
@@ -197,7 +175,7 @@ async function bareLoop(smtpUrl: string, sample: { subject: string; html: string
 }
 
 async function main(): Promise<void> {
-  const database = await freshDatabase();
+  const database = await freshDatabase(DATABASE, 'bench-email');
   const sink = new CountingSink();
   let app: INestApplication | undefined;
   try {

@@ -16,12 +16,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
-import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { Client } from 'pg';
 import { createApp } from '../src/bootstrap';
 import { loadConfig } from '../src/config/app-config';
-import { EmbeddedDatabase } from '../src/database/embedded-database';
+import { freshDatabase } from './fresh-database';
 
 const ROWS = Number(process.argv[2] ?? process.env.BENCH_IMPORT_ROWS ?? 100_000);
 const TARGET_SECONDS = 20;
@@ -52,27 +50,6 @@ async function* csvFile(rows: number): AsyncGenerator<string> {
     for (let n = start; n < Math.min(rows, start + ROWS_PER_CHUNK); n++) lines.push(csvLine(n));
     yield `${lines.join('\n')}\n`;
   }
-}
-
-async function freshDatabase(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const embedded = process.env.DATABASE_URL ? undefined : new EmbeddedDatabase(resolve(__dirname, '..', 'data', 'bench-import'));
-  const server = process.env.DATABASE_URL ?? (await embedded!.start('postgres'));
-  const admin = async (sql: string) => {
-    const client = new Client({ connectionString: server });
-    await client.connect();
-    await client.query(sql).finally(() => client.end());
-  };
-  await admin(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin(`CREATE DATABASE ${DATABASE}`);
-  const url = new URL(server);
-  url.pathname = `/${DATABASE}`;
-  return {
-    url: url.toString(),
-    stop: async () => {
-      await admin(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-      await embedded?.stop();
-    },
-  };
 }
 
 /** CPU seconds used so far by the server processes of the bench database (Linux, local server; else 0). */
@@ -108,7 +85,7 @@ function postCsv(port: number, apiKey: string, body: Readable): Promise<{ status
 }
 
 async function main(): Promise<void> {
-  const database = await freshDatabase();
+  const database = await freshDatabase(DATABASE, 'bench-import');
   const apiKey = `sp_bench_${randomBytes(16).toString('hex')}`;
   let app: INestApplication | undefined;
   try {
