@@ -12,6 +12,8 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     synchronize: false,
     migrationsRun: false,
     logging: false,
+    // Extensions come from the migrations; the app runs no DDL of its own.
+    installExtensions: false,
     // JIT compilation costs more than it saves on the short statements an API runs (measured: +11 ms on a 0.7 ms search).
     extra: { max: poolSize, application_name: 'silverpool', options: '-c jit=off' },
   };
