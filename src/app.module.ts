@@ -14,6 +14,7 @@ import { loggerOptions } from './common/http/logger.options';
 import { Clock } from './common/time/clock';
 import { AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source-options';
+import { openDataSource } from './database/open-data-source';
 import { EmailModule } from './email/email.module';
 import { HealthModule } from './health/health.module';
 import { MatchingModule } from './matching/matching.module';
@@ -37,7 +38,10 @@ export class AppModule {
           throttlers: [{ ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }],
           skipIf: () => config.RATE_LIMIT_PER_MINUTE === 0,
         }),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl, config.DATABASE_POOL_SIZE), autoLoadEntities: true }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...dataSourceOptions(databaseUrl, config.DATABASE_POOL_SIZE), autoLoadEntities: true }),
+          dataSourceFactory: (options) => openDataSource(options!),
+        }),
         ScheduleModule.forRoot(),
         HealthModule,
         ApiKeyModule,
