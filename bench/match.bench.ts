@@ -28,6 +28,7 @@ import { runMigrations } from '../src/database/migrate';
 import { rankingStatement, TIERS } from '../src/matching/match-ranking';
 import { matchSpec, MatchSpec } from '../src/matching/match-spec';
 import { DEFAULT_WEIGHTS } from '../src/matching/match-weights';
+import { RAISE_MALLOC_THRESHOLDS } from '../src/database/open-data-source';
 import { AppProcess, startApp } from './app-process';
 import { benchSkillName, openBenchDatabase } from './seed';
 
@@ -297,6 +298,8 @@ async function main(): Promise<void> {
   try {
     await runMigrations(database.url);
     await client.connect();
+    // Prepared as the app prepares each of its connections (src/database/open-data-source.ts).
+    await client.query(RAISE_MALLOC_THRESHOLDS);
     const { rows } = await client.query<{ n: string; version: string }>(
       `SELECT (SELECT count(*) FROM candidate) AS n, current_setting('server_version') AS version`,
     );

@@ -21,6 +21,7 @@ import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { normalizeSkillName } from '../src/skill/skill-name';
+import { RAISE_MALLOC_THRESHOLDS } from '../src/database/open-data-source';
 import { AppProcess, startApp } from './app-process';
 import { benchSkillName, openBenchDatabase } from './seed';
 
@@ -195,6 +196,8 @@ async function openFloor(databaseUrl: string, cursors: Map<number, string>, view
   const { createHash } = await import('node:crypto');
   const client = new Client({ connectionString: databaseUrl, application_name: 'silverpool-bench-floor' });
   await client.connect();
+  // Prepared as the app prepares each of its connections (src/database/open-data-source.ts).
+  await client.query(RAISE_MALLOC_THRESHOLDS);
   try {
     const run: import('../src/candidate/search/sql-runner').SqlRunner = async (sql, params) =>
       (await client.query(sql, params)).rows;

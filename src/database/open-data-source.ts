@@ -15,7 +15,7 @@ import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
  * life of the backend. It costs one statement (~0.2 s on this VM) per new
  * connection, and nothing on a server that does not behave this way.
  */
-const RAISE_MALLOC_THRESHOLDS = `SELECT length(repeat(repeat('x', 1024), 16 * 1024))`;
+export const RAISE_MALLOC_THRESHOLDS = `SELECT length(repeat(repeat('x', 1024), 16 * 1024))`;
 
 /** The app's DataSource: TypeORM's, with every pooled connection prepared as above. */
 export async function openDataSource(options: DataSourceOptions): Promise<DataSource> {
