@@ -40,7 +40,7 @@ export class AppModule {
         }),
         TypeOrmModule.forRootAsync({
           useFactory: () => ({ ...dataSourceOptions(databaseUrl, config.DATABASE_POOL_SIZE), autoLoadEntities: true }),
-          dataSourceFactory: (options) => openDataSource(options!),
+          dataSourceFactory: (options) => openDataSource(options!, config.DATABASE_PREPARE_POOL === 'true'),
         }),
         ScheduleModule.forRoot(),
         HealthModule,

@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { startTestApp, TestApp } from './support/test-app';
 import { expectProblem } from './support/problem';
 
@@ -105,6 +106,21 @@ describe('Platform: auth, errors, health, docs', () => {
       Object.keys(operations).map((method) => `${method} ${path}`));
     expect(served.length).toBeGreaterThan(40);
     expect(served.filter((route) => !documented.includes(route))).toEqual([]);
+  });
+});
+
+describe('The connection pool', () => {
+  it('is opened in full at start, every connection prepared, when DATABASE_PREPARE_POOL is true', async () => {
+    const sut = await startTestApp({ DATABASE_PREPARE_POOL: 'true', DATABASE_POOL_SIZE: '3' });
+    try {
+      const [{ open }] = await sut.app.get(DataSource).query(
+        `SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'silverpool'`,
+      );
+      expect(open).toBe(3);
+      await sut.http().get('/api/v1/candidates?skills=go').set(sut.admin).expect(200);
+    } finally {
+      await sut.close();
+    }
   });
 });
 

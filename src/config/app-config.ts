@@ -73,6 +73,10 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  /** `true`: open the whole pool at start and prepare each connection (src/database/open-data-source.ts). */
+  @IsIn(['true', 'false'])
+  DATABASE_PREPARE_POOL: 'true' | 'false' = 'true';
+
   /** Signs candidate links and keys the suppression hashes; generated and stored in the database when unset. */
   @Transform(emptyToUndefined) @IsOptional() @IsString()
   @Matches(/^\S{32,}$/, { message: 'APP_SECRET must be at least 32 characters without spaces' })

@@ -17,19 +17,24 @@ import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
  */
 export const RAISE_MALLOC_THRESHOLDS = `SELECT length(repeat(repeat('x', 1024), 16 * 1024))`;
 
-/** The app's DataSource: TypeORM's, with every pooled connection prepared as above. */
-export async function openDataSource(options: DataSourceOptions): Promise<DataSource> {
+/**
+ * The app's DataSource: TypeORM's, with its pool opened in full and every
+ * connection prepared as above before the first request, so no request
+ * waits for a connection to be opened and prepared.
+ */
+export async function openDataSource(options: DataSourceOptions, preparePool = true): Promise<DataSource> {
   const dataSource = await new DataSource(options).initialize();
-  if (dataSource.driver instanceof PostgresDriver) {
+  if (preparePool && dataSource.driver instanceof PostgresDriver) {
     const pool = dataSource.driver.master as Pool;
-    pool.on('connect', (client: PoolClient) => void client.query(RAISE_MALLOC_THRESHOLDS).catch(() => undefined));
-    // The connection TypeORM set itself up on was opened before the listener.
-    const setUp = await pool.connect();
+    const size = (pool.options as { max?: number }).max ?? 10;
+    const connections = await Promise.all(Array.from({ length: size }, () => pool.connect()));
     try {
-      await setUp.query(RAISE_MALLOC_THRESHOLDS);
+      await Promise.all(connections.map((connection) => connection.query(RAISE_MALLOC_THRESHOLDS)));
     } finally {
-      setUp.release();
+      for (const connection of connections) connection.release();
     }
+    // Connections opened later (after an error closed one) are prepared before their first statement.
+    pool.on('connect', (client: PoolClient) => void client.query(RAISE_MALLOC_THRESHOLDS).catch(() => undefined));
   }
   return dataSource;
 }
