@@ -5,7 +5,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * deferral, a lease recovered, a claimed batch handed back) while its
  * campaign is paused is held instead, and cancelled if it was archived.
  * Pausing moves the mail queued at that moment; this catches the mail that
- * was with a sender then. The notes match src/campaign/campaign-mail.ts.
+ * was with a sender then. Not on INSERT: campaign mail is only queued while
+ * the campaign is active, under a lock that pausing waits for. The notes
+ * match src/campaign/campaign-mail.ts.
  */
 export class EmailFollowsCampaign1764463500000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
@@ -25,7 +27,7 @@ export class EmailFollowsCampaign1764463500000 implements MigrationInterface {
         RETURN NEW;
       END $$`);
     await queryRunner.query(`
-      CREATE TRIGGER email_follows_campaign BEFORE INSERT OR UPDATE OF status ON email
+      CREATE TRIGGER email_follows_campaign BEFORE UPDATE OF status ON email
       FOR EACH ROW WHEN (NEW.status = 'queued' AND NEW.campaign_id IS NOT NULL)
       EXECUTE FUNCTION email_follows_campaign()`);
   }
