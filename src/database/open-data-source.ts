@@ -5,15 +5,15 @@ import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 /**
  * Allocates and frees 16 MB in the server process behind a connection.
  *
- * Why: glibc's malloc in a PostgreSQL backend adapts its mmap and trim
- * thresholds to the first large blocks it frees. Depending on the small
- * statements a connection happened to start with, a backend could be left
- * with thresholds low enough that every ranking statement grew and trimmed
- * the heap again: measured with perf on PostgreSQL 15, 160k page faults in
- * 15 s against 7k, and the same statement and plan 60 % slower (150 ms
- * against 90 ms). One large block freed early raises the thresholds for the
- * life of the backend. It costs one statement (~0.2 s on this VM) per new
- * connection, and nothing on a server that does not behave this way.
+ * Why: depending on the small statements a connection happened to start
+ * with, its PostgreSQL backend could run every large statement after that
+ * with a storm of page faults: measured with perf on PostgreSQL 15, 160k
+ * page faults in 15 s against 7k, and the same ranking statement and plan
+ * 60 % slower (150 ms against 90 ms). That fits glibc's malloc adapting its
+ * mmap and trim thresholds to the first large blocks it frees, so that the
+ * heap is grown and trimmed again on every statement; one large block freed
+ * early puts an end to it for the life of the backend (4 MB was not enough).
+ * It costs one statement per connection (~0.2 s on this VM, at start).
  */
 export const RAISE_MALLOC_THRESHOLDS = `SELECT length(repeat(repeat('x', 1024), 16 * 1024))`;
 
