@@ -44,17 +44,10 @@ export class SkillService {
    * Unknown names stay as their normalised text; empty ones are dropped.
    */
   async canonicalNames(raw: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, string>> {
-    const normalised = [...new Set(raw.map(normalizeSkillName).filter(Boolean))];
-    const rows: { alias: string; name: string }[] = normalised.length
-      ? await manager.query(
-          `SELECT a.alias, s.name FROM skill_alias a JOIN skill s ON s.id = a.skill_id WHERE a.alias = ANY($1::text[])`,
-          [normalised],
-        )
-      : [];
-    const aliased = new Map(rows.map((row) => [row.alias, row.name]));
+    const known = await this.lookUp(raw, manager);
     return new Map(raw.map((name) => {
       const clean = normalizeSkillName(name);
-      return [name, aliased.get(clean) ?? clean];
+      return [name, known.get(clean)?.name ?? clean];
     }));
   }
 
@@ -73,17 +66,24 @@ export class SkillService {
     return new Map(rows.map((row) => [row.name, row.id]));
   }
 
-  /** Existing ids only (for search: an unknown skill matches nobody). */
-  /** canonicalNames and existingIds in one round trip. */
+  /** canonicalNames and the ids of the skills that exist, in one round trip (every search starts here). */
   async resolve(raw: string[]): Promise<ResolvedSkills> {
-    const normalised = [...new Set(raw.map(normalizeSkillName).filter(Boolean))];
-    if (normalised.length === 0) return { names: [], ids: new Map() };
-    const rows: { input: string; name: string; id: number | null }[] = await this.dataSource.query(RESOLVE_SKILLS_SQL, [normalised]);
-    const byInput = new Map(rows.map((row) => [row.input, row]));
-    const names = [...new Set(normalised.map((input) => byInput.get(input)!.name))];
-    return { names, ids: new Map(rows.filter((row) => row.id !== null).map((row) => [row.name, row.id!])) };
+    const known = await this.lookUp(raw);
+    const names = [...new Set([...known.values()].map((row) => row.name))];
+    return { names, ids: new Map([...known.values()].filter((row) => row.id !== null).map((row) => [row.name, row.id!])) };
   }
 
+  /** Normalised input -> its canonical name and, if the skill exists, its id. */
+  private async lookUp(raw: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, { name: string; id: number | null }>> {
+    const normalised = [...new Set(raw.map(normalizeSkillName).filter(Boolean))];
+    if (normalised.length === 0) return new Map();
+    const rows: { input: string; name: string; id: number | null }[] = await manager.query(RESOLVE_SKILLS_SQL, [normalised]);
+    const byInput = new Map(rows.map((row) => [row.input, { name: row.name, id: row.id }]));
+    // In the order asked: search reports the skills as they were typed.
+    return new Map(normalised.map((input) => [input, byInput.get(input)!]));
+  }
+
+  /** Existing ids only (for search: an unknown skill matches nobody). */
   async existingIds(canonical: string[]): Promise<Map<string, number>> {
     if (canonical.length === 0) return new Map();
     const rows: { id: number; name: string }[] = await this.dataSource.query(
