@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { IANAZone } from 'luxon';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
+import { isValidTimeZone } from '../common/time/time-zone';
 import { AppConfig, Locale, SUPPORTED_LOCALES } from '../config/app-config';
 import { CompiledTemplate, RenderedEmail, TemplateCompiler, TemplateRenderError } from './template-compiler';
 import { missingRequiredFields, withOptionalParents } from './template-fields';
@@ -183,15 +183,4 @@ export class RenderBatch {
   render(key: TemplateKey, locale: Locale, data: Record<string, unknown>, options: { timeZone: string }): Promise<RenderedEmail> {
     return this.renderer.renderWith(this.overrideVersions, key, locale, data, options);
   }
-}
-
-/** Zone names seen valid; asking Intl each time costs more than rendering the email. */
-const validZones = new Set<string>();
-const VALID_ZONE_MEMORY = 1000;
-
-function isValidTimeZone(zone: string): boolean {
-  if (validZones.has(zone)) return true;
-  if (!IANAZone.isValidZone(zone)) return false;
-  if (validZones.size < VALID_ZONE_MEMORY) validZones.add(zone);
-  return true;
 }

@@ -1,5 +1,5 @@
 import { registerDecorator, ValidationOptions } from 'class-validator';
-import { IANAZone } from 'luxon';
+import { isValidTimeZone } from '../time/time-zone';
 
 /** An IANA time zone name such as Europe/Stockholm. */
 export function IsTimeZone(options?: ValidationOptions): PropertyDecorator {
@@ -10,7 +10,7 @@ export function IsTimeZone(options?: ValidationOptions): PropertyDecorator {
       propertyName: String(propertyName),
       options: { message: `${String(propertyName)} must be an IANA time zone such as Europe/Stockholm`, ...options },
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && IANAZone.isValidZone(value),
+        validate: isValidTimeZone,
       },
     });
 }
