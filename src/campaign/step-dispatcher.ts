@@ -59,8 +59,9 @@ export class StepDispatcher {
       const sends = planned.filter((row) => row.action === 'send');
       report.deferred = planned.filter((row) => row.action === 'wait').length;
       report.completed = planned.filter((row) => row.status === 'completed').length;
-      const enrollmentOf = new Map(sends.map((row) => [this.request(campaignId, row).idempotencyKey, row.id]));
-      const enqueued = await this.outbox.enqueueForCandidates(sends.map((row) => this.request(campaignId, row)), manager);
+      const requests = sends.map((row) => this.request(campaignId, row));
+      const enrollmentOf = new Map(requests.map((request, index) => [request.idempotencyKey, sends[index].id]));
+      const enqueued = await this.outbox.enqueueForCandidates(requests, manager);
       const suppressed = enqueued.filter((email) => email.status === 'suppressed');
       report.suppressed = suppressed.length;
       report.queued = enqueued.length - suppressed.length;
