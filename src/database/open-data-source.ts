@@ -26,15 +26,37 @@ export async function openDataSource(options: DataSourceOptions, preparePool = t
   const dataSource = await new DataSource(options).initialize();
   if (preparePool && dataSource.driver instanceof PostgresDriver) {
     const pool = dataSource.driver.master as Pool;
-    const size = (pool.options as { max?: number }).max ?? 10;
-    const connections = await Promise.all(Array.from({ length: size }, () => pool.connect()));
     try {
-      await Promise.all(connections.map((connection) => connection.query(RAISE_MALLOC_THRESHOLDS)));
-    } finally {
-      for (const connection of connections) connection.release();
+      await prepareEveryConnection(pool, (pool.options as { max?: number }).max ?? 10);
+    } catch (error) {
+      // Close what was opened: Nest retries with a new DataSource, and this one's connections would count against it.
+      await dataSource.destroy();
+      throw error;
     }
     // Connections opened later (after an error closed one) are prepared before their first statement.
     pool.on('connect', (client: PoolClient) => void client.query(RAISE_MALLOC_THRESHOLDS).catch(() => undefined));
   }
   return dataSource;
+}
+
+/** Holds all `size` connections (so each is a new one), prepares them two at a time (16 MB each), then lets go. */
+async function prepareEveryConnection(pool: Pool, size: number): Promise<void> {
+  const held = await Promise.allSettled(Array.from({ length: size }, () => pool.connect()));
+  const connections = held.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  try {
+    const refused = held.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (refused) {
+      throw new Error(
+        `Could not open DATABASE_POOL_SIZE=${size} database connections (${(refused.reason as Error).message}). ` +
+          'Lower DATABASE_POOL_SIZE, raise the server\'s max_connections, or set DATABASE_PREPARE_POOL=false.',
+      );
+    }
+    const waiting = [...connections];
+    const prepare = async () => {
+      for (let next = waiting.shift(); next; next = waiting.shift()) await next.query(RAISE_MALLOC_THRESHOLDS);
+    };
+    await Promise.all([prepare(), prepare()]);
+  } finally {
+    for (const connection of connections) connection.release();
+  }
 }
