@@ -73,6 +73,13 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  /**
+   * Skill searches one instance runs at once; more wait their turn (first come, first served). A search is
+   * CPU-bound in the database, so running more at once than the server has cores for only stretches each.
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  SEARCH_CONCURRENCY = 3;
+
   /** `true`: open the whole pool at start and prepare each connection (src/database/open-data-source.ts). */
   @IsIn(['true', 'false'])
   DATABASE_PREPARE_POOL: 'true' | 'false' = 'true';
