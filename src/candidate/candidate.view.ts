@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/time/clock';
+import { gapSkillNamesSql } from '../skill/gap-skill-names.sql';
 import { Candidate, CandidateStatus } from './candidate.entity';
 import { consentState, ConsentState } from './consent-state';
 
@@ -55,8 +56,7 @@ export const CANDIDATE_VIEWS_SQL = `
          coalesce((SELECT json_agg(json_build_object(
                             'vacancyId', m.vacancy_id, 'vacancyTitle', v.title, 'medal', m.medal, 'rank', m.rank,
                             'awardedAt', m.awarded_at,
-                            'gapSkills', coalesce((SELECT array_agg(gs.name ORDER BY gs.name) FROM candidacy_gap_skill g
-                                                   JOIN skill gs ON gs.id = g.skill_id WHERE g.candidacy_id = m.candidacy_id), '{}'))
+                            'gapSkills', ${gapSkillNamesSql('m.candidacy_id')})
                           ORDER BY m.awarded_at DESC, m.candidacy_id)
                    FROM medal m JOIN vacancy v ON v.id = m.vacancy_id WHERE m.candidate_id = c.id), '[]') AS medals
   FROM candidate c WHERE c.id = ANY($1::uuid[])`;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { gapSkillNamesSql } from '../skill/gap-skill-names.sql';
 import { PoolStatus } from './medal-pool.service';
 
 export interface MedalView {
@@ -53,8 +54,7 @@ export class MedalViews {
     const rows: MedalRow[] = await this.dataSource.query(
       `SELECT m.candidacy_id, m.candidate_id, c.full_name, m.vacancy_id, v.title, m.medal, m.rank, m.awarded_at,
               m.pool_status, m.pool_campaign_id,
-              coalesce((SELECT array_agg(s.name ORDER BY s.name) FROM candidacy_gap_skill g JOIN skill s ON s.id = g.skill_id
-                        WHERE g.candidacy_id = m.candidacy_id), '{}') AS gap_skills
+              ${gapSkillNamesSql('m.candidacy_id')} AS gap_skills
        FROM medal m JOIN candidate c ON c.id = m.candidate_id JOIN vacancy v ON v.id = m.vacancy_id
        WHERE ${whereAndOrder}`,
       [id],

@@ -7,6 +7,7 @@ import { Clock } from '../common/time/clock';
 import { TimelineService } from '../timeline/timeline.service';
 import { VacancyService } from '../vacancy/vacancy.service';
 import { VacancyRow, VacancyView } from '../vacancy/vacancy.view';
+import { gapSkillNamesSql } from '../skill/gap-skill-names.sql';
 import { checkDecision, Stage } from './candidacy-stages';
 import { CandidacyRow, CandidacyService } from './candidacy.service';
 import { CloseVacancyDto } from './dto/close-vacancy.dto';
@@ -131,8 +132,7 @@ export class VacancyClosingService {
            FROM candidacy WHERE vacancy_id = $1 AND outcome = 'rejected' AND finalist_rank >= 2
            RETURNING candidacy_id, candidate_id, medal, rank
          )
-         SELECT a.*, coalesce((SELECT array_agg(s.name ORDER BY s.name) FROM candidacy_gap_skill g JOIN skill s ON s.id = g.skill_id
-                               WHERE g.candidacy_id = a.candidacy_id), '{}') AS gap_skills
+         SELECT a.*, ${gapSkillNamesSql('a.candidacy_id')} AS gap_skills
          FROM awarded a ORDER BY a.rank`,
         [vacancy.id, now],
       );
