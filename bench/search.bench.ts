@@ -189,11 +189,11 @@ async function openFloor(databaseUrl: string, cursors: Map<number, string>, view
     ...(await import('../src/candidate/search/skill-key-stats')),
   };
   const { SearchCandidatesQuery } = await import('../src/candidate/dto/search-candidates.query');
-  const { CANDIDATE_VIEWS_SQL } = await import('../src/candidate/candidate.view');
-  const { RESOLVE_SKILLS_SQL } = await import('../src/skill/skill.service');
+  const { CANDIDATE_VIEWS } = await import('../src/candidate/candidate.view');
+  const { RESOLVE_SKILLS } = await import('../src/skill/skill.service');
+  const { AUTHENTICATE, hashKey } = await import('../src/api-key/api-key.service');
   const { decodeCursor } = await import('../src/common/pagination/page');
   const { plainToInstance } = await import('class-transformer');
-  const { createHash } = await import('node:crypto');
   const client = new Client({ connectionString: databaseUrl, application_name: 'silverpool-bench-floor' });
   await client.connect();
   // Prepared as the app prepares each of its connections (src/database/open-data-source.ts).
@@ -213,19 +213,22 @@ async function openFloor(databaseUrl: string, cursors: Map<number, string>, view
         after: after && { matched: after[0] as number, levelSum: after[1] as number, updated: after[2] as string, id: after[3] as string },
       };
     });
-    const keyHash = createHash('sha256').update(viewerKey).digest('hex');
+    const keyHash = hashKey(viewerKey);
+    // Named, as the app runs them (src/database/prepared-statement.ts): parsed once, planned once.
+    const prepared = <T extends object>(statement: { name: string; text: string }, values: unknown[]) =>
+      client.query<T>({ name: statement.name, text: statement.text, values });
 
     /** The same statements, in the same order, as one HTTP search request. */
     const fullRequest = async (i: number) => {
       const r = requests[i];
-      await client.query(`SELECT id, role FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL LIMIT 1`, [keyHash]);
-      const resolved = await client.query<{ id: number | null }>(RESOLVE_SKILLS_SQL, [[...new Set(r.names)]]);
+      await prepared(AUTHENTICATE, [keyHash]);
+      const resolved = await prepared<{ id: number | null }>(RESOLVE_SKILLS, [[...new Set(r.names)]]);
       const ids = { rows: resolved.rows.filter((row): row is { id: number } => row.id !== null) };
       const rows = await search.rankCandidates(run, stats, {
         skillIds: ids.rows.map((row) => row.id), matchAll: r.query.match === 'all', need: 21, filters: r.filters, after: r.after,
       });
       const page = rows.slice(0, 20).map((row) => row.id);
-      await client.query(CANDIDATE_VIEWS_SQL, [page]);
+      await prepared(CANDIDATE_VIEWS, [page]);
       return { page, skillIds: ids.rows.map((row) => row.id) };
     };
 

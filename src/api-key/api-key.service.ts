@@ -7,10 +7,17 @@ import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
 import { decodeCursor, Page, toPage } from '../common/pagination/page';
 import { STARTUP_LOCK_KEY } from '../database/migrate';
+import { PreparedStatement, runPrepared } from '../database/prepared-statement';
 import { ApiKey } from './api-key.entity';
 
-const hashKey = (secret: string) => createHash('sha256').update(secret).digest('hex');
+export const hashKey = (secret: string) => createHash('sha256').update(secret).digest('hex');
 const prefixOf = (secret: string) => secret.slice(0, 10);
+
+/** The key check every request makes (by the SHA-256 of the secret). */
+export const AUTHENTICATE: PreparedStatement = {
+  name: 'api_key_authenticate',
+  text: `SELECT id, role FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL LIMIT 1`,
+};
 
 @Injectable()
 export class ApiKeyService {
@@ -46,12 +53,9 @@ export class ApiKeyService {
     if (!result.affected) throw new DomainError('ApiKeyNotFound', `No active API key with id ${id}.`);
   }
 
-  /** Every request asks this: one indexed lookup, without the repository's query building. */
+  /** Every request asks this: one indexed lookup, prepared, without the repository's query building. */
   async authenticate(secret: string): Promise<Principal | null> {
-    const [key]: { id: string; role: Role }[] = await this.dataSource.query(
-      `SELECT id, role FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL LIMIT 1`,
-      [hashKey(secret)],
-    );
+    const [key] = await runPrepared<{ id: string; role: Role }>(this.dataSource.manager, AUTHENTICATE, [hashKey(secret)]);
     return key ? { keyId: key.id, role: key.role } : null;
   }
 

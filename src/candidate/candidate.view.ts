@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/time/clock';
+import { PreparedStatement, runPrepared } from '../database/prepared-statement';
 import { gapSkillNamesSql } from '../skill/gap-skill-names.sql';
 import { Candidate, CandidateStatus } from './candidate.entity';
 import { consentState, ConsentState } from './consent-state';
@@ -46,7 +47,9 @@ type CandidateViewRow = Candidate & { skills: CandidateView['skills']; medals: C
  * cost more than the JSON aggregation. Skills: highest level first; medals:
  * newest first (as MedalViews.ofCandidate orders them).
  */
-export const CANDIDATE_VIEWS_SQL = `
+export const CANDIDATE_VIEWS: PreparedStatement = {
+  name: 'candidate_views',
+  text: `
   SELECT c.id, c.full_name AS "fullName", c.email, c.phone, c.city, c.country, c.time_zone AS "timeZone", c.locale,
          c.headline, c.profile_url AS "profileUrl", c.tags, c.source, c.status,
          c.consent_expires_at AS "consentExpiresAt", c.consent_withdrawn_at AS "consentWithdrawnAt",
@@ -59,7 +62,8 @@ export const CANDIDATE_VIEWS_SQL = `
                             'gapSkills', ${gapSkillNamesSql('m.candidacy_id')})
                           ORDER BY m.awarded_at DESC, m.candidacy_id)
                    FROM medal m JOIN vacancy v ON v.id = m.vacancy_id WHERE m.candidate_id = c.id), '[]') AS medals
-  FROM candidate c WHERE c.id = ANY($1::uuid[])`;
+  FROM candidate c WHERE c.id = ANY($1::uuid[])`,
+};
 
 
 /** Loads candidates as the API shows them, in the order asked. */
@@ -72,7 +76,7 @@ export class CandidateViews {
 
   async load(ids: string[]): Promise<CandidateView[]> {
     if (ids.length === 0) return [];
-    const rows: CandidateViewRow[] = await this.dataSource.query(CANDIDATE_VIEWS_SQL, [ids]);
+    const rows: CandidateViewRow[] = await runPrepared(this.dataSource.manager, CANDIDATE_VIEWS, [ids]);
     const byId = new Map(rows.map((row) => [row.id, row]));
     const now = this.clock.now();
     return ids.flatMap((id) => {

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { decodeCursor, Page, toPage } from '../common/pagination/page';
+import { PreparedStatement, runPrepared } from '../database/prepared-statement';
 import { normalizeSkillName } from './skill-name';
 
 export interface SkillSuggestion {
@@ -20,12 +21,15 @@ export interface SkillAliasView {
  * exists, its id: the alias first, else the name itself. One statement, as
  * every search runs it.
  */
-export const RESOLVE_SKILLS_SQL = `
+export const RESOLVE_SKILLS: PreparedStatement = {
+  name: 'resolve_skills',
+  text: `
   SELECT n.input, coalesce(aliased.name, named.name, n.input) AS name, coalesce(aliased.id, named.id) AS id
   FROM unnest($1::text[]) AS n(input)
   LEFT JOIN skill_alias a ON a.alias = n.input
   LEFT JOIN skill aliased ON aliased.id = a.skill_id
-  LEFT JOIN skill named ON named.name = n.input AND a.alias IS NULL`;
+  LEFT JOIN skill named ON named.name = n.input AND a.alias IS NULL`,
+};
 
 export interface ResolvedSkills {
   /** Canonical names of what was asked, once each, in the order asked. */
@@ -77,7 +81,7 @@ export class SkillService {
   private async lookUp(raw: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, { name: string; id: number | null }>> {
     const normalised = [...new Set(raw.map(normalizeSkillName).filter(Boolean))];
     if (normalised.length === 0) return new Map();
-    const rows: { input: string; name: string; id: number | null }[] = await manager.query(RESOLVE_SKILLS_SQL, [normalised]);
+    const rows: { input: string; name: string; id: number | null }[] = await runPrepared(manager, RESOLVE_SKILLS, [normalised]);
     const byInput = new Map(rows.map((row) => [row.input, { name: row.name, id: row.id }]));
     // In the order asked: search reports the skills as they were typed.
     return new Map(normalised.map((input) => [input, byInput.get(input)!]));

