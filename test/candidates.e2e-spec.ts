@@ -119,6 +119,29 @@ describe('CandidateController', () => {
       sut.clock.set('2026-03-02T09:00:00Z');
     });
 
+    it('refuses evidence back-dated to before a withdrawal, which would otherwise undo it', async () => {
+      const { body: candidate } = await create({ fullName: 'Con Back', email: 'consent-back@example.com' });
+      const url = `/api/v1/candidates/${candidate.id}/consents`;
+      sut.clock.set('2026-06-01T09:00:00Z');
+      await sut.http().post(url).set(sut.admin).send({ scope: 'talent_pool', textVersion: 'v1', source: 'verbal' }).expect(201);
+      sut.clock.set('2026-06-03T09:00:00Z');
+      await sut.http().post(`${url}/withdrawal`).set(sut.admin).send({ scope: 'talent_pool' }).expect(200);
+
+      const backDated = { scope: 'talent_pool', textVersion: 'v1', source: 'application_form', grantedAt: '2026-06-02T09:00:00Z' };
+      const refused = expectProblem(await sut.http().post(url).set(sut.admin).send(backDated), 400, ['grantedAt']);
+      expect(refused.errors[0].messages[0]).toMatch(/withdrawn \(2026-06-03T09:00:00.000Z\)/);
+      const after = await sut.http().get(`/api/v1/candidates/${candidate.id}`).set(sut.admin).expect(200);
+      expect(after.body.consent).toEqual({ state: 'withdrawn', validUntil: null });
+      expect((await sut.http().get(url).set(sut.admin).expect(200)).body.items).toHaveLength(1);
+
+      // Consent given after the withdrawal counts again.
+      sut.clock.set('2026-06-03T11:00:00Z');
+      await sut.http().post(url).set(sut.admin).send({ ...backDated, grantedAt: '2026-06-03T10:00:00Z' }).expect(201);
+      const renewed = await sut.http().get(`/api/v1/candidates/${candidate.id}`).set(sut.admin).expect(200);
+      expect(renewed.body.consent.state).toBe('valid');
+      sut.clock.set('2026-03-02T09:00:00Z');
+    });
+
     it('refuses consent in the future, unknown sources and missing candidates', async () => {
       const { body: candidate } = await create({ fullName: 'Con Bad', email: 'consent-bad@example.com' });
       const url = `/api/v1/candidates/${candidate.id}/consents`;

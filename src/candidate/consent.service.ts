@@ -50,6 +50,17 @@ export class ConsentService {
     if (expiresAt <= grantedAt) throw DomainError.field('expiresAt', 'expiresAt must be after grantedAt');
     return this.dataSource.transaction(async (manager) => {
       await this.candidates.lock(manager, candidateId);
+      // Evidence back-dated to before a withdrawal cannot undo it: the candidate state follows the latest grant.
+      const [{ withdrawn }] = await manager.query(
+        `SELECT max(withdrawn_at) AS withdrawn FROM consent WHERE candidate_id = $1 AND scope = $2`,
+        [candidateId, dto.scope],
+      );
+      if (withdrawn && grantedAt < withdrawn) {
+        throw DomainError.field(
+          'grantedAt',
+          `grantedAt is before this consent scope was withdrawn (${(withdrawn as Date).toISOString()}); record consent given after the withdrawal`,
+        );
+      }
       // A new record while a pool consent is on file (valid or lapsed, not withdrawn) renews it.
       const [previous] = await manager.query(
         `SELECT consent_expires_at IS NOT NULL AND consent_withdrawn_at IS NULL AS renews FROM candidate WHERE id = $1`,
