@@ -205,7 +205,7 @@ async function openFloor(databaseUrl: string, cursors: Map<number, string>, view
     const requests = MIX.map((mix, index) => {
       const query = plainToInstance(SearchCandidatesQuery, { ...mix.params, limit: '20' });
       const cursor = cursors.get(index);
-      const after = cursor ? decodeCursor(cursor, ['number', 'number', 'timestamp', 'uuid']) : undefined;
+      const after = cursor ? decodeCursor(cursor, ['int', 'int', 'timestamp', 'uuid']) : undefined;
       return {
         query,
         names: (query.skills ?? []).map(normalizeSkillName),

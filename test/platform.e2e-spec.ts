@@ -73,6 +73,18 @@ describe('Platform: auth, errors, health, docs', () => {
     const forged = Buffer.from(JSON.stringify(["'; DROP TABLE candidate; --", 1])).toString('base64url');
     expectProblem(await sut.http().get(`/api/v1/candidates?cursor=${forged}`).set(sut.admin), 400, ['cursor']);
     expectProblem(await sut.http().get('/api/v1/candidates/not-a-uuid').set(sut.admin), 400, ['id']);
+    // Values of the right JSON type that the database would still refuse: each a 400, never a 500.
+    const cursor = (position: unknown[]) => Buffer.from(JSON.stringify(position)).toString('base64url');
+    const dashes = '-'.repeat(36);
+    const tampered = [
+      `/api/v1/candidates?cursor=${cursor(['1', '00000000-0000-0000-0000-000000000000'])}`,
+      `/api/v1/candidates?cursor=${cursor(['2026-13-45T00:00:00Z', '00000000-0000-0000-0000-000000000000'])}`,
+      `/api/v1/candidates?cursor=${cursor(['2026-01-01T00:00:00Z', dashes])}`,
+      `/api/v1/candidates?skills=go&cursor=${cursor([2 ** 40, 1, '2026-01-01T00:00:00Z', '00000000-0000-0000-0000-000000000000'])}`,
+      `/api/v1/candidates?skills=go&cursor=${cursor([1.5, 1, '2026-01-01T00:00:00Z', '00000000-0000-0000-0000-000000000000'])}`,
+      `/api/v1/api-keys?cursor=${cursor(['1', dashes])}`,
+    ];
+    for (const url of tampered) expectProblem(await sut.http().get(url).set(sut.admin), 400, ['cursor']);
   });
 
   it('answers unknown routes with a 404 problem and sets security headers and a request id', async () => {

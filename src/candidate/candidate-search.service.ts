@@ -60,7 +60,7 @@ export class CandidateSearchService {
     const filters = searchFilters(query, this.clock.now());
     let page: Page<{ id: string; matchedIds: number[] }>;
     if (asked.length > 0) {
-      const after = query.cursor ? decodeCursor(query.cursor, ['number', 'number', 'timestamp', 'uuid']) : undefined;
+      const after = query.cursor ? decodeCursor(query.cursor, ['int', 'int', 'timestamp', 'uuid']) : undefined;
       const stats = await this.stats.get(run);
       const rows = await rankCandidates(run, stats, {
         skillIds: [...ids.values()],

@@ -25,7 +25,7 @@ export class MatchService {
   async rank(vacancyId: string, query: RankMatchesQuery): Promise<Page<RankedMatch>> {
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
     const { spec } = await this.specs.load(vacancyId);
-    const after = query.cursor ? decodeCursor(query.cursor, ['number', 'number', 'uuid']) : undefined;
+    const after = query.cursor ? decodeCursor(query.cursor, ['int', 'int', 'uuid']) : undefined;
     if (after && (!TIERS.includes(after[0] as Tier) || !Number.isInteger(after[1]) || Math.abs(after[1] as number) > 1e9)) {
       throw new DomainError('InvalidCursor', 'The cursor is malformed; start again from the first page.', {
         errors: [{ field: 'cursor', messages: ['cursor is not a value returned by this list'] }],

@@ -3,6 +3,7 @@ import { validate, ValidationError } from 'class-validator';
 import { UpdateCandidateDto } from '../candidate/dto/candidate.dto';
 import { FieldError } from '../common/errors/domain-error';
 import { normalizeSkillName } from '../skill/skill-name';
+import { UUID_PATTERN as UUID } from '../common/pagination/page';
 
 export const INTEREST_CHOICES = ['open', 'not_now', 'remove'] as const;
 export type InterestChoice = (typeof INTEREST_CHOICES)[number];
@@ -28,7 +29,6 @@ export interface ProfileValues {
 }
 
 const FORM_FIELDS = new Set(['skill', 'level', 'city', 'country', 'interest', 'match']);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 const many = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value.map(text) : [text(value)]);

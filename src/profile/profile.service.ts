@@ -1,4 +1,5 @@
 import { CandidateLinks } from '../candidate/candidate-links';
+import { UUID_PATTERN } from '../common/pagination/page';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -89,7 +90,7 @@ export class ProfileService {
   }
 
   private async model(candidate: CandidateView, token: string, matchId?: string): Promise<ProfilePageModel> {
-    const invitation = matchId && /^[0-9a-f-]{36}$/i.test(matchId) ? await this.matches.invitationFor(candidate.id, matchId) : null;
+    const invitation = matchId && UUID_PATTERN.test(matchId) ? await this.matches.invitationFor(candidate.id, matchId) : null;
     return {
       token,
       firstName: candidate.fullName.split(/\s+/)[0],

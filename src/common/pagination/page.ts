@@ -27,11 +27,27 @@ export function encodeCursor(position: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(position)).toString('base64url');
 }
 
+/** Kinds of value a cursor position holds; each is checked as strictly as the SQL it feeds will read it. */
+export type CursorValue = 'string' | 'int' | 'bigint' | 'timestamp' | 'uuid';
+
+const INT4_MAX = 2_147_483_647;
+/** What encodeCursor writes for a timestamp: toISOString() or to_char(... 'US'), always UTC. */
+const CURSOR_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const CURSOR_CHECKS: Record<CursorValue, (value: unknown) => boolean> = {
+  string: (value) => typeof value === 'string' && !value.includes('\u0000'),
+  int: (value) => Number.isInteger(value) && Math.abs(value as number) <= INT4_MAX,
+  bigint: (value) => Number.isSafeInteger(value),
+  timestamp: (value) => typeof value === 'string' && CURSOR_TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value)),
+  uuid: (value) => typeof value === 'string' && UUID_PATTERN.test(value),
+};
+
 /**
  * Decodes a cursor made by encodeCursor and checks that each position holds
  * the expected kind of value, so a tampered cursor is a 400, not a SQL error.
  */
-export function decodeCursor(cursor: string, shape: readonly ('string' | 'number' | 'timestamp' | 'uuid')[]): (string | number)[] {
+export function decodeCursor(cursor: string, shape: readonly CursorValue[]): (string | number)[] {
   const invalid = () => new DomainError('InvalidCursor', 'The cursor is malformed; start again from the first page.', {
     errors: [{ field: 'cursor', messages: ['cursor is not a value returned by this list'] }],
   });
@@ -42,14 +58,7 @@ export function decodeCursor(cursor: string, shape: readonly ('string' | 'number
     throw invalid();
   }
   if (!Array.isArray(position) || position.length !== shape.length) throw invalid();
-  position.forEach((value, index) => {
-    const ok =
-      shape[index] === 'number' ? typeof value === 'number' && Number.isFinite(value)
-      : shape[index] === 'timestamp' ? typeof value === 'string' && !Number.isNaN(Date.parse(value))
-      : shape[index] === 'uuid' ? typeof value === 'string' && /^[0-9a-f-]{36}$/i.test(value)
-      : typeof value === 'string';
-    if (!ok) throw invalid();
-  });
+  if (!position.every((value, index) => CURSOR_CHECKS[shape[index]](value))) throw invalid();
   return position as (string | number)[];
 }
 

@@ -101,7 +101,7 @@ export class AuditLog {
     if (from) where.push(`at >= ${param(from)}`);
     if (to) where.push(`at < ${param(to)}`);
     if (query.cursor) {
-      const [at, id] = decodeCursor(query.cursor, ['timestamp', 'number']);
+      const [at, id] = decodeCursor(query.cursor, ['timestamp', 'bigint']);
       where.push(`(at, id) < (${param(at)}::timestamptz, ${param(id)}::bigint)`);
     }
     const rows: AuditRow[] = await this.dataSource.query(
