@@ -4,10 +4,18 @@ import type { Params } from 'nestjs-pino';
 import { AppConfig } from '../../config/app-config';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
+/** The candidates' own links (profile, unsubscribe, consent): the token in the path works like a password. */
+const CANDIDATE_LINK = /^\/(p|u|c|consent)\/[^/]+/;
+
+/** The path of a request as it may be logged: no query string, no link token. */
+export function loggablePath(url: string): string {
+  return url.split('?')[0].replace(CANDIDATE_LINK, '/$1/:token');
+}
 
 /**
- * JSON lines with a request id. Only the path is logged: query strings can
- * hold names (`q=`), and bodies and headers can hold emails and API keys.
+ * JSON lines with a request id. Only the path is logged, without the token
+ * of a candidate link: query strings can hold names (`q=`), and bodies and
+ * headers can hold emails and API keys.
  */
 export function loggerOptions(config: AppConfig): Params {
   return {
@@ -23,7 +31,7 @@ export function loggerOptions(config: AppConfig): Params {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          path: req.url.split('?')[0],
+          path: loggablePath(req.url),
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },

@@ -1,0 +1,17 @@
+import { loggablePath } from './logger.options';
+
+describe('loggablePath', () => {
+  it('drops the query string and the token of every candidate link', () => {
+    expect(loggablePath('/api/v1/candidates?q=Ada%20Lovelace')).toBe('/api/v1/candidates');
+    expect(loggablePath('/p/eyJjIjoiYWJjIn0.c2lnbmF0dXJl?match=x')).toBe('/p/:token');
+    expect(loggablePath('/u/opaque-token/resubscribe')).toBe('/u/:token/resubscribe');
+    expect(loggablePath('/c/abc.def')).toBe('/c/:token');
+    expect(loggablePath('/consent/abc.def/withdraw')).toBe('/consent/:token/withdraw');
+  });
+
+  it('leaves other paths alone', () => {
+    expect(loggablePath('/api/v1/vacancies/0b9c/matches')).toBe('/api/v1/vacancies/0b9c/matches');
+    expect(loggablePath('/public/p/x')).toBe('/public/p/x');
+    expect(loggablePath('/health/live')).toBe('/health/live');
+  });
+});
