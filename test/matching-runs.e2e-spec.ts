@@ -191,6 +191,10 @@ describe(MatchRunService.name, () => {
     expect(expectProblem(await invite(people['Doris Dismissed']), 409).code).toBe('MatchStateConflict');
     expect(await timelineTypes(people['Doris Dismissed'])).toContain('match_dismissed');
     expect((await stored(vacancy, '&status=dismissed')).map((match) => match.id)).toEqual([doris.id]);
+    // Dismissing an invited match cancels the invitation while it still waits to be sent.
+    expect((await emailBody(invited.invitationEmailId)).status).toBe('held');
+    await api().post(`/api/v1/matches/${invited.id}/dismiss`).set(first.admin).send({ reason: 'Took another offer' }).expect(200);
+    expect(await emailBody(invited.invitationEmailId)).toMatchObject({ status: 'cancelled', lastError: 'The match was dismissed.' });
 
     // Someone who became a candidate meanwhile is "applied" after the next run, and is not invited.
     await pool.candidacy(people['Alice Applies'], vacancy);

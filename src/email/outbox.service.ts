@@ -145,6 +145,15 @@ export class OutboxService {
     return (await this.insert([{ ...row, category: 'staff' }], manager, now))[0];
   }
 
+  /** Cancels one email unless a sender already has it; true if it was cancelled. */
+  async cancelIfUnsent(emailId: string, reason: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const [, count] = await manager.query(
+      `UPDATE email SET status = 'cancelled', last_error = $2, updated_at = $3 WHERE id = $1 AND status IN ('queued', 'held')`,
+      [emailId, reason, this.clock.now()],
+    );
+    return count > 0;
+  }
+
   /** Queued or held nurture mail that must not go out any more (unsubscribe, consent withdrawn...). */
   async cancelPendingNurture(candidateIds: string[], reason: string, manager: EntityManager = this.dataSource.manager): Promise<number> {
     const result = await manager.query(

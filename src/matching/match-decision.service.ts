@@ -32,6 +32,7 @@ interface LockedMatch {
   consent_withdrawn_at: Date | null;
   paused_until: Date | null;
   in_process: boolean;
+  invitation_email_id: string | null;
 }
 
 /**
@@ -96,6 +97,8 @@ export class MatchDecisionService {
       const match = await this.lock(manager, id);
       if (match.status === 'dismissed') throw conflict('The match was already dismissed.', match);
       if (match.status === 'applied') throw conflict('The person already said yes to this vacancy; decide in their candidacy instead.', match);
+      // An invitation still waiting for its send window must not reach someone the recruiter has since ruled out.
+      if (match.invitation_email_id) await this.outbox.cancelIfUnsent(match.invitation_email_id, 'The match was dismissed.', manager);
       await manager.query(
         `UPDATE vacancy_match SET status = 'dismissed', dismissed_at = $2, dismissed_by_key_id = $3, dismiss_reason = $4, updated_at = $2
          WHERE id = $1`,
@@ -164,7 +167,7 @@ export class MatchDecisionService {
     const [row]: LockedMatch[] = await manager.query(
       `SELECT m.id, m.vacancy_id, m.candidate_id, m.status, m.explanation, v.status AS vacancy_status, v.title, v.team, v.location,
               c.locale, c.email, c.status AS candidate_status, c.unsubscribed_at, c.consent_expires_at, c.consent_withdrawn_at,
-              i.paused_until,
+              i.paused_until, m.invitation_email_id,
               EXISTS (SELECT 1 FROM candidacy cy WHERE cy.vacancy_id = m.vacancy_id AND cy.candidate_id = m.candidate_id) AS in_process
        FROM vacancy_match m
        JOIN vacancy v ON v.id = m.vacancy_id
