@@ -2,6 +2,7 @@ import { CampaignRunner } from '../src/campaign/campaign-runner.service';
 import { OutboxService } from '../src/email/outbox.service';
 import { PrivacyJobService } from '../src/privacy/lifecycle/privacy-job.service';
 import { addCandidate } from './support/pool';
+import { expectProblem } from './support/problem';
 import { startTestApp, TestApp } from './support/test-app';
 
 const DAY = 86_400_000;
@@ -272,5 +273,25 @@ describe('Privacy: erasure after the grace period', () => {
     for (const entry of erasures) {
       expect(entry).toMatchObject({ actor: { keyId: null, role: 'system' }, details: { reason: 'consent_ended' } });
     }
+  });
+  it('keeps "remove me" from someone who never gave pool consent, and erases them after the grace period', async () => {
+    sut.clock.set(dayAt(40));
+    const applicant = await addCandidate(sut);
+    const link = new URL(sut.app.get(OutboxService).candidateLinks(applicant.id).profile).pathname;
+    const removed = await p.api().post(link).type('form').send('interest=remove').expect(200);
+    expect(removed.text).toContain('You have left the talent pool');
+    expect((await p.candidate(applicant.id).expect(200)).body.consent).toEqual({ state: 'withdrawn', validUntil: null });
+    expect((await p.api().get(link).expect(200)).text).toContain('You are not in our talent pool');
+    // Evidence dated before their wish cannot undo it.
+    const consents = `/api/v1/candidates/${applicant.id}/consents`;
+    const backDated = { scope: 'talent_pool', textVersion: 'v1', source: 'verbal', grantedAt: dayAt(39).toISOString() };
+    expectProblem(await p.api().post(consents).set(sut.admin).send(backDated), 400, ['grantedAt']);
+
+    sut.clock.set(dayAt(69));
+    expect(await p.runJob()).toMatchObject({ erasedAfterConsentEnded: 0 });
+    await p.candidate(applicant.id).expect(200);
+    sut.clock.set(dayAt(70));
+    expect(await p.runJob()).toMatchObject({ erasedAfterConsentEnded: 1 });
+    await p.candidate(applicant.id).expect(404);
   });
 });

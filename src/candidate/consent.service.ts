@@ -52,7 +52,8 @@ export class ConsentService {
       await this.candidates.lock(manager, candidateId);
       // Evidence back-dated to before a withdrawal cannot undo it: the candidate state follows the latest grant.
       const [{ withdrawn }] = await manager.query(
-        `SELECT max(withdrawn_at) AS withdrawn FROM consent WHERE candidate_id = $1 AND scope = $2`,
+        `SELECT greatest((SELECT max(withdrawn_at) FROM consent WHERE candidate_id = $1 AND scope = $2),
+                         (SELECT consent_withdrawn_at FROM candidate WHERE id = $1)) AS withdrawn`,
         [candidateId, dto.scope],
       );
       if (withdrawn && grantedAt < withdrawn) {
@@ -106,6 +107,12 @@ export class ConsentService {
         [candidateId, scope, now],
       );
       await this.refreshCandidateState(manager, candidateId);
+      // With no pool consent on file ("remove me" from an applicant's email), the wish is kept on the
+      // candidate: their state reads withdrawn, and the lifecycle job erases them after the grace period.
+      await manager.query(
+        `UPDATE candidate SET consent_withdrawn_at = $2 WHERE id = $1 AND consent_expires_at IS NULL AND consent_withdrawn_at IS NULL`,
+        [candidateId, now],
+      );
       await this.timeline.record(manager, candidateId, 'consent_withdrawn', { scope, via }, { occurredAt: now, actorKeyId });
       await this.audit.record({ action: 'consent_withdrawn', candidateId, details: { scope, via } }, manager);
       return manager.getRepository(Consent).find({ where: { candidateId, scope }, order: { grantedAt: 'DESC' } });

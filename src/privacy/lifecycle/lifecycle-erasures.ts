@@ -13,8 +13,9 @@ const IN_ACTIVE_PROCESS = `EXISTS (SELECT 1 FROM candidacy cy WHERE cy.candidate
  * The two automatic erasures, batch by batch (each batch one transaction
  * through CandidateEraser):
  * - pool members whose consent expired or was withdrawn more than
- *   CONSENT_GRACE_DAYS ago, unless they are in an active process (then
- *   on the first run after it ends);
+ *   CONSENT_GRACE_DAYS ago, and people who asked to leave without ever
+ *   having given consent, unless they are in an active process (then on
+ *   the first run after it ends);
  * - applicants who never gave pool consent, RETENTION_MONTHS after their
  *   last process ended (or they were added, if they never had one), never
  *   while a process is active.
@@ -29,7 +30,9 @@ export class LifecycleErasures {
 
   async afterConsentEnded(now: Date): Promise<{ erased: number; keptInActiveProcess: number }> {
     const cutoff = DateTime.fromJSDate(now, { zone: this.config.DEFAULT_TIME_ZONE }).minus({ days: this.config.CONSENT_GRACE_DAYS }).toJSDate();
-    const due = `c.consent_expires_at IS NOT NULL AND LEAST(c.consent_withdrawn_at, c.consent_expires_at) <= $cutoff`;
+    // Consent that expired or was withdrawn, or a "remove me" from someone who never gave consent (no expiry on file).
+    const due = `(c.consent_expires_at IS NOT NULL AND LEAST(c.consent_withdrawn_at, c.consent_expires_at) <= $cutoff
+                  OR c.consent_expires_at IS NULL AND c.consent_withdrawn_at <= $cutoff)`;
     const erased = await this.inBatches('consent_ended', `${due} AND NOT ${IN_ACTIVE_PROCESS}`,
       'LEAST(c.consent_withdrawn_at, c.consent_expires_at), c.id', cutoff);
     const [{ kept }] = await this.dataSource.query(
