@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { CandidateImportService } from '../src/candidate/import/candidate-import.service';
 import { expectProblem } from './support/problem';
 import { startTestApp, TestApp } from './support/test-app';
@@ -104,16 +105,18 @@ describe(CandidateImportService.name, () => {
       '{"fullName": "Broken",',
       JSON.stringify({ fullName: 'Linus Torvalds', email: 'linus@example.com', tags: ['git'], locale: 'en', timeZone: null, phone: null }),
       JSON.stringify({ fullName: 'Extra', email: 'extra@example.com', salary: 100 }),
+      JSON.stringify({ fullName: 'Nul', email: 'nul@example.com', city: 'Lu\u0000nd' }),
     ]).expect(200);
 
     expect(response.body).toEqual({
       created: 1,
       updated: 1,
-      failed: 2,
+      failed: 3,
       errorsTruncated: false,
       errors: [
         { row: 3, field: 'row', message: 'line is not valid JSON' },
         { row: 5, field: 'salary', message: 'property salary should not exist' },
+        { row: 6, field: 'city', message: 'city must not contain the NUL character (U+0000)' },
       ],
     });
     expect(await findByName('Margaret Hamilton')).toMatchObject({
@@ -125,10 +128,12 @@ describe(CandidateImportService.name, () => {
   });
 
   it('saves the rest of a batch when the database refuses one row that passed validation', async () => {
-    // Five characters that NFKC-normalise to a 90-character skill name, over the skill table's CHECK.
-    const response = await importCsv(
-      `fullName,email,skills\nOk Before,before@example.com,go\nOdd Skill,odd@example.com,${'\uFDFA'.repeat(5)}\nOk After,after@example.com,rust\n`,
-    ).expect(200);
+    // Validation now catches everything the schema checks, so the refusal is staged with a constraint of the test's own.
+    const db = sut.app.get(DataSource);
+    await db.query(`ALTER TABLE candidate ADD CONSTRAINT test_refuses_odd CHECK (full_name <> 'Odd Skill') NOT VALID`);
+    const response = await Promise.resolve(importCsv(
+      `fullName,email,skills\nOk Before,before@example.com,go\nOdd Skill,odd@example.com,scala\nOk After,after@example.com,rust\n`,
+    ).expect(200)).finally(() => db.query(`ALTER TABLE candidate DROP CONSTRAINT test_refuses_odd`));
 
     expect(response.body).toMatchObject({
       created: 2, failed: 1, errors: [{ row: 2, field: 'row', message: expect.stringContaining('could not be saved') }],

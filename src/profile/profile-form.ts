@@ -1,7 +1,9 @@
 import { plainToInstance } from 'class-transformer';
-import { validate, ValidationError } from 'class-validator';
+import { validate } from 'class-validator';
 import { UpdateCandidateDto } from '../candidate/dto/candidate.dto';
 import { FieldError } from '../common/errors/domain-error';
+import { nulCharacterErrors } from '../common/validation/nul-characters';
+import { flattenValidationErrors } from '../common/validation/validation.pipe';
 import { normalizeSkillName } from '../skill/skill-name';
 import { UUID_PATTERN as UUID } from '../common/pagination/page';
 
@@ -78,7 +80,8 @@ export async function readProfileForm(body: ProfileFormBody, current: ProfileVal
     changedFields.push('country');
   }
   const dto = plainToInstance(UpdateCandidateDto, plain, { enableImplicitConversion: false });
-  errors.push(...flatten(await validate(dto, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: false })));
+  const nul = nulCharacterErrors(plain);
+  errors.push(...(nul.length > 0 ? nul : flattenValidationErrors(await validate(dto, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: false }))));
 
   const interest = one(body.interest);
   if (interest && !(INTEREST_CHOICES as readonly string[]).includes(interest)) {
@@ -104,10 +107,4 @@ function sameSkills(typed: ProfileValues['skills'], current: ProfileValues['skil
 
 const numberOrText = (value: string): number | string => (/^-?\d+$/.test(value) ? Number(value) : value);
 
-function flatten(errors: ValidationError[], parent = ''): FieldError[] {
-  return errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
-    const own: FieldError[] = error.constraints ? [{ field, messages: Object.values(error.constraints) }] : [];
-    return [...own, ...flatten(error.children ?? [], field)];
-  });
-}
+

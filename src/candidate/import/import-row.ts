@@ -1,9 +1,11 @@
 import { plainToInstance } from 'class-transformer';
-import { ValidationError, validateSync } from 'class-validator';
+import { validateSync } from 'class-validator';
 import { CsvError, parse } from 'csv-parse';
 import { StringDecoder } from 'node:string_decoder';
 import { Duplex, PassThrough, Readable } from 'node:stream';
 import { DomainError } from '../../common/errors/domain-error';
+import { nulCharacterErrors } from '../../common/validation/nul-characters';
+import { flattenValidationErrors } from '../../common/validation/validation.pipe';
 import { CreateCandidateDto } from '../dto/candidate.dto';
 
 /** One entry of the import's error list. `row` is the 1-based data row (CSV) or line (JSON lines). */
@@ -116,19 +118,13 @@ export function fieldsFromJsonLine(line: string): Record<string, unknown> | stri
 
 /** Validates exactly like `POST /api/v1/candidates` (the global ValidationPipe's options). */
 export function validateRow(row: number, fields: Record<string, unknown>): ImportRow {
+  const nul = nulCharacterErrors(fields);
+  if (nul.length > 0) return { row, problems: nul.map(({ field, messages }) => ({ row, field, message: messages.join('; ') })) };
   const candidate = plainToInstance(CreateCandidateDto, fields);
   const errors = validateSync(candidate, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length === 0) return { row, candidate };
-  const problems = flatten(errors).map(({ field, message }) => ({ row, field, message }));
+  const problems = flattenValidationErrors(errors).map(({ field, messages }) => ({ row, field, message: messages.join('; ') }));
   return { row, problems: problems.length > 0 ? problems : [{ row, field: 'row', message: 'row is not a valid candidate' }] };
-}
-
-function flatten(errors: ValidationError[], parent = ''): { field: string; message: string }[] {
-  return errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = error.constraints ? [{ field, message: Object.values(error.constraints).join('; ') }] : [];
-    return [...own, ...flatten(error.children ?? [], field)];
-  });
 }
 
 /** pipe() does not pass errors on: without this a dropped upload would leave the reader waiting forever. */
