@@ -1,9 +1,10 @@
-import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { REPLY_CHANNELS, ReplyChannel } from '../candidate-reply.entity';
+import { IsIsoDateTime } from '../../common/validation/is-iso-date-time.decorator';
 
 export class RecordReplyDto {
   /** When the reply arrived; now when left out. */
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'receivedAt must be an ISO 8601 date-time' })
+  @IsOptional() @IsIsoDateTime({ message: 'receivedAt must be an ISO 8601 date-time' })
   receivedAt?: string;
 
   @IsIn(REPLY_CHANNELS)

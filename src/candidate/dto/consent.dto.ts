@@ -1,5 +1,6 @@
-import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { CONSENT_SCOPES, CONSENT_SOURCES, ConsentScope, ConsentSource } from '../consent.entity';
+import { IsIsoDateTime } from '../../common/validation/is-iso-date-time.decorator';
 
 export class RecordConsentDto {
   @IsIn(CONSENT_SCOPES)
@@ -13,11 +14,11 @@ export class RecordConsentDto {
   source: Exclude<ConsentSource, 'email_link'>;
 
   /** When the candidate gave consent; defaults to now and cannot be in the future. */
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsIsoDateTime()
   grantedAt?: string;
 
   /** Defaults to grantedAt + CONSENT_VALIDITY_MONTHS. */
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsIsoDateTime()
   expiresAt?: string;
 }
 

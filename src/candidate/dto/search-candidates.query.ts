@@ -1,8 +1,9 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
 import { IsIsoDuration } from '../../common/validation/is-iso-duration.decorator';
 import { CANDIDATE_STATUSES, CandidateStatus } from '../candidate.entity';
+import { IsIsoDateTime } from '../../common/validation/is-iso-date-time.decorator';
 
 const commaList = ({ value }: { value: unknown }) =>
   typeof value === 'string'
@@ -41,7 +42,7 @@ export class SearchCandidatesQuery extends PageQuery {
   q?: string;
 
   /** ISO 8601 date or time. */
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'updatedSince must be an ISO 8601 date or time' })
+  @IsOptional() @IsIsoDateTime({ message: 'updatedSince must be an ISO 8601 date or time' })
   updatedSince?: string;
 
   /** `true`: only candidates with at least one silver medal (rank 2; a bronze does not count); `false`: only those without. */

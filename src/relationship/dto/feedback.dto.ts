@@ -5,16 +5,16 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
   Length,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
-import { SKILL_NAME_MAX } from '../../skill/skill-name';
+import { IsSkillName } from '../../skill/is-skill-name.decorator';
 import { Stage, STAGES } from '../candidacy-stages';
 import { FEEDBACK_CHANNELS, FeedbackChannel } from '../feedback-policy';
+import { IsIsoDateTime } from '../../common/validation/is-iso-date-time.decorator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -33,7 +33,7 @@ export class GiveFeedbackDto {
   summary: string;
 
   /** The gap as skills, as it was explained to the candidate. */
-  @IsOptional() @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) @Length(1, SKILL_NAME_MAX, { each: true })
+  @IsOptional() @IsArray() @ArrayMaxSize(10) @IsSkillName({ each: true })
   gapSkills?: string[];
 
   /** The name of the person who gave the feedback; signs the email. */
@@ -41,7 +41,7 @@ export class GiveFeedbackDto {
   givenBy: string;
 
   /** When it was given (a call earlier today); now when left out. Not for email, which is given when it is sent. */
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'givenAt must be an ISO 8601 date-time' })
+  @IsOptional() @IsIsoDateTime({ message: 'givenAt must be an ISO 8601 date-time' })
   givenAt?: string;
 
   /** The stage the feedback is about; the candidacy's current stage when left out. */
@@ -73,11 +73,11 @@ export class ListDueQuery extends PageQuery {
 
 export class FeedbackStatsQuery {
   /** Decisions made at or after this date or time; 90 days ago when left out. */
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date or date-time' })
+  @IsOptional() @IsIsoDateTime({ message: 'from must be an ISO 8601 date or date-time' })
   from?: string;
 
   /** Decisions made before this date or time; now when left out. */
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date or date-time' })
+  @IsOptional() @IsIsoDateTime({ message: 'to must be an ISO 8601 date or date-time' })
   to?: string;
 
   @IsOptional() @IsUUID('all', { message: 'vacancyId must be a UUID' })

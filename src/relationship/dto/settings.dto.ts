@@ -6,7 +6,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsObject,
   IsUUID,
   Matches,
@@ -25,6 +24,7 @@ import {
   FeedbackPolicy,
   FeedbackRung,
 } from '../feedback-policy';
+import { IsIsoDateTime } from '../../common/validation/is-iso-date-time.decorator';
 
 export class FeedbackRungDto implements FeedbackRung {
   /** false: rejecting someone at this stage owes no feedback (no deadline is created). */
@@ -81,7 +81,7 @@ export class FeedbackPolicyDto implements FeedbackPolicy {
   @ApiProperty({ example: ['2026-12-24', '2026-12-25'] })
   @IsArray() @ArrayMaxSize(400)
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true, message: 'each public holiday must be a date such as 2026-12-25' })
-  @IsISO8601({ strict: true }, { each: true, message: 'each public holiday must be a date such as 2026-12-25' })
+  @IsIsoDateTime({ each: true, message: 'each public holiday must be a date such as 2026-12-25' })
   publicHolidays: string[];
 
   /** Open items due within this many business days are "due soon" (listing and digest). */

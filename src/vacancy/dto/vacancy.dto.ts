@@ -7,7 +7,6 @@ import {
   IsEmail,
   IsIn,
   IsInt,
-  IsISO8601,
   IsObject,
   IsOptional,
   IsString,
@@ -19,8 +18,9 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
-import { SKILL_NAME_MAX } from '../../skill/skill-name';
+import { IsSkillName } from '../../skill/is-skill-name.decorator';
 import { SENIORITIES, Seniority, VACANCY_STATUSES, VacancyStatus } from '../vacancy-status';
+import { IsIsoDateTime } from '../../common/validation/is-iso-date-time.decorator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -36,7 +36,7 @@ export class ContactDto {
 
 export class CriterionSkillDto {
   /** Any spelling or alias; stored under the canonical name. */
-  @IsString() @Length(1, SKILL_NAME_MAX)
+  @IsSkillName()
   name: string;
 
   /** 1 (nice to have) to 5 (decisive); 3 when left out. */
@@ -77,7 +77,7 @@ class VacancyFields {
 
   /** YYYY-MM-DD. The date applicants are told they will hear from us by; an open vacancy needs one. */
   @IsOptional() @Matches(DATE_ONLY, { message: 'expectedDecisionDate must be a date such as 2026-04-15' })
-  @IsISO8601({ strict: true }, { message: 'expectedDecisionDate must be a date such as 2026-04-15' })
+  @IsIsoDateTime({ message: 'expectedDecisionDate must be a date such as 2026-04-15' })
   expectedDecisionDate?: string | null;
 }
 
@@ -117,7 +117,7 @@ export class ListVacanciesQuery extends PageQuery {
   team?: string;
 
   /** Vacancies with this skill among their criteria (any spelling or alias). */
-  @IsOptional() @IsString() @Length(1, SKILL_NAME_MAX)
+  @IsOptional() @IsSkillName()
   skill?: string;
 
   /** Text in the title. */

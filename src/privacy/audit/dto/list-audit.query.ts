@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { PageQuery } from '../../../common/pagination/page';
 import { AUDIT_ACTIONS, AuditAction } from '../audit-actions';
+import { IsIsoDateTime } from '../../../common/validation/is-iso-date-time.decorator';
 
 export class ListAuditQuery extends PageQuery {
   @IsOptional() @IsUUID('all', { message: 'candidateId must be a UUID' })
@@ -20,10 +21,10 @@ export class ListAuditQuery extends PageQuery {
   action?: AuditAction;
 
   /** Entries at or after this time. */
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date or date-time' })
+  @IsOptional() @IsIsoDateTime({ message: 'from must be an ISO 8601 date or date-time' })
   from?: string;
 
   /** Entries before this time. */
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date or date-time' })
+  @IsOptional() @IsIsoDateTime({ message: 'to must be an ISO 8601 date or date-time' })
   to?: string;
 }

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { PageQuery } from '../../../common/pagination/page';
+import { IsIsoDateTime } from '../../../common/validation/is-iso-date-time.decorator';
 
 export const PRIVACY_REQUEST_KINDS = ['access', 'erasure', 'rectification'] as const;
 export type PrivacyRequestKind = (typeof PRIVACY_REQUEST_KINDS)[number];
@@ -20,7 +21,7 @@ export class CreatePrivacyRequestDto {
   candidateId?: string;
 
   /** When the request reached us (the one-month deadline counts from it); now when left out, never in the future. */
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'receivedAt must be an ISO 8601 date-time' })
+  @IsOptional() @IsIsoDateTime({ message: 'receivedAt must be an ISO 8601 date-time' })
   receivedAt?: string;
 
   /** How it arrived and what was asked; no more personal data than needed. Removed when the person is erased. */
