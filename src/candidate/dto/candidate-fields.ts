@@ -17,14 +17,14 @@ import {
 } from 'class-validator';
 import { SUPPORTED_LOCALES } from '../../config/app-config';
 import { IsTimeZone } from '../../common/validation/is-time-zone.decorator';
-import { SKILL_NAME_MAX } from '../../skill/skill-name';
+import { IsSkillName } from '../../skill/is-skill-name.decorator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
 
 export class SkillInput {
   /** Any spelling; stored under its canonical name ("JS" becomes "javascript"). */
-  @IsString() @Length(1, SKILL_NAME_MAX)
+  @IsSkillName()
   name: string;
 
   /** 1 (basic) to 5 (expert); omit when unknown. */

@@ -15,7 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
-import { SKILL_NAME_MAX } from '../../skill/skill-name';
+import { IsSkillName } from '../../skill/is-skill-name.decorator';
 import { DECIDED_OUTCOMES, DecidedOutcome, Outcome, OUTCOMES, Stage, STAGES } from '../candidacy-stages';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -41,11 +41,11 @@ export class ChangeStageDto {
 
 export class DecisionReasonDto {
   /** One of the vacancy's criteria: a criterion skill (any spelling) or `seniority`. */
-  @Transform(trim) @IsString() @Length(1, SKILL_NAME_MAX)
+  @Transform(trim) @IsSkillName()
   criterion: string;
 
   /** The gap as skills; a skill criterion is its own gap when left out. */
-  @IsOptional() @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) @Length(1, SKILL_NAME_MAX, { each: true })
+  @IsOptional() @IsArray() @ArrayMaxSize(10) @IsSkillName({ each: true })
   gapSkills?: string[];
 
   /** e.g. "more experience running Kafka in production". */
@@ -58,7 +58,7 @@ export class PromiseDto {
   @Transform(trim) @IsString() @Length(1, 500)
   text: string;
 
-  @IsOptional() @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) @Length(1, SKILL_NAME_MAX, { each: true })
+  @IsOptional() @IsArray() @ArrayMaxSize(10) @IsSkillName({ each: true })
   skills?: string[];
 
   @IsOptional() @Transform(trim) @IsString() @Length(1, 100)
