@@ -10,6 +10,8 @@ import { CandidateSkillWriter } from './candidate-skill-writer';
 import { CandidateView, CandidateViews } from './candidate.view';
 import { CreateCandidateDto, UpdateCandidateDto } from './dto/candidate.dto';
 
+const NOT_NULL_FIELDS = ['fullName', 'email', 'timeZone', 'locale', 'status'] as const;
+
 @Injectable()
 export class CandidateService {
   constructor(
@@ -50,6 +52,13 @@ export class CandidateService {
   }
 
   async update(id: string, dto: UpdateCandidateDto): Promise<CandidateView> {
+    // Optional in a PATCH means "leave as it is"; null would clear a value every candidate must have.
+    const cleared = NOT_NULL_FIELDS.filter((field) => dto[field] === null);
+    if (cleared.length > 0) {
+      throw DomainError.validation(cleared.map((field) => ({
+        field, messages: [`${field} cannot be null; leave it out to keep the current value`],
+      })));
+    }
     await this.withDuplicateEmailCheck(dto.email, () =>
       this.dataSource.transaction(async (manager) => {
         await this.lock(manager, id);
