@@ -9,11 +9,12 @@ import {
   Matches,
   Max,
   Min,
+  ValidateBy,
   validateSync,
 } from 'class-validator';
 import { IsIsoDuration } from '../common/validation/is-iso-duration.decorator';
 import { IsTimeZone } from '../common/validation/is-time-zone.decorator';
-import { SEND_WINDOW_PATTERN } from '../common/time/send-window';
+import { isSendWindow } from '../common/time/send-window';
 import { SIGNALS, WEIGHTS_PATTERN } from '../matching/match-weights';
 
 export const SUPPORTED_LOCALES = ['sv', 'en'] as const;
@@ -106,7 +107,9 @@ export class AppConfig {
   COMPANY_NAME = 'Silverpool';
 
   /** `Mon-Fri 09:00-17:00` (in each candidate's time zone) or `always`. */
-  @Matches(SEND_WINDOW_PATTERN, { message: 'SEND_WINDOW must look like "Mon-Fri 09:00-17:00" or be "always"' })
+  @ValidateBy({ name: 'isSendWindow', validator: { validate: isSendWindow } }, {
+    message: 'SEND_WINDOW must look like "Mon-Fri 09:00-17:00", the start before the end, or be "always"',
+  })
   SEND_WINDOW = 'Mon-Fri 09:00-17:00';
 
   /** ISO-8601 duration: least time between two nurture emails to one candidate. */

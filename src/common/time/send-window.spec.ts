@@ -1,3 +1,4 @@
+import { loadConfig } from '../../config/app-config';
 import { nextSendTime, parseSendWindow } from './send-window';
 
 describe(nextSendTime.name, () => {
@@ -44,5 +45,13 @@ describe(nextSendTime.name, () => {
   it('rejects malformed windows', () => {
     expect(() => parseSendWindow('weekdays 9-5')).toThrow();
     expect(() => parseSendWindow('Mon-Fri 09:00-25:00')).toThrow();
+    // It would never open: the end is taken on the same day as the start.
+    expect(() => parseSendWindow('Mon-Sun 22:00-06:00')).toThrow(/start must be before the end/);
+    expect(() => parseSendWindow('Mon-Fri 09:00-09:00')).toThrow();
+  });
+
+  it('is checked at start-up, naming SEND_WINDOW', () => {
+    expect(() => loadConfig({ SEND_WINDOW: 'Mon-Sun 22:00-06:00' })).toThrow(/SEND_WINDOW="Mon-Sun 22:00-06:00" \(.*start before the end/);
+    expect(loadConfig({ SEND_WINDOW: 'Sat-Mon 10:00-24:00' }).SEND_WINDOW).toBe('Sat-Mon 10:00-24:00');
   });
 });

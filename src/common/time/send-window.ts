@@ -20,7 +20,19 @@ export function parseSendWindow(text: string): SendWindow {
   }
   const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
   const [start, end] = hours.split('-');
+  // A window past midnight (22:00-06:00) would never open as written: the end is taken on the same day.
+  if (minutes(start) >= minutes(end)) throw new Error(`Invalid send window: ${text} (the start must be before the end)`);
   return { weekdays, startMinute: minutes(start), endMinute: minutes(end) };
+}
+
+export function isSendWindow(text: unknown): boolean {
+  if (typeof text !== 'string') return false;
+  try {
+    parseSendWindow(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
