@@ -66,6 +66,29 @@ describe('Platform: auth, errors, health, docs', () => {
     expectProblem(await sut.http().post('/api/v1/candidates').set(sut.admin).send(huge), 413);
   });
 
+  it('answers input the database would refuse with a 400 naming the field, and stores nothing', async () => {
+    const created = await sut.http().post('/api/v1/candidates').set(sut.admin).send({ fullName: 'Nul Check', email: 'nul@example.com' }).expect(201);
+    const url = `/api/v1/candidates/${created.body.id}`;
+    // NUL characters, anywhere a string goes in.
+    expectProblem(await sut.http().post('/api/v1/candidates').set(sut.admin).send({ fullName: 'A\u0000B', email: 'nul2@example.com' }), 400, ['fullName']);
+    expectProblem(await sut.http().patch(url).set(sut.admin).send({ skills: [{ name: 'go\u0000' }] }), 400, ['skills.0.name']);
+    expectProblem(await sut.http().get('/api/v1/candidates?q=%00ab').set(sut.admin), 400, ['q']);
+    expectProblem(await sut.http().get('/api/v1/candidates?skills=go,%00').set(sut.admin), 400, ['skills']);
+    // null for a value every candidate has.
+    expectProblem(await sut.http().patch(url).set(sut.admin).send({ fullName: null, timeZone: null, status: null }), 400, ['fullName', 'timeZone', 'status']);
+    // ISO 8601 forms that pass a lenient check but that JavaScript or PostgreSQL read differently or not at all.
+    for (const date of ['20260115', '2026-W05', '2026-015', '2026-01-15T10:00']) {
+      expectProblem(await sut.http().get(`/api/v1/candidates?updatedSince=${date}`).set(sut.admin), 400, ['updatedSince']);
+      expectProblem(await sut.http().post(`${url}/consents`).set(sut.admin).send({ scope: 'talent_pool', textVersion: 'v1', source: 'verbal', grantedAt: date }), 400, ['grantedAt']);
+    }
+    // A skill name that is too long only once normalised ("ﬀ" becomes "ff"), or that normalises to nothing.
+    expectProblem(await sut.http().patch(url).set(sut.admin).send({ skills: [{ name: '\ufb00'.repeat(41) }] }), 400, ['skills.0.name']);
+    expectProblem(await sut.http().post('/api/v1/skills/aliases').set(sut.admin).send({ alias: '!!!', skill: 'go' }), 400, ['alias']);
+
+    const stored = await sut.http().get(url).set(sut.admin).expect(200);
+    expect(stored.body).toMatchObject({ fullName: 'Nul Check', skills: [], status: 'active', consent: { state: 'none' } });
+  });
+
   it('rejects bad pagination: limit over the cap, non-numeric limit, forged cursor', async () => {
     expectProblem(await sut.http().get('/api/v1/candidates?limit=101').set(sut.admin), 400, ['limit']);
     expectProblem(await sut.http().get('/api/v1/candidates?limit=abc').set(sut.admin), 400, ['limit']);
