@@ -209,6 +209,8 @@ describe(MatchRunService.name, () => {
     await api().post(`/api/v1/vacancies/${vacancy}/close`).set(first.admin).send({ outcome: 'cancelled' }).expect(200);
     expect(expectProblem(await invite(people['Una Unsubscribes']), 409).code).toBe('VacancyStateConflict');
     expect(expectProblem(await api().post(`/api/v1/vacancies/${vacancy}/matches/run`).set(first.admin), 409).code).toBe('VacancyStateConflict');
+    expect(expectProblem(await api().post('/api/v1/vacancies/00000000-0000-4000-8000-000000000000/matches/run').set(first.admin), 404).code)
+      .toBe('VacancyNotFound');
   });
 
   it('keeps a promise once: after the invitation, the next vacancy of that team no longer flags it', async () => {

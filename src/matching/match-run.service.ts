@@ -86,6 +86,14 @@ export class MatchRunService {
     const skipped: MatchRunReport = { vacancyId, ran: false, considered: 0, stored: 0, digested: 0 };
     const report = await this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [RUN_LOCK_CLASS, vacancyId]);
+      // Read before the claim: match_run's foreign key would turn an unknown vacancy into a 500. A vacancy
+      // deleted between the scheduler's pick and its run is skipped, not allowed to end the round.
+      const loaded = await this.specs.load(vacancyId, manager).catch((error: unknown) => {
+        if (options.claimDay && error instanceof DomainError && error.code === 'VacancyNotFound') return null;
+        throw error;
+      });
+      if (!loaded) return skipped;
+      const { spec, status } = loaded;
       const [claimed] = await manager.query(
         `INSERT INTO match_run (vacancy_id, run_on, started_at) VALUES ($1, $2, $3)
          ON CONFLICT (vacancy_id) DO UPDATE SET run_on = greatest(match_run.run_on, EXCLUDED.run_on), started_at = EXCLUDED.started_at
@@ -94,7 +102,6 @@ export class MatchRunService {
         [vacancyId, day, now, !options.claimDay],
       );
       if (!claimed) return skipped;
-      const { spec, status } = await this.specs.load(vacancyId, manager);
       if (status !== 'open') {
         if (!options.claimDay) {
           throw new DomainError('VacancyStateConflict', `The vacancy is ${status}; only open vacancies are matched.`, {
