@@ -50,6 +50,22 @@ describe('Platform: auth, errors, health, docs', () => {
     expectProblem(await sut.http().post('/api/v1/api-keys').set(sut.admin).send({ name: 'x', role: 'root' }), 400, ['role']);
   });
 
+  it('pages through API keys created in the same instant (microseconds apart from the cursor) without skipping any', async () => {
+    await sut.app.get(DataSource).query(
+      `INSERT INTO api_key (name, role, key_hash, key_prefix)
+       SELECT 'batch ' || i, 'viewer', md5('batch key ' || i), 'sp_batch' FROM generate_series(1, 5) AS i`,
+    );
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await sut.http().get(`/api/v1/api-keys?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set(sut.admin).expect(200);
+      seen.push(...page.body.items.map((key: { name: string }) => key.name));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen.filter((name) => name.startsWith('batch ')).sort()).toEqual(['batch 1', 'batch 2', 'batch 3', 'batch 4', 'batch 5']);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
   it('rejects unknown fields, wrong types, malformed JSON and oversize bodies with 4xx problems', async () => {
     const body = expectProblem(
       await sut.http().post('/api/v1/candidates').set(sut.admin).send({ fullName: 'A', email: 'a@example.com', isAdmin: true }),

@@ -40,10 +40,13 @@ export class ApiKeyService {
   }
 
   async list(limit: number, cursor?: string): Promise<Page<ApiKey>> {
-    const query = this.keys.createQueryBuilder('k').orderBy('k.created_at', 'DESC').addOrderBy('k.id', 'DESC').take(limit + 1);
+    // The cursor holds a JavaScript date (milliseconds); keys created by the database's default carry
+    // microseconds, so the order and the comparison both use the millisecond, or a page could skip a key.
+    const createdMs = `date_trunc('milliseconds', k.created_at)`;
+    const query = this.keys.createQueryBuilder('k').orderBy(createdMs, 'DESC').addOrderBy('k.id', 'DESC').take(limit + 1);
     if (cursor) {
       const [createdAt, id] = decodeCursor(cursor, ['timestamp', 'uuid']);
-      query.where('(k.created_at, k.id) < (:createdAt, :id)', { createdAt, id });
+      query.where(`(${createdMs}, k.id) < (:createdAt, :id)`, { createdAt, id });
     }
     return toPage(await query.getMany(), limit, (k) => [k.createdAt.toISOString(), k.id]);
   }
