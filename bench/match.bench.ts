@@ -25,7 +25,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { runMigrations } from '../src/database/migrate';
-import { rankingStatement, TIERS } from '../src/matching/match-ranking';
+import { rankingStatement, tiersOf } from '../src/matching/match-ranking';
 import { matchSpec, MatchSpec } from '../src/matching/match-spec';
 import { DEFAULT_WEIGHTS } from '../src/matching/match-weights';
 import { RAISE_MALLOC_THRESHOLDS } from '../src/database/open-data-source';
@@ -263,7 +263,7 @@ async function loadSpecs(client: Client): Promise<{ id: string; spec: Omit<Match
 async function floorRanking(client: Client, spec: MatchSpec): Promise<{ ids: string[]; tiers: number }> {
   const ids: string[] = [];
   let tiers = 0;
-  for (const tier of TIERS) {
+  for (const tier of tiersOf(spec)) {
     const statement = rankingStatement(spec, { tier, need: LIMIT + 1 - ids.length, minScore: 0 });
     if (!statement) break;
     tiers++;

@@ -82,6 +82,36 @@ describe(MatchService.name, () => {
     expect(items[2].summary).toMatch(new RegExp(`missing required ${skill('grpc')}`));
   });
 
+  it('with three required skills, ranks missing two below missing one, however strong otherwise', async () => {
+    const [a, b, c, d] = ['haskell', 'nix', 'postgis', 'ocaml'].map(skill);
+    const missingTwo = await pool.person('Strong Missing Two', { skills: [[a, 5], [d, 5]], city: 'Lund' });
+    await pool.pastProcess(missingTwo, { title: 'FP role 2025', stage: 'final', medal: 'silver', gaps: [d] });
+    await pool.person('Weak Missing One', { skills: [[a, 1], [b, 1]] });
+    await pool.person('Weakest Complete', { skills: [[a, 1], [b, 1], [c, 1]] });
+    await pool.person('Missing All Three', { skills: [[d, 5]], city: 'Lund' });
+    sut.clock.set(NOW);
+    const vacancy = await pool.vacancy('Functional Engineer', {
+      location: 'Lund',
+      skills: [
+        { name: a, weight: 5, required: true }, { name: b, weight: 3, required: true }, { name: c, weight: 3, required: true },
+        { name: d, weight: 5 },
+      ],
+    });
+    const items = await ranking(sut, vacancy);
+    expect(namesOf(items)).toEqual(['Weakest Complete', 'Weak Missing One', 'Strong Missing Two', 'Missing All Three']);
+    expect(items[2].score).toBeGreaterThan(items[1].score);
+    // Page by page, the cursor carries the tier: one item per page gives the same order.
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: { candidate: { fullName: string } }[]; nextCursor: string | null } = (await api()
+        .get(`/api/v1/vacancies/${vacancy}/matches?limit=1${cursor ? `&cursor=${cursor}` : ''}`).set(sut.admin).expect(200)).body;
+      paged.push(...page.items.map((item) => item.candidate.fullName));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(namesOf(items));
+  });
+
   it('lifts someone who closed the gap we turned them down for, and shows it', async () => {
     const closed = await pool.person('Closed Gap Greta', { skills: [[skill('scala'), 3]] });
     await pool.pastProcess(closed, { title: 'Data Platform 2025', stage: 'interview', gaps: [skill('flink')] });

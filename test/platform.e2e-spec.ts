@@ -58,9 +58,10 @@ describe('Platform: auth, errors, health, docs', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await sut.http().get(`/api/v1/api-keys?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set(sut.admin).expect(200);
-      seen.push(...page.body.items.map((key: { name: string }) => key.name));
-      cursor = page.body.nextCursor;
+      const page: { items: { name: string }[]; nextCursor: string | null } =
+        (await sut.http().get(`/api/v1/api-keys?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set(sut.admin).expect(200)).body;
+      seen.push(...page.items.map((key) => key.name));
+      cursor = page.nextCursor;
     } while (cursor);
     expect(seen.filter((name) => name.startsWith('batch ')).sort()).toEqual(['batch 1', 'batch 2', 'batch 3', 'batch 4', 'batch 5']);
     expect(new Set(seen).size).toBe(seen.length);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SuppressionService } from '../email/suppression.service';
-import { rankingStatement, RankedRow, Tier, TIERS } from './match-ranking';
+import { rankingStatement, RankedRow, Tier, tiersOf } from './match-ranking';
 import { MatchSpec } from './match-spec';
 
 export interface RankPosition {
@@ -58,7 +58,7 @@ export class MatchRanker {
   /** Up to `need` rows from `after` on, tier by tier; a tier's statement runs only while the page is not full. */
   private async tiers(manager: EntityManager, spec: MatchSpec, options: RankOptions): Promise<TieredRow[]> {
     const rows: TieredRow[] = [];
-    for (const tier of TIERS.filter((t) => t >= (options.after?.tier ?? 0))) {
+    for (const tier of tiersOf(spec).filter((t) => t >= (options.after?.tier ?? 0))) {
       const wanted = options.need - rows.length;
       if (wanted <= 0) break;
       const after = tier === options.after?.tier ? { score: options.after.score, id: options.after.id } : undefined;

@@ -3,14 +3,19 @@ import { CONTACT_TYPES, GAP_FULL_WEIGHT, HISTORY_TOP_LEVEL, RECENCY_DAYS, SAME_C
 import { hasKey, HISTORY_LEVEL_SQL, MatchSpec, SKILL_KEY_STRIDE, skillTable } from './match-spec';
 
 /**
- * 0: has every required skill. 1: has some of them, not all. 2: has none
- * (but other skills of the vacancy, or a promise it keeps). A tier ranks
- * below every tier before it, whatever the scores: missing a required skill
- * puts anyone below everyone who has them all, and missing two below
- * missing one.
+ * How many of the vacancy's required skills a person lacks: 0 has them all;
+ * the last tier (all of them missing) holds people with other skills of the
+ * vacancy, or a promise it keeps. A tier ranks below every tier before it,
+ * whatever the scores: missing a required skill puts anyone below everyone
+ * who has them all, and missing two below missing one.
  */
-export type Tier = 0 | 1 | 2;
-export const TIERS: readonly Tier[] = [0, 1, 2];
+export type Tier = number;
+
+/** The tiers of a vacancy, best first: 0 to the number of its required skills. */
+export function tiersOf(spec: MatchSpec): Tier[] {
+  const required = spec.criteria.filter((criterion) => criterion.required).length;
+  return Array.from({ length: required + 1 }, (_, missing) => missing);
+}
 
 export interface RankRequest {
   tier: Tier;
@@ -57,9 +62,8 @@ export interface RankedRow {
 const FIRST = { score: 1e9, id: 'ffffffff-ffff-ffff-ffff-ffffffffffff' };
 
 /**
- * The ranking of one tier as a single statement, or null when the tier
- * cannot have anyone (tiers 1 and 2 of a vacancy without required skills,
- * tier 1 of one with a single required skill).
+ * The ranking of one tier as a single statement, or null when the vacancy
+ * has no such tier.
  *
  * Everything is computed in PostgreSQL over the people the skill-key GIN
  * index of match_pool selects (the narrow table of candidates who may be
@@ -73,7 +77,8 @@ const FIRST = { score: 1e9, id: 'ffffffff-ffff-ffff-ffff-ffffffffffff' };
  */
 export function rankingStatement(spec: MatchSpec, request: RankRequest): { sql: string; params: unknown[] } | null {
   const required = spec.criteria.filter((criterion) => criterion.required);
-  if ((request.tier === 1 && required.length < 2) || (request.tier === 2 && required.length === 0)) return null;
+  if (!Number.isInteger(request.tier) || request.tier < 0 || request.tier > required.length) return null;
+  const lacksAll = request.tier === required.length;
   const { params, param } = paramCollector();
   /** A bind value used in several places: added once, on first use (PostgreSQL refuses parameters it never sees). */
   const once = (value: unknown, cast = '') => {
@@ -114,15 +119,16 @@ export function rankingStatement(spec: MatchSpec, request: RankRequest): { sql: 
     p.updated_at, p.city, p.country`;
   const branches: string[] = [];
   if (spec.criteria.length > 0) {
-    const skills = [
-      () => (required.length > 0 ? `p.skill_keys @> ${requiredKeys()}` : `p.skill_keys && ${anyKeys()}`),
-      () => `p.skill_keys && ${requiredKeys()} AND NOT p.skill_keys @> ${requiredKeys()}`,
-      () => `p.skill_keys && ${anyKeys()} AND NOT p.skill_keys && ${requiredKeys()}`,
-    ][request.tier]();
+    const skills =
+      required.length === 0 ? `p.skill_keys && ${anyKeys()}`
+      : request.tier === 0 ? `p.skill_keys @> ${requiredKeys()}`
+      : lacksAll ? `p.skill_keys && ${anyKeys()} AND NOT p.skill_keys && ${requiredKeys()}`
+      // Some but not all: the overlap is the index condition, the exact count a filter.
+      : `p.skill_keys && ${requiredKeys()} AND icount(p.skill_keys & ${requiredKeys()}) = ${param(required.length - request.tier)}`;
     branches.push(`SELECT ${columns} FROM match_pool p WHERE ${skills} AND ${eligible}`);
   }
   // A promise this vacancy keeps is enough to be matched, skills or not (in the last tier there is).
-  if (request.tier === 2 || required.length === 0) {
+  if (lacksAll) {
     branches.push(
       `SELECT ${columns} FROM match_pool p
        WHERE p.candidate_id IN (SELECT candidate_id FROM promised) AND NOT p.skill_keys && ${anyKeys()} AND ${eligible}`,

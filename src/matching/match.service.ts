@@ -4,7 +4,7 @@ import { decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagina
 import { RankMatchesQuery } from './dto/match.dto';
 import { explainMatch, MatchExplanation } from './match-explanation';
 import { MatchRanker, TieredRow } from './match-ranker';
-import { Tier, TIERS } from './match-ranking';
+import { Tier, tiersOf } from './match-ranking';
 import { MatchSpec } from './match-spec';
 import { MatchSpecs } from './match-specs';
 
@@ -26,7 +26,7 @@ export class MatchService {
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
     const { spec } = await this.specs.load(vacancyId);
     const after = query.cursor ? decodeCursor(query.cursor, ['int', 'int', 'uuid']) : undefined;
-    if (after && (!TIERS.includes(after[0] as Tier) || !Number.isInteger(after[1]) || Math.abs(after[1] as number) > 1e9)) {
+    if (after && (!tiersOf(spec).includes(after[0] as Tier) || Math.abs(after[1] as number) > 1e9)) {
       throw new DomainError('InvalidCursor', 'The cursor is malformed; start again from the first page.', {
         errors: [{ field: 'cursor', messages: ['cursor is not a value returned by this list'] }],
       });
