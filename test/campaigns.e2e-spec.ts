@@ -126,6 +126,17 @@ describe('Nurture campaigns', () => {
     expect(mail.text).toContain('https://talent.acme.test/p/');
   });
 
+  it('keeps finding an audience skill after an alias merges it into another skill', async () => {
+    const tag = cohort();
+    const older = await person(tag, { skills: [{ name: `vuejs-${tag}` }] });
+    const newer = await person(tag, { skills: [{ name: `vue-${tag}` }] });
+    const target = await campaign({ audience: { skills: [`vuejs-${tag}`], tags: [tag] }, steps: [checkin('P1D')] });
+    // vuejs-… becomes an alias of vue-…: its holders move to vue-…, and the skill vuejs-… is gone.
+    await api().post('/api/v1/skills/aliases').set(sut.admin).send({ alias: `vuejs-${tag}`, skill: `vue-${tag}` }).expect(201);
+    await runDue();
+    expect((await enrollments(target.id)).map((e) => e.candidateId).sort()).toEqual([older.id, newer.id].sort());
+  });
+
   it('refuses to enrol by hand anyone who may not get nurture email, or who is already in', async () => {
     const target = await campaign({ audience: { tags: [cohort()] }, steps: [checkin('P1D')] }, false);
     const enrol = (candidateId: string, campaignId = target.id) =>

@@ -52,9 +52,8 @@ export class CampaignAudiences {
   /** The filter at `now`: "not contacted for" counts back from it. */
   async toFilter(audience: CampaignAudience, now: Date): Promise<CandidateFilter> {
     const names = audience.skills ?? [];
-    const ids = await this.skills.existingIds(names);
     return {
-      skillIds: names.map((name) => ids.get(name) ?? null),
+      skillIds: await this.skills.idsOf(names),
       match: audience.match,
       tags: audience.tags,
       country: audience.country,

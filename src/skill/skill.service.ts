@@ -87,14 +87,14 @@ export class SkillService {
     return new Map(normalised.map((input) => [input, byInput.get(input)!]));
   }
 
-  /** Existing ids only (for search: an unknown skill matches nobody). */
-  async existingIds(canonical: string[]): Promise<Map<string, number>> {
-    if (canonical.length === 0) return new Map();
-    const rows: { id: number; name: string }[] = await this.dataSource.query(
-      `SELECT id, name FROM skill WHERE name = ANY($1::text[])`,
-      [canonical],
-    );
-    return new Map(rows.map((row) => [row.name, row.id]));
+  /**
+   * The id of each name, in order, through aliases; null for a skill that does not exist (it matches
+   * nobody). Stored names (a campaign's audience) go through here too: one merged into another skill
+   * by a later alias still finds that skill.
+   */
+  async idsOf(names: string[]): Promise<(number | null)[]> {
+    const known = await this.lookUp(names);
+    return names.map((name) => known.get(normalizeSkillName(name))?.id ?? null);
   }
 
   /** Fuzzy suggestions over names and aliases (pg_trgm), with how many candidates have each. */
