@@ -1,3 +1,5 @@
+import { DataSource } from 'typeorm';
+import { SkillService } from '../src/skill/skill.service';
 import { expectProblem } from './support/problem';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -67,6 +69,32 @@ describe('SkillController', () => {
     await sut.http().post('/api/v1/skills/aliases').set(sut.admin).send({ alias: 'dbt core', skill: 'dbt' }).expect(201);
     const after = await sut.http().get(`/api/v1/vacancies/${vacancy.body.id}`).set(sut.admin).expect(200);
     expect(after.body.criteria.skills).toEqual([expect.objectContaining({ name: 'dbt', weight: 5, required: true })]);
+  });
+
+  it('an alias added while a write is creating that skill waits for it, then merges what it wrote', async () => {
+    const { body: person } = await sut.http().post('/api/v1/candidates').set(sut.admin)
+      .send({ fullName: 'K Race', email: 'krace@example.com' }).expect(201);
+    // A write in flight (as the candidate skill writer does it): the skill "helm3" is new and not yet committed.
+    const writer = sut.app.get(DataSource).createQueryRunner();
+    await writer.connect();
+    await writer.startTransaction();
+    const skills = sut.app.get(SkillService);
+    const canonical = await skills.canonicalNames(['helm3'], writer.manager);
+    const ids = await skills.idsFor([...canonical.values()], writer.manager);
+    await writer.query(`INSERT INTO candidate_skill (candidate_id, skill_id, level) VALUES ($1, $2, 3)`, [person.id, ids.get('helm3')]);
+
+    let aliasDone = false;
+    const alias = sut.http().post('/api/v1/skills/aliases').set(sut.admin).send({ alias: 'helm3', skill: 'helm' })
+      .then((response) => { aliasDone = true; return response; });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(aliasDone).toBe(false);
+    await writer.commitTransaction();
+    await writer.release();
+    expect((await alias).status).toBe(201);
+
+    const found = await sut.http().get('/api/v1/candidates?skills=helm3').set(sut.admin).expect(200);
+    expect(found.body.items.map((item: { id: string; skills: unknown[] }) => [item.id, item.skills])).toEqual([[person.id, [{ name: 'helm', level: 3 }]]]);
+    expect(await sut.app.get(DataSource).query(`SELECT id FROM skill WHERE name = 'helm3'`)).toEqual([]);
   });
 
   it('refuses an alias of itself, deletes aliases, and 404s an unknown one', async () => {
