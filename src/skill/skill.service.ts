@@ -38,8 +38,8 @@ export interface ResolvedSkills {
   ids: Map<string, number>;
 }
 
-/** Arbitrary constant: the advisory-lock class of "a skill name being written or aliased" (the other key is the name). */
-const SKILL_NAME_LOCK_CLASS = 741_852_971;
+/** Arbitrary constant: the advisory lock between writers of skill names (shared) and alias changes (exclusive). */
+const SKILL_ALIAS_LOCK_KEY = 741_852_971;
 
 /** Canonical skill names, aliases, and the ids the candidate tables use. */
 @Injectable()
@@ -50,16 +50,19 @@ export class SkillService {
    * Canonical names for what people typed: normalised, then aliased.
    * Unknown names stay as their normalised text; empty ones are dropped.
    *
-   * Inside a transaction (every writer: candidate skills, criteria, gaps) the
-   * names are share-locked until it ends. Adding an alias takes the same lock
+   * Inside a transaction (every writer: candidate skills, criteria, gaps) it
+   * holds a shared lock until the transaction ends; adding an alias takes it
    * exclusively, so the two cannot interleave: a write that started first is
    * committed before the alias merges what it wrote, and one that starts
    * after sees the alias. Otherwise an alias could be added while a write
    * was creating the skill of that name, and the skill would be left behind
-   * where no search reaches it.
+   * where no search reaches it. One lock, not one per name: writers never
+   * wait for each other, an import batch names thousands of skills (the
+   * server's lock table is sized for a few dozen locks per transaction), and
+   * aliases change rarely.
    */
   async canonicalNames(raw: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, string>> {
-    if (manager.queryRunner?.isTransactionActive) await this.lockNames(manager, raw.map(normalizeSkillName), 'shared');
+    if (manager.queryRunner?.isTransactionActive) await manager.query(`SELECT pg_advisory_xact_lock_shared($1)`, [SKILL_ALIAS_LOCK_KEY]);
     const known = await this.lookUp(raw, manager);
     return new Map(raw.map((name) => {
       const clean = normalizeSkillName(name);
@@ -150,7 +153,7 @@ export class SkillService {
     const alias = normalizeSkillName(rawAlias);
     if (!alias) throw DomainError.field('alias', 'alias must contain a letter or digit');
     return this.dataSource.transaction(async (manager) => {
-      await this.lockNames(manager, [alias], 'exclusive');
+      await manager.query(`SELECT pg_advisory_xact_lock($1)`, [SKILL_ALIAS_LOCK_KEY]);
       const target = (await this.canonicalNames([rawSkill], manager)).get(rawSkill)!;
       if (!target) throw DomainError.field('skill', 'skill must contain a letter or digit');
       if (target === alias) throw DomainError.field('alias', 'alias must differ from the skill it stands for');
@@ -171,17 +174,6 @@ export class SkillService {
       [normalizeSkillName(rawAlias)],
     );
     if (result[1] === 0) throw new DomainError('SkillAliasNotFound', `No alias "${rawAlias}".`);
-  }
-
-  /** Names in one order for every transaction, so two writers never wait on each other in a circle. */
-  private async lockNames(manager: EntityManager, names: string[], mode: 'shared' | 'exclusive'): Promise<void> {
-    const sorted = [...new Set(names.filter(Boolean))].sort();
-    if (sorted.length === 0) return;
-    const lock = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
-    await manager.query(
-      `SELECT ${lock}($1, hashtext(n)) FROM (SELECT n FROM unnest($2::text[]) WITH ORDINALITY AS u(n, i) ORDER BY i) s`,
-      [SKILL_NAME_LOCK_CLASS, sorted],
-    );
   }
 
   private async mergeSkill(manager: EntityManager, name: string, intoId: number): Promise<void> {
