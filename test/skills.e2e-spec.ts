@@ -86,8 +86,14 @@ describe('SkillController', () => {
     let aliasDone = false;
     const alias = sut.http().post('/api/v1/skills/aliases').set(sut.admin).send({ alias: 'helm3', skill: 'helm' })
       .then((response) => { aliasDone = true; return response; });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Wait until the alias change is queued on the lock the write holds (or has finished, which would be the bug).
+    const waitingOnLock = async () => (await sut.app.get(DataSource).query(
+      `SELECT count(*)::int AS n FROM pg_locks
+       WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    ))[0].n as number;
+    for (let i = 0; i < 250 && !aliasDone && (await waitingOnLock()) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(aliasDone).toBe(false);
+    expect(await waitingOnLock()).toBe(1);
     await writer.commitTransaction();
     await writer.release();
     expect((await alias).status).toBe(201);

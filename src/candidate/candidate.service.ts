@@ -9,6 +9,7 @@ import { Candidate } from './candidate.entity';
 import { CandidateSkillWriter } from './candidate-skill-writer';
 import { CandidateView, CandidateViews } from './candidate.view';
 import { CreateCandidateDto, UpdateCandidateDto } from './dto/candidate.dto';
+import { holdSkillNamesForWriting } from '../skill/skill.service';
 
 const NOT_NULL_FIELDS = ['fullName', 'email', 'timeZone', 'locale', 'status'] as const;
 
@@ -26,6 +27,7 @@ export class CandidateService {
     const now = this.clock.now();
     const id = await this.withDuplicateEmailCheck(dto.email, () =>
       this.dataSource.transaction(async (manager) => {
+        await holdSkillNamesForWriting(manager);
         const { skills, ...fields } = dto;
         const saved = await manager.getRepository(Candidate).save(
           manager.getRepository(Candidate).create({
@@ -61,6 +63,7 @@ export class CandidateService {
     }
     await this.withDuplicateEmailCheck(dto.email, () =>
       this.dataSource.transaction(async (manager) => {
+        await holdSkillNamesForWriting(manager);
         await this.lock(manager, id);
         const { skills, tags, ...fields } = dto;
         await manager.getRepository(Candidate).update(id, {

@@ -16,6 +16,7 @@ import { DecisionReasons } from './decision-reasons';
 import { ChangeStageDto, CreateCandidacyDto, DecisionDto } from './dto/candidacy.dto';
 import { FeedbackDeadlines } from './feedback-deadlines';
 import { RelationshipSettings } from './relationship-settings.service';
+import { holdSkillNamesForWriting } from '../skill/skill.service';
 
 export interface CandidacyRow {
   id: string;
@@ -130,6 +131,7 @@ export class CandidacyService {
     const now = this.clock.now();
     try {
       await this.dataSource.transaction(async (manager) => {
+        await holdSkillNamesForWriting(manager);
         const { candidacy, vacancy } = await this.lockWithVacancy(manager, id);
         const check = checkDecision(candidacy, dto);
         if (!check.ok) throw check.kind === 'conflict' ? stateConflict(check.reason, candidacy) : DomainError.field(check.field, check.reason);

@@ -5,7 +5,7 @@ import { Principal } from '../common/auth/roles';
 import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
 import { CandidateEmailRequest, OutboxService } from '../email/outbox.service';
-import { SkillService } from '../skill/skill.service';
+import { holdSkillNamesForWriting, SkillService } from '../skill/skill.service';
 import { TimelineService } from '../timeline/timeline.service';
 import { STAGES } from './candidacy-stages';
 import { CandidacyService } from './candidacy.service';
@@ -44,6 +44,7 @@ export class FeedbackService {
     const givenAt = dto.givenAt ? new Date(dto.givenAt) : now;
     if (givenAt > now) throw DomainError.field('givenAt', 'givenAt cannot be in the future');
     return this.dataSource.transaction(async (manager) => {
+      await holdSkillNamesForWriting(manager);
       const { candidacy, vacancy } = await this.candidacies.lockWithVacancy(manager, candidacyId);
       const stage = dto.stage ?? candidacy.stage;
       if (STAGES.indexOf(stage) > STAGES.indexOf(candidacy.stage)) {

@@ -41,6 +41,15 @@ export interface ResolvedSkills {
 /** Arbitrary constant: the advisory lock between writers of skill names (shared) and alias changes (exclusive). */
 const SKILL_ALIAS_LOCK_KEY = 741_852_971;
 
+/**
+ * First thing in a transaction that may write skill names (candidates' skills, criteria, gaps), before
+ * it locks any row: the shared side of the lock an alias change takes exclusively (see canonicalNames).
+ * Taken after row locks, a writer could wait for an alias merge that waits for the writer's rows.
+ */
+export async function holdSkillNamesForWriting(manager: EntityManager): Promise<void> {
+  await manager.query(`SELECT pg_advisory_xact_lock_shared($1)`, [SKILL_ALIAS_LOCK_KEY]);
+}
+
 /** Canonical skill names, aliases, and the ids the candidate tables use. */
 @Injectable()
 export class SkillService {
@@ -62,7 +71,8 @@ export class SkillService {
    * aliases change rarely.
    */
   async canonicalNames(raw: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, string>> {
-    if (manager.queryRunner?.isTransactionActive) await manager.query(`SELECT pg_advisory_xact_lock_shared($1)`, [SKILL_ALIAS_LOCK_KEY]);
+    // Writers take it at their start already (holdSkillNamesForWriting); again here for any that did not.
+    if (manager.queryRunner?.isTransactionActive) await holdSkillNamesForWriting(manager);
     const known = await this.lookUp(raw, manager);
     return new Map(raw.map((name) => {
       const clean = normalizeSkillName(name);

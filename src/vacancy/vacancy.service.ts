@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagination/page';
 import { Clock } from '../common/time/clock';
-import { SkillService } from '../skill/skill.service';
+import { holdSkillNamesForWriting, SkillService } from '../skill/skill.service';
 import { CreateVacancyDto, CriteriaDto, ListVacanciesQuery, UpdateVacancyDto } from './dto/vacancy.dto';
 import { isClosed, VacancyStatus } from './vacancy-status';
 import { VACANCY_COLUMNS, VacancyRow, VacancyView, VacancyViews } from './vacancy.view';
@@ -30,6 +30,7 @@ export class VacancyService {
     const status = dto.status ?? 'draft';
     if (status === 'open') requireDecisionDate(dto.expectedDecisionDate);
     const id = await this.dataSource.transaction(async (manager) => {
+      await holdSkillNamesForWriting(manager);
       const [{ id }] = await manager.query(
         `INSERT INTO vacancy (title, team, location, description, hiring_manager_name, hiring_manager_email,
                               recruiter_name, recruiter_email, seniority, expected_decision_date, status, opened_at,
@@ -83,6 +84,7 @@ export class VacancyService {
   /** Any field while draft or open; `status: open` opens a draft. Closed vacancies are history and stay as they were. */
   async update(id: string, dto: UpdateVacancyDto): Promise<VacancyView> {
     await this.dataSource.transaction(async (manager) => {
+      await holdSkillNamesForWriting(manager);
       const vacancy = await this.lock(manager, id);
       if (isClosed(vacancy.status)) {
         throw new DomainError('VacancyStateConflict', `The vacancy is ${vacancy.status}; a closed vacancy cannot change.`, {

@@ -7,6 +7,7 @@ import { CandidateSkillWriter } from '../candidate-skill-writer';
 import { normaliseTags } from '../candidate.service';
 import { CreateCandidateDto } from '../dto/candidate.dto';
 import { ImportRow, RowProblem } from './import-row';
+import { holdSkillNamesForWriting } from '../../skill/skill.service';
 
 export const IMPORT_BATCH_SIZE = 1000;
 export const MAX_REPORTED_ERRORS = 1000;
@@ -123,6 +124,7 @@ export class CandidateImportService {
 
   /** Returns, per entry, whether the candidate was new. */
   private async upsert(manager: EntityManager, entries: BatchEntry[]): Promise<boolean[]> {
+    await holdSkillNamesForWriting(manager);
     const input = entries.map(({ candidate: c }, ord) => ({
       ord, full_name: c.fullName, email: c.email, phone: c.phone, city: c.city, country: c.country,
       time_zone: c.timeZone, locale: c.locale, headline: c.headline, profile_url: c.profileUrl,
