@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { Signer } from '../src/common/secrets/signer';
 import { CandidateInterestService } from '../src/matching/candidate-interest.service';
 import { MatchRunService } from '../src/matching/match-run.service';
@@ -195,6 +196,16 @@ describe(MatchRunService.name, () => {
     expect((await emailBody(invited.invitationEmailId)).status).toBe('held');
     await api().post(`/api/v1/matches/${invited.id}/dismiss`).set(first.admin).send({ reason: 'Took another offer' }).expect(200);
     expect(await emailBody(invited.invitationEmailId)).toMatchObject({ status: 'cancelled', lastError: 'The match was dismissed.' });
+    // One that was with a sender at the dismissal is cancelled when it comes back for a retry.
+    const sven = await pool.person('Sven Sending', { skills: [[skill('scala'), 3]] });
+    await api().post(`/api/v1/vacancies/${vacancy}/matches/run`).set(first.admin).expect(200);
+    const svenInvited = (await invite(sven)).body;
+    const db = first.app.get(DataSource);
+    await db.query(`UPDATE email SET status = 'sending', lease_until = now() + interval '1 minute' WHERE id = $1`, [svenInvited.invitationEmailId]);
+    await api().post(`/api/v1/matches/${svenInvited.id}/dismiss`).set(first.admin).send({ reason: 'Role re-scoped' }).expect(200);
+    expect((await emailBody(svenInvited.invitationEmailId)).status).toBe('sending');
+    await db.query(`UPDATE email SET status = 'queued', lease_until = NULL WHERE id = $1`, [svenInvited.invitationEmailId]);
+    expect(await emailBody(svenInvited.invitationEmailId)).toMatchObject({ status: 'cancelled', lastError: 'The match was dismissed.' });
 
     // Someone who became a candidate meanwhile is "applied" after the next run, and is not invited.
     await pool.candidacy(people['Alice Applies'], vacancy);
