@@ -7,6 +7,8 @@ describe('loggablePath', () => {
     expect(loggablePath('/u/opaque-token/resubscribe')).toBe('/u/:token/resubscribe');
     expect(loggablePath('/c/abc.def')).toBe('/c/:token');
     expect(loggablePath('/consent/abc.def/withdraw')).toBe('/consent/:token/withdraw');
+    // Express routes without regard to case, so /P/… opens the same page.
+    expect(loggablePath('/P/abc.def')).toBe('/P/:token');
   });
 
   it('leaves other paths alone', () => {

@@ -5,7 +5,7 @@ import { AppConfig } from '../../config/app-config';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 /** The candidates' own links (profile, unsubscribe, consent): the token in the path works like a password. */
-const CANDIDATE_LINK = /^\/(p|u|c|consent)\/[^/]+/;
+const CANDIDATE_LINK = /^\/(p|u|c|consent)\/[^/]+/i;
 
 /** The path of a request as it may be logged: no query string, no link token. */
 export function loggablePath(url: string): string {
