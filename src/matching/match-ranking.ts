@@ -11,7 +11,12 @@ import { hasKey, HISTORY_LEVEL_SQL, MatchSpec, SKILL_KEY_STRIDE, skillTable } fr
  */
 export type Tier = number;
 
-/** The tiers of a vacancy, best first: 0 to the number of its required skills. */
+/**
+ * The tiers of a vacancy, best first: 0 to the number of its required skills. Each is one statement,
+ * run only while the page is not full; a tier's statement reads the same people the "some but not
+ * all" statement read before tiers were counted, so a vacancy pays for more tiers only when its
+ * earlier tiers are too small to fill a page (then the pool it reads is small too).
+ */
 export function tiersOf(spec: MatchSpec): Tier[] {
   const required = spec.criteria.filter((criterion) => criterion.required).length;
   return Array.from({ length: required + 1 }, (_, missing) => missing);
