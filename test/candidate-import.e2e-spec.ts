@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { skillKeysOf } from '../src/candidate/candidate-skill-writer';
 import { CandidateImportService } from '../src/candidate/import/candidate-import.service';
 import { expectProblem } from './support/problem';
 import { startTestApp, TestApp } from './support/test-app';
@@ -68,6 +69,18 @@ describe(CandidateImportService.name, () => {
       { name: 'postgresql', level: null },
     ]);
     expect(await findByName('Bad Level')).toBeUndefined();
+    // The import writes the search keys with the new rows (so they are not rewritten): the same keys the
+    // database derives from the stored skills.
+    const db = sut.app.get(DataSource);
+    const stored: { skill_id: number; level: number | null }[] = await db.query(
+      `SELECT skill_id, level FROM candidate_skill WHERE candidate_id = $1`, [ada.body.id],
+    );
+    const [{ skill_keys: keys }] = await db.query(`SELECT skill_keys FROM candidate WHERE id = $1`, [ada.body.id]);
+    expect(skillKeysOf(stored.map((row) => ({ skillId: row.skill_id, level: row.level })))).toEqual(keys);
+    const [{ stale }] = await db.query(
+      `SELECT count(*)::int AS stale FROM candidate WHERE skill_keys IS DISTINCT FROM candidate_skill_keys(id)`,
+    );
+    expect(stale).toBe(0);
   });
 
   it('updates a candidate matched by email in any case and keeps what the file leaves out', async () => {

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Clock } from '../../common/time/clock';
 import { AppConfig } from '../../config/app-config';
-import { CandidateSkillWriter } from '../candidate-skill-writer';
+import { CandidateSkillWriter, skillKeysOf } from '../candidate-skill-writer';
 import { normaliseTags } from '../candidate.service';
 import { CreateCandidateDto } from '../dto/candidate.dto';
 import { ImportRow, RowProblem } from './import-row';
@@ -41,12 +41,14 @@ const UPSERT = `
   WITH input AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
       ord int, full_name text, email text, phone text, city text, country text, time_zone text,
-      locale text, headline text, profile_url text, tags text[], source text)
+      locale text, headline text, profile_url text, tags text[], source text, skill_keys int[])
   ), upserted AS (
+    -- A new candidate gets its skill keys now, so the skill-keys trigger has nothing to rewrite; a stored
+    -- one keeps its keys here and the trigger updates them if its skills change.
     INSERT INTO candidate (full_name, email, phone, city, country, time_zone, locale, headline,
-                           profile_url, tags, source, status, created_at, updated_at)
+                           profile_url, tags, source, status, created_at, updated_at, skill_keys)
     SELECT full_name, email, phone, city, country, coalesce(time_zone, $2), coalesce(locale, $3), headline,
-           profile_url, coalesce(tags, '{}'), source, 'active', $4, $4
+           profile_url, coalesce(tags, '{}'), source, 'active', $4, $4, coalesce(skill_keys, '{}')
     FROM input ORDER BY lower(email)
     ON CONFLICT (lower(email)) DO UPDATE SET -- the stored email keeps its spelling: it is what matched
       full_name = EXCLUDED.full_name,
@@ -125,11 +127,18 @@ export class CandidateImportService {
   /** Returns, per entry, whether the candidate was new. */
   private async upsert(manager: EntityManager, entries: BatchEntry[]): Promise<boolean[]> {
     await holdSkillNamesForWriting(manager);
-    const input = entries.map(({ candidate: c }, ord) => ({
-      ord, full_name: c.fullName, email: c.email, phone: c.phone, city: c.city, country: c.country,
-      time_zone: c.timeZone, locale: c.locale, headline: c.headline, profile_url: c.profileUrl,
-      tags: c.tags && normaliseTags(c.tags), source: c.source,
-    }));
+    const withSkills = entries.filter(({ candidate }) => candidate.skills);
+    const resolved = await this.skillWriter.resolve(manager, withSkills.map(({ candidate }) => candidate.skills!));
+    const skillsOf = new Map(withSkills.map((entry, i) => [entry, resolved[i]]));
+    const input = entries.map((entry, ord) => {
+      const c = entry.candidate;
+      const skills = skillsOf.get(entry);
+      return {
+        ord, full_name: c.fullName, email: c.email, phone: c.phone, city: c.city, country: c.country,
+        time_zone: c.timeZone, locale: c.locale, headline: c.headline, profile_url: c.profileUrl,
+        tags: c.tags && normaliseTags(c.tags), source: c.source, skill_keys: skills && skillKeysOf(skills),
+      };
+    });
     const givenNotNull: Record<string, string[]> = {};
     for (const row of input) {
       // null (JSON lines) means "not given", as an empty CSV cell does.
@@ -146,10 +155,10 @@ export class CandidateImportService {
       ids[ord] = id;
       inserted[ord] = isNew;
     }
-    const skills = new Map(
-      entries.flatMap(({ candidate }, ord) => (candidate.skills ? [[ids[ord], candidate.skills] as const] : [])),
-    );
-    await this.skillWriter.replace(manager, skills);
+    await this.skillWriter.write(manager, new Map(entries.flatMap((entry, ord) => {
+      const skills = skillsOf.get(entry);
+      return skills ? [[ids[ord], skills] as const] : [];
+    })));
     return inserted;
   }
 }
