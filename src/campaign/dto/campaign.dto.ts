@@ -20,6 +20,7 @@ import { IsIsoDuration } from '../../common/validation/is-iso-duration.decorator
 import { CAMPAIGN_STATUSES, CampaignStatus } from '../campaign.entity';
 import { CAMPAIGN_TEMPLATE_KEYS } from '../campaign-templates';
 import { STEP_DELAY_PATTERN } from '../step-delay';
+import { IsPresentIfGiven } from '../../common/validation/is-present-if-given.decorator';
 
 export const MAX_STEPS = 20;
 
@@ -87,7 +88,7 @@ export class CreateCampaignDto {
 
 /** Steps and audience can change while the campaign is draft or paused; status follows the allowed transitions. */
 export class UpdateCampaignDto {
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsPresentIfGiven() @IsString() @Length(1, 200)
   name?: string;
 
   /** Replaces the whole audience. */
@@ -99,7 +100,7 @@ export class UpdateCampaignDto {
   steps?: CampaignStepDto[];
 
   @ApiPropertyOptional({ enum: CAMPAIGN_STATUSES })
-  @IsOptional() @IsIn(CAMPAIGN_STATUSES)
+  @IsPresentIfGiven() @IsIn(CAMPAIGN_STATUSES)
   status?: CampaignStatus;
 }
 

@@ -21,6 +21,7 @@ import { PageQuery } from '../../common/pagination/page';
 import { IsSkillName } from '../../skill/is-skill-name.decorator';
 import { SENIORITIES, Seniority, VACANCY_STATUSES, VacancyStatus } from '../vacancy-status';
 import { IsIsoDateTime } from '../../common/validation/is-iso-date-time.decorator';
+import { IsPresentIfGiven } from '../../common/validation/is-present-if-given.decorator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -96,14 +97,14 @@ export class CreateVacancyDto extends VacancyFields {
 
 /** Any field; `status: open` opens a draft. Filling and cancelling go through POST /vacancies/:id/close. */
 export class UpdateVacancyDto extends VacancyFields {
-  @IsOptional() @Transform(trim) @IsString() @Length(1, 200)
+  @IsPresentIfGiven() @Transform(trim) @IsString() @Length(1, 200)
   title?: string;
 
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => ContactDto)
+  @IsPresentIfGiven() @IsObject() @ValidateNested() @Type(() => ContactDto)
   hiringManager?: ContactDto;
 
   @ApiPropertyOptional({ enum: ['open'] })
-  @IsOptional() @IsIn(['open'], { message: 'status can only be set to open here; use POST /api/v1/vacancies/{id}/close to fill or cancel' })
+  @IsPresentIfGiven() @IsIn(['open'], { message: 'status can only be set to open here; use POST /api/v1/vacancies/{id}/close to fill or cancel' })
   status?: 'open';
 }
 
