@@ -1,6 +1,6 @@
 import { PartialType } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { CandidateFields } from './candidate-fields';
+import { CandidateFields } from './candidate-fields.dto';
 
 export class CreateCandidateDto extends CandidateFields {}
 
