@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { expectProblem } from './support/problem';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -83,6 +84,39 @@ describe('CandidateController', () => {
       expectProblem(await sut.http().get(`/api/v1/candidates/${body.id}`).set(sut.admin), 404);
       expectProblem(await sut.http().delete(`/api/v1/candidates/${body.id}`).set(sut.admin), 404);
       expect(await search('skills=cobol')).toEqual([]);
+    });
+  });
+
+  describe('skills', () => {
+    it('writes only the skills that changed: the same skills again touch no row, a change keeps the search keys exact', async () => {
+      const db = sut.app.get(DataSource);
+      const { body: person } = await create({
+        fullName: 'Skill Keeper', email: 'skill-keeper@example.com',
+        skills: [{ name: 'rust', level: 4 }, { name: 'go', level: 2 }, { name: 'sql' }],
+      }).expect(201);
+      const rows = () => db.query(
+        `SELECT s.name, cs.level, cs.xmin::text AS version FROM candidate_skill cs JOIN skill s ON s.id = cs.skill_id
+         WHERE cs.candidate_id = $1 ORDER BY s.name`, [person.id],
+      ) as Promise<{ name: string; level: number | null; version: string }[]>;
+      const before = await rows();
+
+      await sut.http().patch(`/api/v1/candidates/${person.id}`).set(sut.admin)
+        .send({ skills: [{ name: 'SQL' }, { name: 'Go', level: 2 }, { name: 'rust', level: 4 }] }).expect(200);
+      expect(await rows()).toEqual(before);
+
+      await sut.http().patch(`/api/v1/candidates/${person.id}`).set(sut.admin)
+        .send({ skills: [{ name: 'go', level: 3 }, { name: 'sql' }, { name: 'kotlin', level: 1 }] }).expect(200);
+      const after = await rows();
+      expect(after.map(({ name, level }) => ({ name, level }))).toEqual([
+        { name: 'go', level: 3 }, { name: 'kotlin', level: 1 }, { name: 'sql', level: null },
+      ]);
+      expect(after.find((row) => row.name === 'sql')!.version).toBe(before.find((row) => row.name === 'sql')!.version);
+      const [{ stale }] = await db.query(
+        `SELECT count(*)::int AS stale FROM candidate WHERE id = $1 AND skill_keys IS DISTINCT FROM candidate_skill_keys(id)`, [person.id],
+      );
+      expect(stale).toBe(0);
+      expect(names(await search('skills=kotlin'))).toEqual(['Skill Keeper']);
+      expect(await search('skills=rust&q=Skill%20Keeper')).toEqual([]);
     });
   });
 

@@ -17,20 +17,15 @@ export function skillKeysOf(skills: ResolvedSkills): number[] {
 }
 
 /**
- * Replaces candidates' skills in one set-based statement pair, aliasing names on the way in.
- * candidate.skill_keys (what search reads) follows in the same transaction: statement-level
- * triggers on candidate_skill rebuild it for the candidates touched (CandidateSkillKeys migration),
- * rewriting a row only when its keys changed.
+ * Candidates' skills, set-based: names are resolved (aliased, new skills created) first, then
+ * written. Every writer resolves before it locks candidate rows, so two writers never wait on each
+ * other in a circle. candidate.skill_keys (what search reads) follows in the same transaction:
+ * statement-level triggers on candidate_skill rebuild it for the candidates touched
+ * (CandidateSkillKeys migration), rewriting a row only when its keys changed (SkillKeysOnlyWhenChanged).
  */
 @Injectable()
 export class CandidateSkillWriter {
   constructor(private readonly skills: SkillService) {}
-
-  async replace(manager: EntityManager, skillsByCandidate: Map<string, SkillLevel[]>): Promise<void> {
-    const lists = [...skillsByCandidate.values()];
-    const resolved = await this.resolve(manager, lists);
-    await this.write(manager, new Map([...skillsByCandidate.keys()].map((candidateId, i) => [candidateId, resolved[i]])));
-  }
 
   /** Each list's skills by id (creating skills that are new), in the order given. */
   async resolve(manager: EntityManager, lists: SkillLevel[][]): Promise<ResolvedSkills[]> {
@@ -51,7 +46,10 @@ export class CandidateSkillWriter {
     });
   }
 
-  /** Stores resolved skills, replacing what each candidate had. */
+  /**
+   * Stores resolved skills, replacing what each candidate had. Only what changed is written: the skills
+   * dropped are deleted, new or re-levelled ones upserted, so saving the same skills rewrites nothing.
+   */
   async write(manager: EntityManager, skillsByCandidate: Map<string, ResolvedSkills>): Promise<void> {
     if (skillsByCandidate.size === 0) return;
     const candidateIds: string[] = [];
@@ -64,13 +62,19 @@ export class CandidateSkillWriter {
         levels.push(level);
       }
     }
-    await manager.query(`DELETE FROM candidate_skill WHERE candidate_id = ANY($1::uuid[])`, [
-      [...skillsByCandidate.keys()],
-    ]);
+    await manager.query(
+      `DELETE FROM candidate_skill cs
+       WHERE cs.candidate_id = ANY($1::uuid[])
+         AND NOT EXISTS (SELECT 1 FROM unnest($2::uuid[], $3::int[]) AS kept(candidate_id, skill_id)
+                         WHERE kept.candidate_id = cs.candidate_id AND kept.skill_id = cs.skill_id)`,
+      [[...skillsByCandidate.keys()], candidateIds, skillIds],
+    );
     if (candidateIds.length === 0) return;
     await manager.query(
       `INSERT INTO candidate_skill (candidate_id, skill_id, level)
-       SELECT * FROM unnest($1::uuid[], $2::int[], $3::smallint[])`,
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::smallint[])
+       ON CONFLICT (candidate_id, skill_id) DO UPDATE SET level = EXCLUDED.level
+         WHERE candidate_skill.level IS DISTINCT FROM EXCLUDED.level`,
       [candidateIds, skillIds, levels],
     );
   }

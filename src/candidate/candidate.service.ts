@@ -29,6 +29,8 @@ export class CandidateService {
       this.dataSource.transaction(async (manager) => {
         await holdSkillNamesForWriting(manager);
         const { skills, ...fields } = dto;
+        // Skill names before candidate rows, in every writer (the import too), so no two wait on each other in a circle.
+        const [resolved] = skills ? await this.skillWriter.resolve(manager, [skills]) : [];
         const saved = await manager.getRepository(Candidate).save(
           manager.getRepository(Candidate).create({
             ...fields,
@@ -40,7 +42,7 @@ export class CandidateService {
             updatedAt: now,
           }),
         );
-        if (skills) await this.skillWriter.replace(manager, new Map([[saved.id, skills]]));
+        if (resolved) await this.skillWriter.write(manager, new Map([[saved.id, resolved]]));
         return saved.id;
       }),
     );
@@ -64,14 +66,16 @@ export class CandidateService {
     await this.withDuplicateEmailCheck(dto.email, () =>
       this.dataSource.transaction(async (manager) => {
         await holdSkillNamesForWriting(manager);
-        await this.lock(manager, id);
         const { skills, tags, ...fields } = dto;
+        // Skill names before the candidate row, as in create.
+        const [resolved] = skills ? await this.skillWriter.resolve(manager, [skills]) : [];
+        await this.lock(manager, id);
         await manager.getRepository(Candidate).update(id, {
           ...fields,
           ...(tags ? { tags: normaliseTags(tags) } : {}),
           updatedAt: this.clock.now(),
         });
-        if (skills) await this.skillWriter.replace(manager, new Map([[id, skills]]));
+        if (resolved) await this.skillWriter.write(manager, new Map([[id, resolved]]));
       }),
     );
     return this.get(id);
