@@ -18,8 +18,8 @@ import {
 import { SUPPORTED_LOCALES } from '../../config/app-config';
 import { IsTimeZone } from '../../common/validation/is-time-zone.decorator';
 import { IsSkillName } from '../../skill/is-skill-name.decorator';
+import { trim } from '../../common/validation/transforms';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
 
 export class SkillInput {

@@ -17,8 +17,8 @@ import {
 import { PageQuery } from '../../common/pagination/page';
 import { IsSkillName } from '../../skill/is-skill-name.decorator';
 import { DECIDED_OUTCOMES, DecidedOutcome, Outcome, OUTCOMES, Stage, STAGES } from '../candidacy-stages';
+import { trim } from '../../common/validation/transforms';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateCandidacyDto {
   @IsUUID('all', { message: 'candidateId must be a UUID' })

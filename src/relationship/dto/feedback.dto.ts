@@ -15,8 +15,8 @@ import { IsSkillName } from '../../skill/is-skill-name.decorator';
 import { Stage, STAGES } from '../candidacy-stages';
 import { FEEDBACK_CHANNELS, FeedbackChannel } from '../feedback-policy';
 import { IsIsoDateTime } from '../../common/validation/is-iso-date-time.decorator';
+import { trim } from '../../common/validation/transforms';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 /** Feedback actually given to the candidate. */
 export class GiveFeedbackDto {

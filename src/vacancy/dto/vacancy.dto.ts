@@ -22,8 +22,8 @@ import { IsSkillName } from '../../skill/is-skill-name.decorator';
 import { SENIORITIES, Seniority, VACANCY_STATUSES, VacancyStatus } from '../vacancy-status';
 import { IsIsoDateTime } from '../../common/validation/is-iso-date-time.decorator';
 import { IsPresentIfGiven } from '../../common/validation/is-present-if-given.decorator';
+import { trim } from '../../common/validation/transforms';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A person on the hiring side; the address receives the feedback digest. */

@@ -3,13 +3,13 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { PageQuery } from '../../../common/pagination/page';
 import { IsIsoDateTime } from '../../../common/validation/is-iso-date-time.decorator';
+import { trim } from '../../../common/validation/transforms';
 
 export const PRIVACY_REQUEST_KINDS = ['access', 'erasure', 'rectification'] as const;
 export type PrivacyRequestKind = (typeof PRIVACY_REQUEST_KINDS)[number];
 export const PRIVACY_REQUEST_STATUSES = ['open', 'in_progress', 'done', 'rejected'] as const;
 export type PrivacyRequestStatus = (typeof PRIVACY_REQUEST_STATUSES)[number];
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreatePrivacyRequestDto {
   @ApiProperty({ enum: PRIVACY_REQUEST_KINDS })
