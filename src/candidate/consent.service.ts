@@ -50,23 +50,20 @@ export class ConsentService {
     if (expiresAt <= grantedAt) throw DomainError.field('expiresAt', 'expiresAt must be after grantedAt');
     return this.dataSource.transaction(async (manager) => {
       await this.candidates.lock(manager, candidateId);
-      // Evidence back-dated to before a withdrawal cannot undo it: the candidate state follows the latest grant.
-      const [{ withdrawn }] = await manager.query(
-        `SELECT greatest((SELECT max(withdrawn_at) FROM consent WHERE candidate_id = $1 AND scope = $2),
-                         (SELECT consent_withdrawn_at FROM candidate WHERE id = $1)) AS withdrawn`,
+      // What is on file: the last withdrawal (evidence back-dated before it cannot undo it, as the candidate
+      // state follows the latest grant), and whether a pool consent is held now (a new record renews it).
+      const [{ withdrawn, renews }]: { withdrawn: Date | null; renews: boolean }[] = await manager.query(
+        `SELECT greatest((SELECT max(withdrawn_at) FROM consent WHERE candidate_id = c.id AND scope = $2), c.consent_withdrawn_at) AS withdrawn,
+                c.consent_expires_at IS NOT NULL AND c.consent_withdrawn_at IS NULL AS renews
+         FROM candidate c WHERE c.id = $1`,
         [candidateId, dto.scope],
       );
       if (withdrawn && grantedAt < withdrawn) {
         throw DomainError.field(
           'grantedAt',
-          `grantedAt is before this consent scope was withdrawn (${(withdrawn as Date).toISOString()}); record consent given after the withdrawal`,
+          `grantedAt is before this consent scope was withdrawn (${withdrawn.toISOString()}); record consent given after the withdrawal`,
         );
       }
-      // A new record while a pool consent is on file (valid or lapsed, not withdrawn) renews it.
-      const [previous] = await manager.query(
-        `SELECT consent_expires_at IS NOT NULL AND consent_withdrawn_at IS NULL AS renews FROM candidate WHERE id = $1`,
-        [candidateId],
-      );
       const consent = await manager.getRepository(Consent).save(
         manager.getRepository(Consent).create({
           candidateId,
@@ -85,7 +82,7 @@ export class ConsentService {
         expiresAt: consent.expiresAt.toISOString(),
       }, { occurredAt: now, actorKeyId: recordedByKeyId });
       await this.audit.record({
-        action: dto.scope === 'talent_pool' && previous?.renews ? 'consent_renewed' : 'consent_granted',
+        action: dto.scope === 'talent_pool' && renews ? 'consent_renewed' : 'consent_granted',
         candidateId,
         details: {
           consentId: consent.id, scope: consent.scope, source: consent.source, textVersion: consent.textVersion,

@@ -146,14 +146,15 @@ export class OutboxService {
   }
 
   /**
-   * Cancels one email unless a sender already has it; true if it was cancelled. The row is locked first,
-   * so a sender handing it back for a retry at this moment is either seen (and cancelled here) or waits
-   * for the caller's transaction (and meets whatever that transaction decided, e.g. through a trigger).
+   * Cancels one email unless a sender already has it; true if it was cancelled. The row is locked whatever
+   * its status, so a sender handing it back for a retry at this moment is either seen (and cancelled here)
+   * or waits for the caller's transaction (and meets whatever that transaction decided, e.g. in a trigger).
    */
   async cancelIfUnsent(emailId: string, reason: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
-    await manager.query(`SELECT 1 FROM email WHERE id = $1 FOR UPDATE`, [emailId]);
     const [, count] = await manager.query(
-      `UPDATE email SET status = 'cancelled', last_error = $2, updated_at = $3 WHERE id = $1 AND status IN ('queued', 'held')`,
+      `WITH locked AS (SELECT id, status FROM email WHERE id = $1 FOR UPDATE)
+       UPDATE email e SET status = 'cancelled', last_error = $2, updated_at = $3
+       FROM locked WHERE e.id = locked.id AND locked.status IN ('queued', 'held')`,
       [emailId, reason, this.clock.now()],
     );
     return count > 0;
