@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { SkillService } from '../src/skill/skill.service';
+import { holdSkillNamesForWriting, SkillService } from '../src/skill/skill.service';
 import { expectProblem } from './support/problem';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -79,6 +79,7 @@ describe('SkillController', () => {
     await writer.connect();
     await writer.startTransaction();
     const skills = sut.app.get(SkillService);
+    await holdSkillNamesForWriting(writer.manager);
     const canonical = await skills.canonicalNames(['helm3'], writer.manager);
     const ids = await skills.idsFor([...canonical.values()], writer.manager);
     await writer.query(`INSERT INTO candidate_skill (candidate_id, skill_id, level) VALUES ($1, $2, 3)`, [person.id, ids.get('helm3')]);

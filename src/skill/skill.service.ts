@@ -43,8 +43,13 @@ const SKILL_ALIAS_LOCK_KEY = 741_852_971;
 
 /**
  * First thing in a transaction that may write skill names (candidates' skills, criteria, gaps), before
- * it locks any row: the shared side of the lock an alias change takes exclusively (see canonicalNames).
- * Taken after row locks, a writer could wait for an alias merge that waits for the writer's rows.
+ * it locks any row: the shared side of the lock an alias change (addAlias) takes exclusively. The two
+ * cannot interleave: a write that started first is committed before the alias merges what it wrote,
+ * and one that starts after sees the alias. Otherwise an alias could be added while a write was
+ * creating the skill of that name, and the skill would be left where no search reaches it. One lock,
+ * not one per name: writers never wait for each other, an import batch names thousands of skills (the
+ * server's lock table is sized for a few dozen per transaction), and aliases change rarely. Taken after
+ * row locks, a writer could wait for an alias merge that waits for the writer's rows.
  */
 export async function holdSkillNamesForWriting(manager: EntityManager): Promise<void> {
   await manager.query(`SELECT pg_advisory_xact_lock_shared($1)`, [SKILL_ALIAS_LOCK_KEY]);
@@ -58,21 +63,9 @@ export class SkillService {
   /**
    * Canonical names for what people typed: normalised, then aliased.
    * Unknown names stay as their normalised text; empty ones are dropped.
-   *
-   * Inside a transaction (every writer: candidate skills, criteria, gaps) it
-   * holds a shared lock until the transaction ends; adding an alias takes it
-   * exclusively, so the two cannot interleave: a write that started first is
-   * committed before the alias merges what it wrote, and one that starts
-   * after sees the alias. Otherwise an alias could be added while a write
-   * was creating the skill of that name, and the skill would be left behind
-   * where no search reaches it. One lock, not one per name: writers never
-   * wait for each other, an import batch names thousands of skills (the
-   * server's lock table is sized for a few dozen locks per transaction), and
-   * aliases change rarely.
+   * A writer calls holdSkillNamesForWriting first in its transaction.
    */
   async canonicalNames(raw: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, string>> {
-    // Writers take it at their start already (holdSkillNamesForWriting); again here for any that did not.
-    if (manager.queryRunner?.isTransactionActive) await holdSkillNamesForWriting(manager);
     const known = await this.lookUp(raw, manager);
     return new Map(raw.map((name) => {
       const clean = normalizeSkillName(name);
