@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../common/errors/domain-error';
-import { decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagination/page';
+import { decodeCursor, DEFAULT_PAGE_LIMIT, invalidCursor, Page, toPage } from '../common/pagination/page';
 import { RankMatchesQuery } from './dto/match.dto';
 import { explainMatch, MatchExplanation } from './match-explanation';
 import { MatchRanker, TieredRow } from './match-ranker';
@@ -27,9 +26,7 @@ export class MatchService {
     const { spec } = await this.specs.load(vacancyId);
     const after = query.cursor ? decodeCursor(query.cursor, ['int', 'int', 'uuid']) : undefined;
     if (after && (!tiersOf(spec).includes(after[0] as Tier) || Math.abs(after[1] as number) > 1e9)) {
-      throw new DomainError('InvalidCursor', 'The cursor is malformed; start again from the first page.', {
-        errors: [{ field: 'cursor', messages: ['cursor is not a value returned by this list'] }],
-      });
+      throw invalidCursor();
     }
     const rows = await this.ranker.rank(spec, {
       need: limit + 1,

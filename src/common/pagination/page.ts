@@ -43,22 +43,26 @@ const CURSOR_CHECKS: Record<CursorValue, (value: unknown) => boolean> = {
   uuid: (value) => typeof value === 'string' && UUID_PATTERN.test(value),
 };
 
+/** A cursor this list did not hand out (tampered, or from another list); also for checks a list adds of its own. */
+export function invalidCursor(): DomainError {
+  return new DomainError('InvalidCursor', 'The cursor is malformed; start again from the first page.', {
+    errors: [{ field: 'cursor', messages: ['cursor is not a value returned by this list'] }],
+  });
+}
+
 /**
  * Decodes a cursor made by encodeCursor and checks that each position holds
  * the expected kind of value, so a tampered cursor is a 400, not a SQL error.
  */
 export function decodeCursor(cursor: string, shape: readonly CursorValue[]): (string | number)[] {
-  const invalid = () => new DomainError('InvalidCursor', 'The cursor is malformed; start again from the first page.', {
-    errors: [{ field: 'cursor', messages: ['cursor is not a value returned by this list'] }],
-  });
   let position: unknown;
   try {
     position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw invalid();
+    throw invalidCursor();
   }
-  if (!Array.isArray(position) || position.length !== shape.length) throw invalid();
-  if (!position.every((value, index) => CURSOR_CHECKS[shape[index]](value))) throw invalid();
+  if (!Array.isArray(position) || position.length !== shape.length) throw invalidCursor();
+  if (!position.every((value, index) => CURSOR_CHECKS[shape[index]](value))) throw invalidCursor();
   return position as (string | number)[];
 }
 
