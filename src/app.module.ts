@@ -15,6 +15,7 @@ import { Clock } from './common/time/clock';
 import { AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source-options';
 import { openDataSource } from './database/open-data-source';
+import { TableChangesModule } from './database/table-changes.module';
 import { EmailModule } from './email/email.module';
 import { HealthModule } from './health/health.module';
 import { MatchingModule } from './matching/matching.module';
@@ -42,6 +43,7 @@ export class AppModule {
           useFactory: () => ({ ...dataSourceOptions(databaseUrl, config.DATABASE_POOL_SIZE), autoLoadEntities: true }),
           dataSourceFactory: (options) => openDataSource(options!, config.DATABASE_PREPARE_POOL === 'true'),
         }),
+        TableChangesModule,
         ScheduleModule.forRoot(),
         HealthModule,
         ApiKeyModule,

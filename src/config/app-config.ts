@@ -81,6 +81,14 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(200)
   SEARCH_CONCURRENCY = 3;
 
+  /**
+   * How long an instance may answer from memory for API keys and skill names (0: never). A change
+   * anywhere reaches every instance at once (LISTEN/NOTIFY, src/database/table-changes.ts); this bounds
+   * what is kept and how long.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(3600)
+  LOOKUP_CACHE_SECONDS = 60;
+
   /** `true`: open the whole pool at start and prepare each connection (src/database/open-data-source.ts). */
   @IsIn(['true', 'false'])
   DATABASE_PREPARE_POOL: 'true' | 'false' = 'true';

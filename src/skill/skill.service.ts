@@ -3,7 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { decodeCursor, Page, toPage } from '../common/pagination/page';
+import { LookupCache } from '../database/lookup-cache';
 import { PreparedStatement, runPrepared } from '../database/prepared-statement';
+import { TableChanges } from '../database/table-changes';
 import { normalizeSkillName } from './skill-name';
 
 export interface SkillSuggestion {
@@ -58,7 +60,15 @@ export async function holdSkillNamesForWriting(manager: EntityManager): Promise<
 /** Canonical skill names, aliases, and the ids the candidate tables use. */
 @Injectable()
 export class SkillService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  /** Normalised name -> its canonical name and id, for names of skills that exist (read paths only). */
+  private readonly known: LookupCache<string, { name: string; id: number }>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tableChanges: TableChanges,
+  ) {
+    this.known = tableChanges.cache(['skill', 'skill_alias'], 50_000);
+  }
 
   /**
    * Canonical names for what people typed: normalised, then aliased.
@@ -90,7 +100,7 @@ export class SkillService {
 
   /** canonicalNames and the ids of the skills that exist, in one round trip (every search starts here). */
   async resolve(raw: string[]): Promise<ResolvedSkills> {
-    const known = await this.lookUp(raw);
+    const known = await this.lookUpCached(raw);
     const names = [...new Set([...known.values()].map((row) => row.name))];
     return { names, ids: new Map([...known.values()].filter((row) => row.id !== null).map((row) => [row.name, row.id!])) };
   }
@@ -106,12 +116,27 @@ export class SkillService {
   }
 
   /**
+   * lookUp for readers, from memory where it can: a name of an existing skill resolves the same way
+   * until an alias or a skill changes (which empties the cache on every instance). Names of skills
+   * that do not exist are always asked: any write may create them. Writers use lookUp, under the lock.
+   */
+  private async lookUpCached(raw: string[]): Promise<Map<string, { name: string; id: number | null }>> {
+    const normalised = [...new Set(raw.map(normalizeSkillName).filter(Boolean))];
+    const hits = normalised.map((input) => this.known.get(input));
+    if (hits.every((hit) => hit !== undefined)) return new Map(normalised.map((input, i) => [input, hits[i]!]));
+    const version = this.known.version();
+    const found = await this.lookUp(normalised);
+    for (const [input, row] of found) if (row.id !== null) this.known.set(input, { name: row.name, id: row.id }, version);
+    return found;
+  }
+
+  /**
    * The id of each name, in order, through aliases; null for a skill that does not exist (it matches
    * nobody). Stored names (a campaign's audience) go through here too: one merged into another skill
    * by a later alias still finds that skill.
    */
   async idsOf(names: string[]): Promise<(number | null)[]> {
-    const known = await this.lookUp(names);
+    const known = await this.lookUpCached(names);
     return names.map((name) => known.get(normalizeSkillName(name))?.id ?? null);
   }
 
@@ -155,7 +180,7 @@ export class SkillService {
   async addAlias(rawAlias: string, rawSkill: string): Promise<SkillAliasView> {
     const alias = normalizeSkillName(rawAlias);
     if (!alias) throw DomainError.field('alias', 'alias must contain a letter or digit');
-    return this.dataSource.transaction(async (manager) => {
+    const added = await this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock($1)`, [SKILL_ALIAS_LOCK_KEY]);
       const target = (await this.canonicalNames([rawSkill], manager)).get(rawSkill)!;
       if (!target) throw DomainError.field('skill', 'skill must contain a letter or digit');
@@ -169,6 +194,8 @@ export class SkillService {
       await this.mergeSkill(manager, alias, targetId);
       return { alias, skill: target };
     });
+    this.tableChanges.committedHere('skill_alias');
+    return added;
   }
 
   async removeAlias(rawAlias: string): Promise<void> {
@@ -176,6 +203,7 @@ export class SkillService {
       `DELETE FROM skill_alias WHERE alias = $1`,
       [normalizeSkillName(rawAlias)],
     );
+    this.tableChanges.committedHere('skill_alias');
     if (result[1] === 0) throw new DomainError('SkillAliasNotFound', `No alias "${rawAlias}".`);
   }
 
