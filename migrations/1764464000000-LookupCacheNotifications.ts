@@ -11,7 +11,8 @@ const TABLES: { table: string; events: string }[] = [
 /**
  * Tables that instances cache in memory (src/database/table-changes.ts)
  * announce their changes: one notification per statement, delivered when
- * the transaction commits, whoever writes (the app, a migration, psql).
+ * the transaction commits, whoever writes (the app, a migration, psql),
+ * unless someone disables the trigger itself.
  */
 export class LookupCacheNotifications1764464000000 implements MigrationInterface {
   name = 'LookupCacheNotifications1764464000000';
@@ -30,6 +31,9 @@ export class LookupCacheNotifications1764464000000 implements MigrationInterface
       await queryRunner.query(
         `CREATE TRIGGER ${table}_changed AFTER ${events} ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION notify_table_changed()`,
       );
+      // ALWAYS: also when triggers are otherwise skipped (session_replication_role = replica: logical
+      // replication, pg_restore --disable-triggers, the bench seeder).
+      await queryRunner.query(`ALTER TABLE ${table} ENABLE ALWAYS TRIGGER ${table}_changed`);
     }
   }
 

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
@@ -9,6 +10,10 @@ import { LookupCache } from './lookup-cache';
 export const TABLE_CHANGED_CHANNEL = 'silverpool_table_changed';
 
 const RECONNECT_MS = 1_000;
+/** How often the listener proves it still hears, and how long its own ping may take to come back. */
+const HEARTBEAT_MS = 10_000;
+const HEARTBEAT_DEADLINE_MS = 5_000;
+const PING = 'ping:';
 
 /**
  * Keeps this instance's lookup caches true across instances. One
@@ -21,8 +26,11 @@ const RECONNECT_MS = 1_000;
  *
  * While that connection is down, changes could be missed: the caches are
  * emptied and not used until it is back (every read goes to the database).
- * A pooler in transaction mode cannot carry LISTEN; there, set
- * LOOKUP_CACHE_SECONDS=0.
+ * A connection can also go deaf without closing (a firewall dropping it, a
+ * pooler in transaction mode that cannot carry LISTEN): every 10 s the
+ * instance notifies itself through the pool, and a ping not heard within
+ * 5 s counts as a lost connection. Behind such a pooler the caches are so
+ * never used; set LOOKUP_CACHE_SECONDS=0 there.
  */
 @Injectable()
 export class TableChanges implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -33,6 +41,9 @@ export class TableChanges implements OnApplicationBootstrap, OnApplicationShutdo
   private listening = false;
   private stopped = false;
   private retry?: NodeJS.Timeout;
+  private heartbeat?: NodeJS.Timeout;
+  private unheardPing?: { payload: string; deadline: NodeJS.Timeout };
+  private outage = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -53,21 +64,26 @@ export class TableChanges implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.ttlMs > 0) await this.listen();
+    if (this.ttlMs <= 0) return;
+    await this.listen();
+    this.heartbeat = setInterval(() => void this.ping(), HEARTBEAT_MS).unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retry);
+    clearInterval(this.heartbeat);
+    clearTimeout(this.unheardPing?.deadline);
     this.listening = false;
     await this.client?.end().catch(() => undefined);
   }
 
+  /** Never rejects: a failure is a lost connection, tried again in a second. */
   private async listen(): Promise<void> {
     const url = (this.dataSource.options as { url?: string }).url;
-    const client = new Client({ connectionString: url, application_name: 'silverpool-table-changes' });
+    const client = new Client({ connectionString: url, application_name: 'silverpool-table-changes', keepAlive: true });
     this.client = client;
-    client.on('notification', (message) => this.changed(message.payload));
+    client.on('notification', (message) => this.heard(message.payload));
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));
     try {
@@ -81,6 +97,36 @@ export class TableChanges implements OnApplicationBootstrap, OnApplicationShutdo
     // Whatever changed while nobody listened is unknown: start empty.
     this.clearAll();
     this.listening = true;
+    if (this.outage) this.logger.log('Change listener back; lookups are cached again');
+    this.outage = false;
+  }
+
+  /** Notifies itself through another connection; not hearing it back in time means the listener is deaf. */
+  private async ping(): Promise<void> {
+    const client = this.client;
+    if (!client || !this.listening || this.unheardPing) return;
+    const payload = `${PING}${randomUUID()}`;
+    const deadline = setTimeout(() => {
+      this.unheardPing = undefined;
+      this.lost(client, new Error(`no notification heard within ${HEARTBEAT_DEADLINE_MS} ms`));
+    }, HEARTBEAT_DEADLINE_MS);
+    this.unheardPing = { payload, deadline };
+    // A failed send proves nothing about the listener: the next ping tries again.
+    await this.dataSource.query(`SELECT pg_notify($1, $2)`, [TABLE_CHANGED_CHANNEL, payload]).catch(() => {
+      clearTimeout(deadline);
+      if (this.unheardPing?.payload === payload) this.unheardPing = undefined;
+    });
+  }
+
+  private heard(payload: string | undefined): void {
+    if (payload?.startsWith(PING)) {
+      if (payload === this.unheardPing?.payload) {
+        clearTimeout(this.unheardPing.deadline);
+        this.unheardPing = undefined;
+      }
+      return;
+    }
+    this.changed(payload);
   }
 
   /**
@@ -100,9 +146,14 @@ export class TableChanges implements OnApplicationBootstrap, OnApplicationShutdo
     this.client = undefined;
     this.listening = false;
     this.clearAll();
+    clearTimeout(this.unheardPing?.deadline);
+    this.unheardPing = undefined;
     void client.end().catch(() => undefined);
     if (this.stopped) return;
-    this.logger.warn(`Change listener lost (${error?.message ?? 'connection ended'}); lookups go to the database until it is back`);
+    if (!this.outage) {
+      this.logger.warn(`Change listener lost (${error?.message ?? 'connection ended'}); lookups go to the database until it is back`);
+    }
+    this.outage = true;
     this.retry = setTimeout(() => void this.listen(), RECONNECT_MS);
   }
 
