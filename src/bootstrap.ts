@@ -11,6 +11,7 @@ import { Clock } from './common/time/clock';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { runMigrations } from './database/migrate';
+import { memoizeValidationMetadata } from './common/validation/validation-metadata-memo';
 
 export interface CreateAppOptions {
   /** Tests pass a clock they can move. */
@@ -23,6 +24,7 @@ export async function createApp(
   databaseUrl: string,
   options: CreateAppOptions = {},
 ): Promise<INestApplication> {
+  memoizeValidationMetadata();
   await runMigrations(databaseUrl);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.register(config, databaseUrl, options.clock),
