@@ -1,6 +1,8 @@
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { Signer } from '../src/common/secrets/signer';
 import { CandidateInterestService } from '../src/matching/candidate-interest.service';
+import { MatchDecisionService } from '../src/matching/match-decision.service';
 import { MatchRunService } from '../src/matching/match-run.service';
 import { NOW, PoolBuilder, T0 } from './support/matching-history';
 import { expectProblem } from './support/problem';
@@ -222,6 +224,75 @@ describe(MatchRunService.name, () => {
     expect(expectProblem(await api().post(`/api/v1/vacancies/${vacancy}/matches/run`).set(first.admin), 409).code).toBe('VacancyStateConflict');
     expect(expectProblem(await api().post('/api/v1/vacancies/00000000-0000-4000-8000-000000000000/matches/run').set(first.admin), 404).code)
       .toBe('VacancyNotFound');
+  });
+
+  it('a waiting invitation follows what happens next: "not right now" and closing cancel it; one never delivered can be sent again', async () => {
+    const names = ['Petra Pauses', 'Lars Lapses', 'Clara Closed', 'Sam Sending'];
+    const people = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await pool.person(name, { skills: [[skill('ocaml'), 3]] })])));
+    setClocks(NOW);
+    const vacancy = await pool.vacancy('Compiler Engineer', { skills: [{ name: skill('ocaml'), required: true }] });
+    await api().post(`/api/v1/vacancies/${vacancy}/matches/run`).set(first.admin).expect(200);
+    const matchOf = async (candidateId: string) => (await stored(vacancy)).find((match) => match.candidate.id === candidateId)!;
+    const invite = async (name: string) =>
+      (await api().post(`/api/v1/matches/${(await matchOf(people[name])).id}/invite`).set(first.admin).send({}).expect(200)).body as StoredMatch;
+    const db = first.app.get(DataSource);
+
+    // "Not right now" from the person stops the invitation that waits for its send window.
+    const paused = await invite('Petra Pauses');
+    expect((await emailBody(paused.invitationEmailId!)).status).toBe('held');
+    await first.app.get(CandidateInterestService).set(people['Petra Pauses'], 'not_now', 'profile page');
+    expect(await emailBody(paused.invitationEmailId!)).toMatchObject({ status: 'cancelled', lastError: 'The person said "not right now".' });
+
+    // An invitation the system cancelled (consent lapsed before the window opened) is sent again on the next invite, once.
+    const lapsed = await invite('Lars Lapses');
+    await db.query(`UPDATE email SET status = 'cancelled', last_error = 'talent-pool consent expired' WHERE id = $1`, [lapsed.invitationEmailId]);
+    const again = await invite('Lars Lapses');
+    expect(again.invitationEmailId).not.toBe(lapsed.invitationEmailId);
+    expect((await emailBody(again.invitationEmailId!)).status).toBe('held');
+    expect((await invite('Lars Lapses')).invitationEmailId).toBe(again.invitationEmailId);
+    expect(await emails((e) => e.candidateId === people['Lars Lapses'] && e.templateKey === 'new_role_invitation')).toHaveLength(2);
+
+    // Closing the vacancy cancels invitations still waiting, and one with a sender when it comes back for a retry;
+    // the person's "yes" link no longer applies to a role that is gone.
+    const closed = await invite('Clara Closed');
+    const sending = await invite('Sam Sending');
+    await db.query(`UPDATE email SET status = 'sending', lease_until = now() + interval '1 minute' WHERE id = $1`, [sending.invitationEmailId]);
+    await api().post(`/api/v1/vacancies/${vacancy}/close`).set(first.admin).send({ outcome: 'cancelled' }).expect(200);
+    expect(await emailBody(closed.invitationEmailId!)).toMatchObject({ status: 'cancelled', lastError: 'The vacancy was cancelled.' });
+    expect(await emailBody(again.invitationEmailId!)).toMatchObject({ status: 'cancelled', lastError: 'The vacancy was cancelled.' });
+    await db.query(`UPDATE email SET status = 'queued', lease_until = NULL WHERE id = $1`, [sending.invitationEmailId]);
+    expect(await emailBody(sending.invitationEmailId!)).toMatchObject({ status: 'cancelled', lastError: 'The vacancy was cancelled.' });
+    const decisions = first.app.get(MatchDecisionService);
+    expect(await decisions.applyFromLink(people['Clara Closed'], closed.id)).toBeNull();
+    expect(await decisions.invitationFor(people['Clara Closed'], closed.id)).toBeNull();
+    expect((await matchOf(people['Clara Closed'])).status).toBe('invited');
+  });
+
+  it('an invite racing the erasure of the person waits for it and finds nothing, instead of deadlocking', async () => {
+    const erased = await pool.person('Erik Erased', { skills: [[skill('erlang'), 3]] });
+    setClocks(NOW);
+    const vacancy = await pool.vacancy('BEAM Engineer', { skills: [{ name: skill('erlang'), required: true }] });
+    await api().post(`/api/v1/vacancies/${vacancy}/matches/run`).set(first.admin).expect(200);
+    const [match] = await stored(vacancy);
+    const eraser = new Client({ connectionString: first.databaseUrl });
+    await eraser.connect();
+    try {
+      // The erasure's order: the person first, then (through the cascade) their matches.
+      await eraser.query('BEGIN');
+      await eraser.query('SELECT 1 FROM candidate WHERE id = $1 FOR UPDATE', [erased]);
+      const invited = api().post(`/api/v1/matches/${match.id}/invite`).set(first.admin).send({}).then((response) => response);
+      const waiting = async () => (await eraser.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      )).rows[0].n as number;
+      for (let i = 0; i < 100 && (await waiting()) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await waiting()).toBe(1);
+      await eraser.query('DELETE FROM candidate WHERE id = $1', [erased]);
+      await eraser.query('COMMIT');
+      expectProblem(await invited, 404);
+    } finally {
+      await eraser.end();
+    }
+    expect(await stored(vacancy)).toEqual([]);
   });
 
   it('keeps a promise once: after the invitation, the next vacancy of that team no longer flags it', async () => {

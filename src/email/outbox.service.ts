@@ -160,6 +160,16 @@ export class OutboxService {
     return count > 0;
   }
 
+  /** Queued or held mail of nurture campaigns (not invitations to a role) that must not go out any more. */
+  async cancelPendingCampaignMail(candidateIds: string[], reason: string, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    const result = await manager.query(
+      `UPDATE email SET status = 'cancelled', last_error = $2, updated_at = $3
+       WHERE candidate_id = ANY($1::uuid[]) AND campaign_id IS NOT NULL AND status IN ('queued', 'held')`,
+      [candidateIds, reason, this.clock.now()],
+    );
+    return result[1] ?? 0;
+  }
+
   /** Queued or held nurture mail that must not go out any more (unsubscribe, consent withdrawn...). */
   async cancelPendingNurture(candidateIds: string[], reason: string, manager: EntityManager = this.dataSource.manager): Promise<number> {
     const result = await manager.query(

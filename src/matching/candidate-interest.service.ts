@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../common/time/clock';
 import { AppConfig } from '../config/app-config';
 import { TimelineService } from '../timeline/timeline.service';
+import { cancelWaitingInvitations } from './waiting-invitations';
 
 export type Interest = 'open' | 'not_now';
 
@@ -53,6 +54,7 @@ export class CandidateInterestService {
                                                   updated_at = EXCLUDED.updated_at`,
         [candidateId, interest, pausedUntil, now],
       );
+      if (interest === 'not_now') await cancelWaitingInvitations(manager, { candidateId }, 'The person said "not right now".', now);
       await this.timeline.record(manager, candidateId, 'interest_changed', {
         interest, via, pausedUntil: pausedUntil?.toISOString() ?? null,
       }, { occurredAt: now });

@@ -33,7 +33,12 @@ interface LockedMatch {
   paused_until: Date | null;
   in_process: boolean;
   invitation_email_id: string | null;
+  /** The invitation email's status, if one was queued. */
+  invitation_status: string | null;
 }
+
+/** An invitation in one of these states will never reach the person: inviting again sends a new one. */
+const UNDELIVERED = ['cancelled', 'suppressed', 'failed'];
 
 /**
  * What a human decides about a suggestion: invite the person (the
@@ -52,12 +57,17 @@ export class MatchDecisionService {
     private readonly clock: Clock,
   ) {}
 
-  /** Idempotent: inviting an invited (or applied) match changes nothing and sends nothing again. */
+  /**
+   * Idempotent: inviting an invited (or applied) match changes nothing and sends nothing again,
+   * unless that invitation never went out and never will (cancelled when consent lapsed or the
+   * person paused, suppressed, failed): then it is sent again, if the person may be contacted now.
+   */
   async invite(id: string, dto: InviteMatchDto, principal: Principal): Promise<MatchView> {
     const now = this.clock.now();
     await this.dataSource.transaction(async (manager) => {
       const match = await this.lock(manager, id);
-      if (match.status === 'invited' || match.status === 'applied') return;
+      const undelivered = match.status === 'invited' && UNDELIVERED.includes(match.invitation_status ?? '');
+      if ((match.status === 'invited' && !undelivered) || match.status === 'applied') return;
       if (match.status === 'dismissed') throw conflict('The match was dismissed; it cannot be invited.', match);
       if (match.vacancy_status !== 'open') {
         throw new DomainError('VacancyStateConflict', `The vacancy is ${match.vacancy_status}; invitations are for open vacancies.`, {
@@ -72,7 +82,8 @@ export class MatchDecisionService {
         candidateId: match.candidate_id,
         templateKey: 'new_role_invitation',
         category: 'nurture',
-        idempotencyKey: `match:${match.id}:invitation`,
+        // A second invitation after an undelivered one needs a key of its own (the first one's is taken).
+        idempotencyKey: undelivered ? `match:${match.id}:invitation-after:${match.invitation_email_id}` : `match:${match.id}:invitation`,
         data: {
           vacancy: { title: match.title, team: match.team ?? say.notSpecified, location: match.location ?? say.notSpecified },
           reason: dto.reason ?? invitationReason(match.explanation, match.locale),
@@ -113,7 +124,8 @@ export class MatchDecisionService {
 
   /**
    * "Yes, tell me more" from the invitation, through the candidate's own
-   * link: only their own invited match; anything else is ignored (false).
+   * link: only their own invited match of a vacancy still open; anything
+   * else is ignored (null).
    */
   async applyFromLink(candidateId: string, matchId: string): Promise<{ vacancyTitle: string } | null> {
     const now = this.clock.now();
@@ -121,7 +133,7 @@ export class MatchDecisionService {
       const [[row]]: [{ vacancy_id: string; title: string }[], number] = await manager.query(
         `UPDATE vacancy_match m SET status = 'applied', applied_at = $3, updated_at = $3
          FROM vacancy v
-         WHERE m.id = $1 AND m.candidate_id = $2 AND m.status = 'invited' AND v.id = m.vacancy_id
+         WHERE m.id = $1 AND m.candidate_id = $2 AND m.status = 'invited' AND v.id = m.vacancy_id AND v.status = 'open'
          RETURNING m.vacancy_id, v.title`,
         [matchId, candidateId, now],
       );
@@ -135,7 +147,7 @@ export class MatchDecisionService {
   async invitationFor(candidateId: string, matchId: string): Promise<{ vacancyTitle: string; status: MatchStatus } | null> {
     const [row]: { title: string; status: MatchStatus }[] = await this.dataSource.query(
       `SELECT v.title, m.status FROM vacancy_match m JOIN vacancy v ON v.id = m.vacancy_id
-       WHERE m.id = $1 AND m.candidate_id = $2 AND m.status IN ('invited', 'applied')`,
+       WHERE m.id = $1 AND m.candidate_id = $2 AND m.status IN ('invited', 'applied') AND v.status = 'open'`,
       [matchId, candidateId],
     );
     return row ? { vacancyTitle: row.title, status: row.status } : null;
@@ -163,16 +175,26 @@ export class MatchDecisionService {
     }
   }
 
+  /**
+   * Locks in the order every writer of these rows keeps, person, then vacancy, then match: erasure
+   * locks the person and then deletes their matches, and closing locks the vacancy and then cancels
+   * its invitations. Locking the match first (and the person later, through the new email's foreign
+   * key) deadlocked with an erasure. Sharing the vacancy's lock makes a close wait for an invite in
+   * progress, and an invite wait for a close, so neither sees the other half done.
+   */
   private async lock(manager: EntityManager, id: string): Promise<LockedMatch> {
+    await manager.query(`SELECT 1 FROM candidate WHERE id = (SELECT candidate_id FROM vacancy_match WHERE id = $1) FOR KEY SHARE`, [id]);
+    await manager.query(`SELECT 1 FROM vacancy WHERE id = (SELECT vacancy_id FROM vacancy_match WHERE id = $1) FOR SHARE`, [id]);
     const [row]: LockedMatch[] = await manager.query(
       `SELECT m.id, m.vacancy_id, m.candidate_id, m.status, m.explanation, v.status AS vacancy_status, v.title, v.team, v.location,
               c.locale, c.email, c.status AS candidate_status, c.unsubscribed_at, c.consent_expires_at, c.consent_withdrawn_at,
-              i.paused_until, m.invitation_email_id,
+              i.paused_until, m.invitation_email_id, e.status AS invitation_status,
               EXISTS (SELECT 1 FROM candidacy cy WHERE cy.vacancy_id = m.vacancy_id AND cy.candidate_id = m.candidate_id) AS in_process
        FROM vacancy_match m
        JOIN vacancy v ON v.id = m.vacancy_id
        JOIN candidate c ON c.id = m.candidate_id
        LEFT JOIN candidate_interest i ON i.candidate_id = m.candidate_id
+       LEFT JOIN email e ON e.id = m.invitation_email_id
        WHERE m.id = $1
        FOR UPDATE OF m`,
       [id],

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
+import { safeErrorLog } from '../common/errors/safe-error-log';
 import { Clock } from '../common/time/clock';
 import { AppConfig } from '../config/app-config';
 import { OutboxService } from '../email/outbox.service';
@@ -75,7 +76,14 @@ export class MatchRunService {
       [day, local.hour >= this.config.MATCH_HOUR, ROUND_SIZE],
     );
     const reports: MatchRunReport[] = [];
-    for (const { id } of due) reports.push(await this.run(id, { claimDay: day }));
+    for (const { id } of due) {
+      // One vacancy failing (a deadlock, a person erased mid-run) must not keep the others from their run.
+      try {
+        reports.push(await this.run(id, { claimDay: day }));
+      } catch (error) {
+        this.logger.error({ vacancyId: id, ...safeErrorLog(error) }, 'Matching a vacancy failed; the round goes on');
+      }
+    }
     return reports;
   }
 

@@ -7,6 +7,7 @@ import { Clock } from '../common/time/clock';
 import { TimelineService } from '../timeline/timeline.service';
 import { VacancyService } from '../vacancy/vacancy.service';
 import { VacancyRow, VacancyView } from '../vacancy/vacancy.view';
+import { cancelWaitingInvitations } from '../matching/waiting-invitations';
 import { gapSkillNamesSql } from '../skill/gap-skill-names.sql';
 import { checkDecision, Stage } from './candidacy-stages';
 import { CandidacyRow, CandidacyService } from './candidacy.service';
@@ -61,6 +62,8 @@ export class VacancyClosingService {
       const rejected = await this.rejectRemaining(manager, vacancy, dto.outcome, now, principal);
       if (hire) await this.awardMedals(manager, vacancy, now, principal);
       await this.vacancies.markClosed(manager, vacancyId, dto.outcome, now);
+      // Nobody is invited, after the fact, to a role that is gone.
+      await cancelWaitingInvitations(manager, { vacancyId }, `The vacancy was ${dto.outcome}.`, now);
       return { hiredCandidacyId: hire?.id ?? null, rejected };
     });
     await this.pool.enrolPending({ vacancyId });

@@ -3,6 +3,7 @@ import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { DomainError } from './domain-error';
 import { ErrorCode } from './error-codes';
+import { isRetryableConflict } from './postgres-errors';
 import { problemFor, ProblemDetails, sendProblem } from './problem-details';
 import { safeErrorLog } from './safe-error-log';
 
@@ -46,6 +47,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         status,
         title: exception.name,
       };
+    }
+    if (isRetryableConflict(exception)) {
+      this.logger.warn(safeErrorLog(exception), 'Transaction aborted by a concurrent one');
+      return problemFor('ServiceUnavailable', 'A concurrent change to the same data made the database abort this request; nothing was saved. Retry it.');
     }
     this.logger.error(safeErrorLog(exception), 'Unhandled error');
     return problemFor('Internal', 'Something went wrong on our side. The request id identifies it in our logs.');
