@@ -120,6 +120,16 @@ describe(MatchRunService.name, () => {
     expect(all).toHaveLength(2);
     const latest = all.find((email) => email.textBody.includes('Nora Newcomer'))!;
     expect(latest.textBody).not.toContain('Stina Strong');
+
+    // The next night's round (02:05 in Stockholm) finds 26 strong newcomers: the digest waits for working
+    // hours (SEND_WINDOW, 09:00) and, past its 25 lines, says how many more there are.
+    for (let i = 0; i < 26; i++) await pool.person(`Night Owl ${i}`, { skills: [[skill('go'), 5], [skill('k8s'), 5]], city: 'Stockholm' });
+    setClocks('2026-03-04T01:05:00.000Z');
+    await runBoth();
+    const night = (await digests()).find((email) => email.textBody.includes('Night Owl'))!;
+    expect(night.nextAttemptAt).toBe('2026-03-04T08:00:00.000Z');
+    expect((night.textBody as string).split('\n').filter((line: string) => line.startsWith('- '))).toHaveLength(25);
+    expect(night.textBody).toContain('…and 1 more, listed in Silverpool.');
   });
 
   it('matches a vacancy opened at night right away, without re-running the others before MATCH_HOUR', async () => {

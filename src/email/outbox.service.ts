@@ -30,6 +30,8 @@ export interface StaffEmailRequest {
   templateKey: TemplateKey;
   idempotencyKey: string;
   data: Record<string, unknown>;
+  /** Not before this time (default: now), e.g. a nightly digest held for working hours. */
+  sendAt?: Date;
 }
 
 export interface EnqueuedEmail {
@@ -140,7 +142,7 @@ export class OutboxService {
     const rendered = await this.renderer.render(request.templateKey, request.locale, data, { timeZone: request.timeZone });
     const row = this.row(
       { ...request, category: 'transactional' },
-      request.toAddress, request.locale, rendered, {}, blockReason(undefined, 'staff', now, suppressed), now, null,
+      request.toAddress, request.locale, rendered, {}, blockReason(undefined, 'staff', now, suppressed), request.sendAt ?? now, null,
     );
     return (await this.insert([{ ...row, category: 'staff' }], manager, now))[0];
   }

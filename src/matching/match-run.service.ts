@@ -6,6 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { safeErrorLog } from '../common/errors/safe-error-log';
 import { Clock } from '../common/time/clock';
+import { nextSendTime, parseSendWindow, SendWindow } from '../common/time/send-window';
 import { AppConfig } from '../config/app-config';
 import { OutboxService } from '../email/outbox.service';
 import { VacancyService } from '../vacancy/vacancy.service';
@@ -50,6 +51,7 @@ const RUN_LOCK_CLASS = 741_852_970;
 @Injectable()
 export class MatchRunService {
   private readonly logger = new Logger(MatchRunService.name);
+  private readonly workingHours: SendWindow;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -59,7 +61,9 @@ export class MatchRunService {
     private readonly vacancies: VacancyService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.workingHours = parseSendWindow(config.SEND_WINDOW);
+  }
 
   /**
    * The scheduler's round: vacancies opened since they were last looked at
@@ -170,14 +174,14 @@ export class MatchRunService {
    */
   private async digest(manager: EntityManager, spec: MatchSpec, vacancy: VacancyView, fresh: TieredRow[], now: Date): Promise<number> {
     const locale = this.config.DEFAULT_LOCALE;
-    const items = fresh
+    const strong = fresh
       .map((row) => ({ row, explanation: explainMatch(spec, row, locale) }))
       .filter(({ row, explanation }) =>
         row.promise_candidacy_id !== null || (explanation.meetsRequired && explanation.score >= this.config.MATCH_STRONG_SCORE))
       .sort((a, b) =>
         Number(b.row.promise_candidacy_id !== null) - Number(a.row.promise_candidacy_id !== null)
-        || b.explanation.score - a.explanation.score || a.row.id.localeCompare(b.row.id))
-      .slice(0, DIGEST_CAP);
+        || b.explanation.score - a.explanation.score || a.row.id.localeCompare(b.row.id));
+    const items = strong.slice(0, DIGEST_CAP);
     if (items.length === 0) return 0;
     const to = vacancy.recruiter ?? vacancy.hiringManager;
     const ids = items.map(({ row }) => row.id).sort();
@@ -185,6 +189,9 @@ export class MatchRunService {
       toAddress: to.email,
       locale,
       timeZone: this.config.DEFAULT_TIME_ZONE,
+      // The nightly round runs at MATCH_HOUR (2 a.m. by default); the digest waits for working hours
+      // (SEND_WINDOW, in the organisation's time zone), where a recruiter reads it.
+      sendAt: nextSendTime(now, this.config.DEFAULT_TIME_ZONE, this.workingHours),
       templateKey: 'match_digest',
       idempotencyKey: `match-digest:${vacancy.id}:${createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32)}`,
       data: {
@@ -196,6 +203,8 @@ export class MatchRunService {
           explanation: explanation.summary,
           promise: row.promise_candidacy_id !== null,
         })),
+        // Past the cap the email says how many more there are; the API lists them all.
+        more: strong.length - items.length,
       },
     }, manager);
     await manager.query(

@@ -207,7 +207,7 @@ export const TEMPLATE_DEFINITIONS: Record<TemplateKey, TemplateDefinition> = {
       'matches[].explanation',
       'matches[].promise',
     ],
-    optional: [],
+    optional: ['more'],
     sample: {
       recipient: { name: 'Johan Berg' },
       vacancy: { title: 'Backend Engineer' },
