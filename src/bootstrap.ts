@@ -12,6 +12,7 @@ import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { runMigrations } from './database/migrate';
 import { memoizeValidationMetadata } from './common/validation/validation-metadata-memo';
+import type { Server } from 'node:http';
 
 export interface CreateAppOptions {
   /** Tests pass a clock they can move. */
@@ -19,6 +20,9 @@ export interface CreateAppOptions {
 }
 
 /** Builds the fully configured application; main.ts and the e2e tests share it. */
+/** How long one request may take to arrive: an hour, for bulk imports of large files. */
+export const UPLOAD_TIMEOUT_MS = 3_600_000;
+
 export async function createApp(
   config: AppConfig,
   databaseUrl: string,
@@ -42,6 +46,10 @@ export async function createApp(
   app.useGlobalPipes(createValidationPipe());
   setUpOpenApi(app);
   await app.init();
+  // Node ends any request still arriving after 5 minutes (requestTimeout); a bulk import reads its
+  // upload only as fast as the database takes the rows, so a large file could be cut off midway.
+  // Slow clients are still bounded by headersTimeout (60 s) and the import's own row limits.
+  (app.getHttpServer() as Server).requestTimeout = UPLOAD_TIMEOUT_MS;
   await app.get(ApiKeyService).ensureAdminKey(config.ADMIN_API_KEY);
   return app;
 }

@@ -1,4 +1,8 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import { AddressInfo, connect } from 'node:net';
 import { DataSource } from 'typeorm';
+import { UPLOAD_TIMEOUT_MS } from '../src/bootstrap';
 import { skillKeysOf } from '../src/candidate/candidate-skill-writer';
 import { CandidateImportService } from '../src/candidate/import/candidate-import.service';
 import { expectProblem } from './support/problem';
@@ -138,6 +142,60 @@ describe(CandidateImportService.name, () => {
     expect(await findByName('Linus Torvalds')).toMatchObject({
       tags: ['git'], locale: 'en', timeZone: 'Europe/Helsinki', phone: '+46 70 123 45 67', skills: [{ name: 'c', level: 5 }],
     });
+  });
+
+  it('reports rows the database could not store, or no code could read, as row errors and imports the rest', async () => {
+    // 20,000 levels of nested arrays: too deep for JSON.stringify here, and for any recursive check in the app.
+    const deep = `${'['.repeat(20_000)}"x"${']'.repeat(20_000)}`;
+    const response = await importJsonLines([
+      JSON.stringify({ fullName: 'Before Deep', email: 'before-deep@example.com' }),
+      `{"fullName": "Deep", "email": "deep@example.com", "tags": ${deep}}`,
+      '{"fullName": "Sur \\ud800 Rogate", "email": "surrogate@example.com"}',
+      JSON.stringify({ fullName: 'Long Phone', email: 'long-phone@example.com', phone: `+${'1'.repeat(40)}` }),
+      JSON.stringify({ fullName: 'After Deep', email: 'after-deep@example.com' }),
+    ]).expect(200);
+    expect(response.body).toMatchObject({ created: 2, failed: 3 });
+    expect(response.body.errors).toEqual([
+      { row: 2, field: expect.stringMatching(/^tags(\.0)+$/), message: expect.stringContaining('is nested more than 32 levels deep') },
+      { row: 3, field: 'fullName', message: 'fullName must not contain an unpaired surrogate (invalid Unicode)' },
+      { row: 4, field: 'phone', message: 'phone must be shorter than or equal to 40 characters' },
+    ]);
+    expect(await findByName('After Deep')).toBeDefined();
+  });
+
+  it('keeps every row that arrived whole when the upload breaks off', async () => {
+    const server = sut.app.getHttpServer() as Server;
+    // A large file arrives only as fast as the database takes its rows: longer than Node's default 5 minutes is allowed.
+    expect(server.requestTimeout).toBe(UPLOAD_TIMEOUT_MS);
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    await once(socket, 'connect');
+    // More than one batch of whole rows, then half a row, and the connection drops.
+    const body = `fullName,email\n${Array.from({ length: 1_200 }, (_, i) => `Dropped ${i},dropped${i}@example.com\n`).join('')}Half Ro`;
+    socket.write(
+      `POST ${IMPORT} HTTP/1.1\r\nHost: localhost\r\nAuthorization: ${recruiter.Authorization}\r\n` +
+        `Content-Type: text/csv\r\nContent-Length: ${Buffer.byteLength(body) + 1_000}\r\n\r\n${body}`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    socket.destroy();
+    const db = sut.app.get(DataSource);
+    const stored = async () => (await db.query(`SELECT count(*)::int AS n FROM candidate WHERE email LIKE 'dropped%@example.com'`))[0].n;
+    for (let i = 0; i < 100 && (await stored()) < 1_200; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await stored()).toBe(1_200);
+  });
+
+  it('refuses a file declared in another charset, and names rows whose bytes are not UTF-8', async () => {
+    const latin1 = Buffer.from('fullName,email,city\n\u00c5sa \u00d6berg,asa@example.com,G\u00f6teborg\n', 'latin1');
+    const declared = await sut.http().post(IMPORT).set(recruiter).set('Content-Type', 'text/csv; charset=windows-1252').send(latin1);
+    expect(expectProblem(declared, 415).detail).toBe('Send the file in UTF-8 (charset=utf-8), not windows-1252.');
+    const undeclared = await sut.http().post(IMPORT).set(recruiter).set('Content-Type', 'text/csv').send(latin1).expect(200);
+    expect(undeclared.body).toMatchObject({
+      created: 0, failed: 1, errors: [{ row: 1, field: 'row', message: 'row is not valid UTF-8 (save the file as UTF-8)' }],
+    });
+    const utf8 = await sut.http().post(IMPORT).set(recruiter).set('Content-Type', 'text/csv; charset=UTF-8')
+      .send(Buffer.from(latin1.toString('latin1'), 'utf8')).expect(200);
+    expect(utf8.body).toMatchObject({ created: 1, failed: 0 });
+    expect(await findByName('Åsa Öberg')).toMatchObject({ city: 'Göteborg' });
   });
 
   it('saves the rest of a batch when the database refuses one row that passed validation', async () => {

@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { UpdateCandidateDto } from '../candidate/dto/candidate.dto';
 import { FieldError } from '../common/errors/domain-error';
-import { nulCharacterErrors } from '../common/validation/nul-characters';
+import { unstorableTextErrors } from '../common/validation/unstorable-text';
 import { flattenValidationErrors } from '../common/validation/validation.pipe';
 import { normalizeSkillName } from '../skill/skill-name';
 import { UUID_PATTERN as UUID } from '../common/pagination/page';
@@ -80,7 +80,7 @@ export async function readProfileForm(body: ProfileFormBody, current: ProfileVal
     changedFields.push('country');
   }
   const dto = plainToInstance(UpdateCandidateDto, plain, { enableImplicitConversion: false });
-  const nul = nulCharacterErrors(plain);
+  const nul = unstorableTextErrors(plain);
   errors.push(...(nul.length > 0 ? nul : flattenValidationErrors(await validate(dto, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: false }))));
 
   const interest = one(body.interest);

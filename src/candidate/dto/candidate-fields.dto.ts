@@ -40,7 +40,7 @@ export class CandidateFields {
   @Transform(trim) @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(254)
   email: string;
 
-  @IsOptional() @Transform(trim) @IsString() @Matches(/^\+?[0-9 ()./-]{5,40}$/, { message: 'phone must be a phone number' })
+  @IsOptional() @Transform(trim) @IsString() @Matches(/^\+?[0-9 ()./-]{5,40}$/, { message: 'phone must be a phone number' }) @MaxLength(40)
   phone?: string | null;
 
   @IsOptional() @Transform(trim) @IsString() @Length(1, 100)

@@ -82,15 +82,23 @@ export class CandidateImportService {
     const tally = new ImportTally();
     const writes = new BatchWrites();
     let batch: ValidRow[] = [];
-    for await (const row of rows) {
-      if ('problems' in row) {
-        tally.fail(row.problems);
-        continue;
+    try {
+      for await (const row of rows) {
+        if ('problems' in row) {
+          tally.fail(row.problems);
+          continue;
+        }
+        batch.push(row);
+        if (batch.length < IMPORT_BATCH_SIZE) continue;
+        await writes.start(mergeByEmail(batch), (entries) => this.writeBatch(entries, tally));
+        batch = [];
       }
-      batch.push(row);
-      if (batch.length < IMPORT_BATCH_SIZE) continue;
+    } catch (error) {
+      // The upload broke off (or could not be read further): every row that arrived whole is still
+      // saved, as the error says, before the error is answered.
       await writes.start(mergeByEmail(batch), (entries) => this.writeBatch(entries, tally));
-      batch = [];
+      await writes.finish();
+      throw error;
     }
     await writes.start(mergeByEmail(batch), (entries) => this.writeBatch(entries, tally));
     await writes.finish();

@@ -4,7 +4,7 @@ import { CsvError, parse } from 'csv-parse';
 import { StringDecoder } from 'node:string_decoder';
 import { Duplex, PassThrough, Readable } from 'node:stream';
 import { DomainError } from '../../common/errors/domain-error';
-import { nulCharacterErrors } from '../../common/validation/nul-characters';
+import { unstorableTextErrors } from '../../common/validation/unstorable-text';
 import { flattenValidationErrors } from '../../common/validation/validation.pipe';
 import { CreateCandidateDto } from '../dto/candidate.dto';
 
@@ -37,7 +37,8 @@ const MEDIA_TYPES = new Map<string, ImportFormat>([
 ]);
 
 export function importFormat(contentType: string | undefined): ImportFormat {
-  const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  const [type, ...parameters] = (contentType ?? '').split(';');
+  const mediaType = type.trim().toLowerCase();
   const format = MEDIA_TYPES.get(mediaType);
   if (!format) {
     throw new DomainError(
@@ -45,8 +46,18 @@ export function importFormat(contentType: string | undefined): ImportFormat {
       `Send the file as text/csv or application/x-ndjson (JSON lines), not ${mediaType || 'no content type'}.`,
     );
   }
+  // Read as anything but UTF-8, "Åsa" would be stored as "�sa" over a correct name.
+  const charset = parameters.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  if (charset && !UTF8_CHARSETS.has(charset)) {
+    throw new DomainError('UnsupportedMediaType', `Send the file in UTF-8 (charset=utf-8), not ${charset}.`);
+  }
   return format;
 }
+
+const UTF8_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
+/** What the decoder puts where the bytes were not UTF-8. */
+const NOT_UTF8 = '\uFFFD';
+const NOT_UTF8_MESSAGE = 'row is not valid UTF-8 (save the file as UTF-8)';
 
 /** Header spellings compare without case, `_`, `-` or spaces, so `full_name`, `fullName` and `Full Name` all match. */
 const squash = (name: string) => name.toLowerCase().replace(/[\s_-]+/g, '');
@@ -118,7 +129,16 @@ export function fieldsFromJsonLine(line: string): Record<string, unknown> | stri
 
 /** Validates exactly like `POST /api/v1/candidates` (the global ValidationPipe's options). */
 export function validateRow(row: number, fields: Record<string, unknown>): ImportRow {
-  const nul = nulCharacterErrors(fields);
+  try {
+    return validateFields(row, fields);
+  } catch {
+    // Whatever a row holds, it is this row's problem, not the import's.
+    return rowProblem(row, 'row could not be read as a candidate');
+  }
+}
+
+function validateFields(row: number, fields: Record<string, unknown>): ImportRow {
+  const nul = unstorableTextErrors(fields);
   if (nul.length > 0) return { row, problems: nul.map(({ field, messages }) => ({ row, field, message: messages.join('; ') })) };
   const candidate = plainToInstance(CreateCandidateDto, fields);
   const errors = validateSync(candidate, { whitelist: true, forbidNonWhitelisted: true });
@@ -166,6 +186,8 @@ export async function* csvRows(source: Readable): AsyncGenerator<ImportRow> {
     row += 1;
     if (cells.length !== columns.length) {
       yield rowProblem(row, `row has ${cells.length} cells; the header has ${columns.length}`);
+    } else if (cells.some((cell) => cell.includes(NOT_UTF8))) {
+      yield rowProblem(row, NOT_UTF8_MESSAGE);
     } else {
       yield validateRow(row, fieldsFromCsv(columns, cells));
     }
@@ -185,6 +207,10 @@ export async function* jsonLineRows(source: Readable): AsyncGenerator<ImportRow>
       continue;
     }
     if (line.text.trim() === '') continue;
+    if (line.text.includes(NOT_UTF8)) {
+      yield rowProblem(line.number, NOT_UTF8_MESSAGE);
+      continue;
+    }
     const fields = fieldsFromJsonLine(line.text);
     yield typeof fields === 'string' ? rowProblem(line.number, fields) : validateRow(line.number, fields);
   }

@@ -1,6 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError, FieldError } from '../errors/domain-error';
-import { nulCharacterErrors } from './nul-characters';
+import { unstorableTextErrors } from './unstorable-text';
 
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
@@ -16,7 +16,7 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
 class SilverpoolValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (this.toValidate(metadata)) {
-      const nul = nulCharacterErrors(value, metadata.data ?? '');
+      const nul = unstorableTextErrors(value, metadata.data ?? '');
       if (nul.length > 0) throw DomainError.validation(nul);
     }
     return super.transform(value, metadata);
