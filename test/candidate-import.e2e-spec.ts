@@ -94,9 +94,18 @@ describe(CandidateImportService.name, () => {
     }).expect(201);
     sut.clock.advance(60_000);
 
-    const response = await importCsv('full_name,email,headline,city\nLinus Torvalds,LINUS@Example.COM,Maintainer,\n').expect(200);
+    const response = await importCsv('full_name,email,headline,city\nLinus Torvalds,LINUS@Example.COM,Maintainer,\nNew Person,new-person@example.com,,\n')
+      .expect(200);
 
-    expect(response.body).toMatchObject({ created: 0, updated: 1, failed: 0, errors: [] });
+    expect(response.body).toMatchObject({ created: 1, updated: 1, failed: 0, errors: [] });
+    // Audited like edits through the API: who, which fields (never their values), and that it came by import.
+    const trail = async (candidateId: string) =>
+      (await sut.http().get(`/api/v1/audit?candidateId=${candidateId}`).set(sut.admin).expect(200)).body.items;
+    expect((await trail(created.body.id))[0]).toMatchObject({
+      action: 'candidate_updated', actor: { role: 'recruiter' }, details: { fields: ['email', 'fullName', 'headline'], via: 'import' },
+    });
+    const newcomer = await findByName('New Person');
+    expect(await trail(newcomer.id)).toMatchObject([{ action: 'candidate_created', details: { fields: ['email', 'fullName'], via: 'import' } }]);
     const linus = await sut.http().get(`/api/v1/candidates/${created.body.id}`).set(recruiter).expect(200);
     expect(linus.body).toMatchObject({
       fullName: 'Linus Torvalds', email: 'linus@example.com', headline: 'Maintainer', phone: '+46 70 123 45 67',

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiConflictResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import { ApiKeyAuth, CurrentPrincipal, Principal } from '../common/auth/roles';
 import { UuidParam } from '../common/validation/uuid-param';
+import { givenFields } from '../privacy/audit/audit-actions';
 import { AuditLog } from '../privacy/audit/audit-log.service';
 import { CandidateEraser } from '../privacy/erasure/candidate-eraser';
 import { CandidateSearchService } from './candidate-search.service';
@@ -94,9 +95,4 @@ export class CandidateController {
   ) {
     return this.consents.withdraw(id, dto.scope, 'recorded by a recruiter', principal.keyId).then((items) => ({ items, nextCursor: null }));
   }
-}
-
-/** The names (never the values) of the fields a request set, for the audit log. */
-function givenFields(dto: object): string[] {
-  return Object.entries(dto).filter(([, value]) => value !== undefined).map(([field]) => field).sort();
 }

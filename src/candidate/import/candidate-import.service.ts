@@ -8,6 +8,8 @@ import { normaliseTags } from '../candidate.service';
 import { CreateCandidateDto } from '../dto/candidate.dto';
 import { ImportRow, RowProblem } from './import-row';
 import { holdSkillNamesForWriting } from '../../skill/skill.service';
+import { givenFields } from '../../privacy/audit/audit-actions';
+import { AuditLog } from '../../privacy/audit/audit-log.service';
 
 export const IMPORT_BATCH_SIZE = 1000;
 export const MAX_REPORTED_ERRORS = 1000;
@@ -76,6 +78,7 @@ export class CandidateImportService {
     private readonly skillWriter: CandidateSkillWriter,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly audit: AuditLog,
   ) {}
 
   async import(rows: AsyncIterable<ImportRow>): Promise<ImportResult> {
@@ -167,6 +170,12 @@ export class CandidateImportService {
       const skills = skillsOf.get(entry);
       return skills ? [[ids[ord], skills] as const] : [];
     })));
+    // Personal data changed in bulk is audited like one candidate at a time, in the same transaction.
+    await this.audit.recordMany(entries.map((entry, ord) => ({
+      action: inserted[ord] ? 'candidate_created' : 'candidate_updated',
+      candidateId: ids[ord],
+      details: { fields: givenFields(entry.candidate), via: 'import' },
+    })), manager);
     return inserted;
   }
 }

@@ -18,5 +18,10 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
+/** The fields a create or an update was given (not their values): what the audit says was changed. */
+export function givenFields(input: object): string[] {
+  return Object.entries(input).filter(([, value]) => value !== undefined).map(([field]) => field).sort();
+}
+
 export type AuditDetailValue = string | number | boolean | null | string[];
 export type AuditDetails = Record<string, AuditDetailValue>;
