@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { Signer } from '../src/common/secrets/signer';
+import { SuppressionService } from '../src/email/suppression.service';
 import { CandidateInterestService } from '../src/matching/candidate-interest.service';
 import { MatchDecisionService } from '../src/matching/match-decision.service';
 import { MatchRunService } from '../src/matching/match-run.service';
@@ -130,6 +131,15 @@ describe(MatchRunService.name, () => {
     expect(night.nextAttemptAt).toBe('2026-03-04T08:00:00.000Z');
     expect((night.textBody as string).split('\n').filter((line: string) => line.startsWith('- '))).toHaveLength(25);
     expect(night.textBody).toContain('…and 1 more, listed in Silverpool.');
+
+    // The recruiter's address bounced meanwhile: the next digest goes to the hiring manager rather than nowhere.
+    await first.app.get(SuppressionService).suppress(recruiter.email, 'hard_bounce');
+    await pool.person('Late Lark', { skills: [[skill('go'), 5], [skill('k8s'), 5]], city: 'Stockholm' });
+    setClocks('2026-03-05T01:05:00.000Z');
+    await runBoth();
+    const lark = (await digests()).filter((email) => email.textBody.includes('Late Lark'));
+    expect(lark.map((email) => email.status).sort()).toEqual(['held', 'suppressed']);
+    expect(lark.find((email) => email.status === 'held')).toMatchObject({ toAddress: 'hanna.manager@acme.test' });
   });
 
   it('matches a vacancy opened at night right away, without re-running the others before MATCH_HOUR', async () => {

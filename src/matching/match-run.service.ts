@@ -10,8 +10,8 @@ import { nextSendTime, parseSendWindow, SendWindow } from '../common/time/send-w
 import { AppConfig } from '../config/app-config';
 import { OutboxService } from '../email/outbox.service';
 import { VacancyService } from '../vacancy/vacancy.service';
-import { VacancyView } from '../vacancy/vacancy.view';
-import { explainMatch } from './match-explanation';
+import { Contact, VacancyView } from '../vacancy/vacancy.view';
+import { explainMatch, MatchExplanation } from './match-explanation';
 import { MatchRanker, TieredRow } from './match-ranker';
 import { MatchSpec } from './match-spec';
 import { MatchSpecs } from './match-specs';
@@ -183,9 +183,27 @@ export class MatchRunService {
         || b.explanation.score - a.explanation.score || a.row.id.localeCompare(b.row.id));
     const items = strong.slice(0, DIGEST_CAP);
     if (items.length === 0) return 0;
-    const to = vacancy.recruiter ?? vacancy.hiringManager;
     const ids = items.map(({ row }) => row.id).sort();
-    await this.outbox.enqueueForStaff({
+    const digestKey = `match-digest:${vacancy.id}:${createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32)}`;
+    // The recruiter's address refused (bounced, complained): the hiring manager gets it instead of nobody.
+    const recipients = [vacancy.recruiter, vacancy.hiringManager].filter((contact): contact is Contact => contact !== null);
+    for (const [index, to] of recipients.entries()) {
+      const sent = await this.enqueueDigest(manager, to, index === 0 ? digestKey : `${digestKey}:fallback`, vacancy, items, strong.length, now);
+      if (sent?.status !== 'suppressed') break;
+    }
+    await manager.query(
+      `UPDATE vacancy_match SET digested_at = $3 WHERE vacancy_id = $1 AND candidate_id = ANY($2::uuid[])`,
+      [vacancy.id, ids, now],
+    );
+    return items.length;
+  }
+
+  private enqueueDigest(
+    manager: EntityManager, to: Contact, idempotencyKey: string, vacancy: VacancyView,
+    items: { row: TieredRow; explanation: MatchExplanation }[], strongCount: number, now: Date,
+  ) {
+    const locale = this.config.DEFAULT_LOCALE;
+    return this.outbox.enqueueForStaff({
       toAddress: to.email,
       locale,
       timeZone: this.config.DEFAULT_TIME_ZONE,
@@ -193,7 +211,7 @@ export class MatchRunService {
       // (SEND_WINDOW, in the organisation's time zone), where a recruiter reads it.
       sendAt: nextSendTime(now, this.config.DEFAULT_TIME_ZONE, this.workingHours),
       templateKey: 'match_digest',
-      idempotencyKey: `match-digest:${vacancy.id}:${createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32)}`,
+      idempotencyKey,
       data: {
         recipient: { name: to.name },
         vacancy: { title: vacancy.title },
@@ -204,13 +222,8 @@ export class MatchRunService {
           promise: row.promise_candidacy_id !== null,
         })),
         // Past the cap the email says how many more there are; the API lists them all.
-        more: strong.length - items.length,
+        more: strongCount - items.length,
       },
     }, manager);
-    await manager.query(
-      `UPDATE vacancy_match SET digested_at = $3 WHERE vacancy_id = $1 AND candidate_id = ANY($2::uuid[])`,
-      [vacancy.id, ids, now],
-    );
-    return items.length;
   }
 }
