@@ -6,6 +6,8 @@ const TABLES: { table: string; events: string }[] = [
   // A new skill changes no name's resolution (an alias wins over a name); merging one deletes it.
   { table: 'skill', events: 'UPDATE OR DELETE OR TRUNCATE' },
   { table: 'skill_alias', events: 'INSERT OR UPDATE OR DELETE OR TRUNCATE' },
+  // Who is not suppressed is cached for the match lists; any new suppression must reach them.
+  { table: 'suppression', events: 'INSERT OR UPDATE OR DELETE OR TRUNCATE' },
 ];
 
 /**

@@ -1,5 +1,7 @@
 import { Client } from 'pg';
 import { TableChanges } from '../src/database/table-changes';
+import { SuppressionService } from '../src/email/suppression.service';
+import { namesOf, PoolBuilder, ranking } from './support/matching-history';
 import { addCandidate } from './support/pool';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -120,6 +122,18 @@ describe('Lookup caches across instances', () => {
     expect(await statusOn(second, another)).toBe(200);
     await setRevoked(await newestKeyId());
     expect(await statusOn(second, another)).toBe(200);
+  });
+
+  it('drops a person suppressed on another instance from its match lists', async () => {
+    const builder = new PoolBuilder(first);
+    const bouncing = await builder.person('Bounce Later', { skills: [['cobol.cache', 4]] });
+    await builder.person('Stays', { skills: [['cobol.cache', 3]] });
+    const vacancy = await builder.vacancy('COBOL Engineer', { skills: [{ name: 'cobol.cache', required: true }] });
+    const names = async () => namesOf(await ranking(second, vacancy));
+    expect(await names()).toEqual(['Bounce Later', 'Stays']);
+    const [{ email }] = (await sql.query('SELECT email FROM candidate WHERE id = $1', [bouncing])).rows;
+    await first.app.get(SuppressionService).suppress(email, 'hard_bounce');
+    expect(await eventually(names, ['Stays'])).toEqual(['Stays']);
   });
 
   /** Makes the instance's listener stop hearing, as behind a pooler that cannot carry LISTEN or a firewall that dropped it silently. */

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Signer } from '../common/secrets/signer';
+import { LookupCache } from '../database/lookup-cache';
+import { TableChanges } from '../database/table-changes';
 
 export type SuppressionReason = 'unsubscribed' | 'hard_bounce' | 'complaint' | 'erased';
 
@@ -11,10 +13,16 @@ export type SuppressionReason = 'unsubscribed' | 'hard_bounce' | 'complaint' | '
  */
 @Injectable()
 export class SuppressionService {
+  /** Lower-cased address -> its reason, or null when it is not suppressed; for the match lists only. */
+  private readonly known: LookupCache<string, SuppressionReason | null>;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly signer: Signer,
-  ) {}
+    private readonly tableChanges: TableChanges,
+  ) {
+    this.known = tableChanges.cache(['suppression'], 100_000);
+  }
 
   hashOf(address: string): string {
     return this.signer.keyedHash('suppression', address.trim().toLowerCase());
@@ -28,10 +36,38 @@ export class SuppressionService {
        WHERE suppression.reason = 'unsubscribed' AND EXCLUDED.reason <> 'unsubscribed'`,
       [this.hashOf(address), reason],
     );
+    // This instance's lists drop the address now; the others when the notification arrives (after the commit).
+    this.tableChanges.committedHere('suppression');
   }
 
   async lift(address: string, reason: SuppressionReason, manager: EntityManager = this.dataSource.manager): Promise<void> {
     await manager.query(`DELETE FROM suppression WHERE address_hash = $1 AND reason = $2`, [this.hashOf(address), reason]);
+    this.tableChanges.committedHere('suppression');
+  }
+
+  /**
+   * reasons(), from memory where it can, for lists a recruiter reads (a match page checks a hundred
+   * people): any change to the list empties every instance's cache (TableChanges). Sending, queuing and
+   * refusing an invitation ask the database (reasons()).
+   */
+  async reasonsForDisplay(addresses: string[]): Promise<Map<string, SuppressionReason>> {
+    const keys = [...new Set(addresses.map((address) => address.trim().toLowerCase()))];
+    const found = new Map<string, SuppressionReason>();
+    const unknown: string[] = [];
+    for (const key of keys) {
+      const cached = this.known.get(key);
+      if (cached === undefined) unknown.push(key);
+      else if (cached !== null) found.set(key, cached);
+    }
+    if (unknown.length === 0) return found;
+    const version = this.known.version();
+    const read = await this.reasons(unknown);
+    for (const key of unknown) {
+      const reason = read.get(key) ?? null;
+      this.known.set(key, reason, version);
+      if (reason) found.set(key, reason);
+    }
+    return found;
   }
 
   /** The suppression reason of each listed address (lower-cased keys); unlisted addresses are absent. */
