@@ -155,6 +155,22 @@ describe('The feedback ladder', () => {
     expectProblem(await r.feedback(finalist.id, { channel: 'phone', summary: 'ok', givenBy: 'Hanna', givenAt: '2026-03-07T10:00:00Z' }), 400, ['givenAt']);
     expectProblem(await r.feedback(finalist.id, { channel: 'fax', summary: 'ok', givenBy: 'Hanna', internalNote: 'x' }), 400, ['channel', 'internalNote']);
     expectProblem(await r.feedback(screened.id, { channel: 'email', summary: 'ok', givenBy: 'Rita', stage: 'final' }), 400, ['stage']);
+    // Backdating cannot turn a late call into an on-time one: not before the decision, not on an earlier day,
+    // and a bare date (midnight UTC, not the organisation's) is not a time.
+    const backdated = (givenAt: string) => ({ channel: 'phone', summary: 'ok', givenBy: 'Hanna', givenAt });
+    expect(expectProblem(await r.feedback(finalist.id, backdated('2020-01-01T10:00:00Z')), 400, ['givenAt']).errors[0].messages[0])
+      .toMatch(/^givenAt cannot be before the decision/);
+    expect(expectProblem(await r.feedback(finalist.id, backdated('2026-03-05T10:00:00Z')), 400, ['givenAt']).errors[0].messages)
+      .toEqual(['givenAt may be earlier today, not on an earlier day']);
+    expectProblem(await r.feedback(finalist.id, backdated('2026-03-06')), 400, ['givenAt']);
+    // Feedback follows a rejection: not for someone still in process, nor for the hire.
+    const pending = (await api().post('/api/v1/candidacies').set(sut.admin)
+      .send({ candidateId: (await addCandidate(sut)).id, vacancyId: vacancy.id }).expect(201)).body.id;
+    const hired = await r.decidedAt(vacancy.id, 'final', { outcome: 'hired' });
+    for (const id of [pending, hired.id]) {
+      expect(expectProblem(await r.feedback(id, { channel: 'email', summary: 'ok', givenBy: 'Rita', stage: 'screening' }), 409).code)
+        .toBe('CandidacyStateConflict');
+    }
 
     const call = await r.feedback(finalist.id, {
       channel: 'phone', givenBy: 'Hanna Manager', givenAt: '2026-03-06T09:30:00Z', gapSkills: ['Apache Kafka'],
@@ -199,8 +215,9 @@ describe('The feedback ladder', () => {
 
     sut.clock.set('2026-03-03T09:00:00Z');
     await r.feedback(s1.id, { channel: 'email', summary: 'Thank you', givenBy: 'Rita' }).expect(201); // 24 h
+    sut.clock.set('2026-03-04T15:00:00Z');
+    await r.feedback(i1.id, phone('2026-03-04T09:00:00Z')).expect(201); // 48 h, recorded later that day
     sut.clock.set('2026-03-10T09:00:00Z');
-    await r.feedback(i1.id, phone('2026-03-04T09:00:00Z')).expect(201); // 48 h
     await r.feedback(s2.id, phone('2026-03-10T09:00:00Z')).expect(201); // 192 h, a day late
     sut.clock.set('2026-03-12T12:00:00Z');
 

@@ -25,6 +25,7 @@ export interface CandidacyRow {
   stage: Stage;
   outcome: Outcome;
   finalist_rank: number | null;
+  decided_at: Date | null;
 }
 
 export function candidacyNotFound(id: string): DomainError {
@@ -207,7 +208,7 @@ export class CandidacyService {
   async lock(manager: EntityManager, id: string): Promise<CandidacyRow> {
     const [row] = await manager.query(
       // An erased person's candidacy stays only as an anonymous statistic: there is nothing left to act on.
-      `SELECT id, candidate_id, vacancy_id, stage, outcome, finalist_rank FROM candidacy
+      `SELECT id, candidate_id, vacancy_id, stage, outcome, finalist_rank, decided_at FROM candidacy
        WHERE id = $1 AND candidate_id IS NOT NULL FOR UPDATE`,
       [id],
     );

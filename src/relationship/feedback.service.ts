@@ -3,7 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../common/auth/roles';
 import { DomainError } from '../common/errors/domain-error';
+import { DateTime } from 'luxon';
 import { Clock } from '../common/time/clock';
+import { AppConfig } from '../config/app-config';
 import { CandidateEmailRequest, OutboxService } from '../email/outbox.service';
 import { holdSkillNamesForWriting, SkillService } from '../skill/skill.service';
 import { TimelineService } from '../timeline/timeline.service';
@@ -35,6 +37,7 @@ export class FeedbackService {
     private readonly outbox: OutboxService,
     private readonly timeline: TimelineService,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   async give(candidacyId: string, dto: GiveFeedbackDto, principal: Principal): Promise<GivenFeedback> {
@@ -46,6 +49,19 @@ export class FeedbackService {
     return this.dataSource.transaction(async (manager) => {
       await holdSkillNamesForWriting(manager);
       const { candidacy, vacancy } = await this.candidacies.lockWithVacancy(manager, candidacyId);
+      // Feedback tells someone why they were not chosen (the emails say so): only after a rejection.
+      if (candidacy.outcome !== 'rejected') {
+        throw new DomainError('CandidacyStateConflict', `Feedback follows a rejection; this candidacy is ${candidacy.outcome}. Record the decision first.`, {
+          stage: candidacy.stage, outcome: candidacy.outcome,
+        });
+      }
+      // A call earlier today may be recorded now; a date before the decision, or on an earlier day,
+      // would make late feedback count as on time.
+      const today = DateTime.fromJSDate(now, { zone: this.config.DEFAULT_TIME_ZONE }).startOf('day').toJSDate();
+      if (candidacy.decided_at && givenAt < candidacy.decided_at) {
+        throw DomainError.field('givenAt', `givenAt cannot be before the decision (${candidacy.decided_at.toISOString()})`);
+      }
+      if (givenAt < today) throw DomainError.field('givenAt', 'givenAt may be earlier today, not on an earlier day');
       const stage = dto.stage ?? candidacy.stage;
       if (STAGES.indexOf(stage) > STAGES.indexOf(candidacy.stage)) {
         throw DomainError.field('stage', `the candidate has not reached the ${stage} stage (they are at ${candidacy.stage})`);

@@ -15,6 +15,21 @@ export function isIsoDateTime(value: unknown): boolean {
     && !Number.isNaN(Date.parse(value));
 }
 
+/**
+ * A moment, not a day: a date-time with its offset. For times that are compared with a deadline, where
+ * a bare date would be read as midnight UTC, hours away from the organisation's midnight.
+ */
+export function IsIsoInstant(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isIsoInstant',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: `${String(propertyName)} must be a date-time with its offset, such as 2026-04-15T09:30:00Z or 2026-04-15T11:30:00+02:00`, ...options },
+      validator: { validate: (value: unknown) => isIsoDateTime(value) && (value as string).includes('T') },
+    });
+}
+
 export function IsIsoDateTime(options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
     registerDecorator({

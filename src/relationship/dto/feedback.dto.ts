@@ -14,7 +14,7 @@ import { PageQuery } from '../../common/pagination/page';
 import { IsSkillName } from '../../skill/is-skill-name.decorator';
 import { Stage, STAGES } from '../candidacy-stages';
 import { FEEDBACK_CHANNELS, FeedbackChannel } from '../feedback-policy';
-import { IsIsoDateTime } from '../../common/validation/is-iso-date-time.decorator';
+import { IsIsoDateTime, IsIsoInstant } from '../../common/validation/is-iso-date-time.decorator';
 import { trim } from '../../common/validation/transforms';
 
 
@@ -41,7 +41,7 @@ export class GiveFeedbackDto {
   givenBy: string;
 
   /** When it was given (a call earlier today); now when left out. Not for email, which is given when it is sent. */
-  @IsOptional() @IsIsoDateTime({ message: 'givenAt must be an ISO 8601 date-time' })
+  @IsOptional() @IsIsoInstant()
   givenAt?: string;
 
   /** The stage the feedback is about; the candidacy's current stage when left out. */
