@@ -44,6 +44,21 @@ describe('One-click unsubscribe', () => {
     expect(token).not.toContain(candidate.email);
     expect(Buffer.from(token.split('.')[0], 'base64url').toString()).not.toMatch(/Una|@/);
 
+    // The outbox shows the links' tokens to admin keys only (a token acts as the candidate), and audits the read.
+    const [stored] = (await sut.http().get(`/api/v1/emails?limit=100`).set(sut.admin).expect(200)).body.items
+      .filter((email: { candidateId: string }) => email.candidateId === candidate.id);
+    const asAdmin = (await sut.http().get(`/api/v1/emails/${stored.id}`).set(sut.admin).expect(200)).body;
+    expect(asAdmin.textBody).toContain(`/u/${token}`);
+    for (const role of ['viewer', 'recruiter'] as const) {
+      const shown = (await sut.http().get(`/api/v1/emails/${stored.id}`).set(await sut.keyFor(role)).expect(200)).body;
+      expect(JSON.stringify(shown)).not.toContain(token);
+      expect(shown.textBody).toContain('https://talent.acme.test/u/[token]');
+      expect(shown.headers['List-Unsubscribe']).toBe('<https://talent.acme.test/u/[token]>');
+      expect(shown.htmlBody).not.toMatch(/\/(p|u|c|consent)\/[\w-]+\.[\w-]+/);
+    }
+    const reads = (await sut.http().get(`/api/v1/audit?candidateId=${candidate.id}&action=candidate_read`).set(sut.admin).expect(200)).body.items;
+    expect(reads.filter((entry: { details: { emailId?: string } }) => entry.details.emailId === stored.id)).toHaveLength(3);
+
     const page = await sut.http().get(`/u/${token}`).expect(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.text).toContain('<form method="post"');

@@ -136,6 +136,12 @@ describe('Silver medalists', () => {
     await api().get(tampered).expect(400);
     const unsubscribeToken = sut.app.get(Signer).sign({ purpose: 'unsubscribe', candidateId: medalist.candidate.id });
     await api().post(`/c/${unsubscribeToken}`).expect(400);
+    // The consent request (/c/) and the consent renewal (/consent/) change consent both ways: neither opens the other.
+    const token = path.split('/').pop()!;
+    await api().post(`/consent/${token}/withdraw`).expect(400);
+    await api().post(`/consent/${token}/renew`).expect(400);
+    const renewal = sut.app.get(Signer).sign({ purpose: 'consent_renewal', candidateId: medalist.candidate.id, expiresAt: Math.floor(Date.now() / 1000) + 86_400 * 400 });
+    await api().post(`/c/${renewal}`).expect(400);
     sut.clock.advance(31 * DAY);
     await api().post(path).expect(400);
     sut.clock.advance(-31 * DAY);

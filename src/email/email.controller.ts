@@ -1,15 +1,20 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
-import { ApiKeyAuth } from '../common/auth/roles';
+import { ApiKeyAuth, CurrentPrincipal, Principal } from '../common/auth/roles';
 import { UuidParam } from '../common/validation/uuid-param';
 import { ListEmailsQuery } from './dto/list-emails.query';
+import { AuditLog } from '../privacy/audit/audit-log.service';
 import { EmailQueryService } from './email-query.service';
+import { withoutLinkTokens } from './link-token-redaction';
 
 @ApiTags('emails')
 @ApiKeyAuth()
 @Controller('api/v1/emails')
 export class EmailController {
-  constructor(private readonly emails: EmailQueryService) {}
+  constructor(
+    private readonly emails: EmailQueryService,
+    private readonly audit: AuditLog,
+  ) {}
 
   /** The outbox, newest first; `status=uncertain` lists what needs review after a crash. */
   @Get()
@@ -17,10 +22,22 @@ export class EmailController {
     return this.emails.list(query);
   }
 
-  /** One email as rendered: subject, HTML and text bodies, headers, delivery state. */
+  /**
+   * One email as rendered: subject, HTML and text bodies, headers, delivery state. The tokens of the
+   * candidate's own links (profile, unsubscribe, consent) are shown to admin keys only: they act as the
+   * candidate. Reading an email to a candidate is audited as reading their data.
+   */
   @Get(':id')
   @ApiNotFoundResponse({ description: 'No such email' })
-  get(@Param('id', UuidParam()) id: string) {
-    return this.emails.get(id);
+  async get(@Param('id', UuidParam()) id: string, @CurrentPrincipal() principal: Principal) {
+    const email = await this.emails.get(id);
+    if (email.candidateId) await this.audit.record({ action: 'candidate_read', candidateId: email.candidateId, details: { emailId: id } });
+    if (principal.role === 'admin') return email;
+    return {
+      ...email,
+      htmlBody: withoutLinkTokens(email.htmlBody),
+      textBody: withoutLinkTokens(email.textBody),
+      headers: Object.fromEntries(Object.entries(email.headers ?? {}).map(([name, value]) => [name, withoutLinkTokens(String(value))])),
+    };
   }
 }

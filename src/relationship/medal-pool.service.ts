@@ -133,7 +133,7 @@ export class MedalPool {
 
   consentLink(candidateId: string, now: Date): string {
     const expiresAt = Math.floor(now.getTime() / 1000) + CONSENT_LINK_DAYS * 86_400;
-    return `${this.config.PUBLIC_BASE_URL.replace(/\/$/, '')}/c/${this.signer.sign({ purpose: 'consent', candidateId, expiresAt })}`;
+    return `${this.config.PUBLIC_BASE_URL.replace(/\/$/, '')}/c/${this.signer.sign({ purpose: 'consent_request', candidateId, expiresAt })}`;
   }
 
   /** The date consent given now would last until, as the email tells it. */

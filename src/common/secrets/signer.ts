@@ -4,7 +4,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 
-export type LinkPurpose = 'unsubscribe' | 'profile' | 'consent';
+/** What a link does; a token signed for one purpose opens no other page. */
+export type LinkPurpose = 'unsubscribe' | 'profile' | 'consent_request' | 'consent_renewal';
 
 export interface LinkClaims {
   purpose: LinkPurpose;

@@ -33,12 +33,12 @@ export class RenewalLinkService {
   /** The URL for the email; works until the person's erasure date (expiry plus the grace period). */
   link(candidateId: string, consentExpiresAt: Date): string {
     const expiresAt = Math.floor(consentExpiresAt.getTime() / 1000) + this.config.CONSENT_GRACE_DAYS * 86_400;
-    return `${this.config.PUBLIC_BASE_URL.replace(/\/$/, '')}/consent/${this.signer.sign({ purpose: 'consent', candidateId, expiresAt })}`;
+    return `${this.config.PUBLIC_BASE_URL.replace(/\/$/, '')}/consent/${this.signer.sign({ purpose: 'consent_renewal', candidateId, expiresAt })}`;
   }
 
   /** The candidate behind a genuine, unexpired token, or null (tampered, expired, or the person was erased). */
   async holderOf(token: string): Promise<RenewalLinkHolder | null> {
-    const candidate = await this.links.holderOf(token, 'consent');
+    const candidate = await this.links.holderOf(token, 'consent_renewal');
     return candidate && {
       candidateId: candidate.id,
       locale: candidate.locale === 'sv' ? 'sv' : 'en',

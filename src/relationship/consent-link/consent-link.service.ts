@@ -22,7 +22,7 @@ export class ConsentLinkService {
 
   /** The candidate behind a genuine, unexpired consent token, or null (tampered, expired, or the person was erased). */
   async holderOf(token: string): Promise<ConsentLinkHolder | null> {
-    const candidate = await this.links.holderOf(token, 'consent');
+    const candidate = await this.links.holderOf(token, 'consent_request');
     return candidate && { candidateId: candidate.id, locale: candidate.locale === 'sv' ? 'sv' : 'en' };
   }
 
