@@ -263,6 +263,32 @@ describe('Privacy: export and erasure of everything held about a person', () => 
     await api().get(`/api/v1/candidates/${bystander.id}`).set(sut.admin).expect(200);
   });
 
+  it('takes the promise made to them out of staff emails that quote it, and leaves other people\'s words whole', async () => {
+    const pia = await addCandidate(sut, { fullName: 'Al' });
+    const role = await openVacancy('Mobile Engineer');
+    const lost = await candidacy(pia.id, role, 'final');
+    const promise = 'Moves to Malmö after her parental leave; call her first.';
+    await post(`/api/v1/candidacies/${lost}/decision`, { outcome: 'rejected', finalistRank: 2, promise: { text: promise } }).expect(200);
+    // A staff digest quoting the promise and naming someone else whose name starts like hers.
+    const [digest] = [await sut.app.get(OutboxService).enqueueForStaff({
+      toAddress: 'rita.recruiter@acme.test', locale: 'en', timeZone: 'Europe/Stockholm', templateKey: 'match_digest',
+      idempotencyKey: 'erasure-promise-digest',
+      data: {
+        recipient: { name: 'Rita' }, vacancy: { title: 'Mobile Lead' },
+        matches: [
+          { candidateName: 'Al', score: 40, explanation: `Promise to keep: "${promise}"`, promise: true },
+          { candidateName: 'Alice Pian', score: 30, explanation: 'Reached the final (Mobile 2025).', promise: false },
+        ],
+      },
+    })];
+    await api().delete(`/api/v1/candidates/${pia.id}`).set(sut.admin).expect(204);
+    const [{ text_body: text }] = await sql<{ text_body: string }>(`SELECT text_body FROM email WHERE id = $1`, [digest!.id]);
+    expect(text).not.toContain('parental leave');
+    expect(text).toContain('Promise to keep: "[erased]"');
+    expect(text).toContain('- Alice Pian – match score 30');
+    expect(text).toContain('- [erased] – match score 40');
+  });
+
   it('refuses a bare DELETE that would leave an email to the person behind without its candidate', async () => {
     await expect(sql(`DELETE FROM candidate WHERE id = $1`, [bystander.id])).rejects.toThrow(/email_candidate_or_erased/);
     await api().get(`/api/v1/candidates/${bystander.id}`).set(sut.admin).expect(200);

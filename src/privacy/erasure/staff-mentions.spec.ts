@@ -1,6 +1,8 @@
 import { mentionPattern } from './staff-mentions';
 
-const matches = (pattern: string, text: string) => new RegExp(pattern, 'i').test(text);
+/** PostgreSQL's word boundaries (\m, \M) in JavaScript's terms, to try the pattern here. */
+const matches = (pattern: string, text: string) =>
+  new RegExp(pattern.replace(/\\m/g, '(?<![\\p{L}\\p{N}_])').replace(/\\M/g, '(?![\\p{L}\\p{N}_])'), 'iu').test(text);
 
 describe(mentionPattern.name, () => {
   it('finds the name, the email and the phone, whatever their case', () => {
@@ -20,8 +22,17 @@ describe(mentionPattern.name, () => {
     expect(matches(pattern, 'a.b+c@x.io')).toBe(true);
   });
 
+  it('matches whole words only, so a short name leaves longer words alone; and finds quoted text', () => {
+    const pattern = mentionPattern([{ fullName: 'Al', email: 'al@x.se', phone: null, quoted: ['Call Al first (after her leave).'] }])!;
+    expect(matches(pattern, 'Alice Berg (Final interview)')).toBe(false);
+    expect(matches(pattern, 'Feedback owed to Al today')).toBe(true);
+    expect(matches(pattern, 'Promise: "Call Al first (after her leave)."')).toBe(true);
+    // A name starting with a letter outside ASCII is found however the database's locale classes it.
+    expect(matches(mentionPattern([{ fullName: 'Åsa Öberg', email: 'x@y.se', phone: null }])!, 'to Åsa Öberg:')).toBe(true);
+  });
+
   it('puts longer values first and skips numbers too short to be a phone', () => {
-    expect(mentionPattern([{ fullName: 'Li', email: 'li@x.se', phone: '112' }])).toBe('li@x\\.se|Li');
+    expect(mentionPattern([{ fullName: 'Li', email: 'li@x.se', phone: '112' }])).toBe('\\mli@x\\.se\\M|\\mLi\\M');
     expect(mentionPattern([])).toBeNull();
   });
 });

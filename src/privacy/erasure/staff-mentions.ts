@@ -3,6 +3,8 @@ export interface IdentifyingValues {
   fullName: string;
   email: string;
   phone: string | null;
+  /** Free text about them that staff emails quote (the promise made at their rejection). */
+  quoted?: string[];
 }
 
 /** Handlebars escapes these in HTML bodies, so a name like O'Brien is stored as O&#x27;Brien there. */
@@ -15,6 +17,15 @@ const MIN_PHONE_LENGTH = 6;
 const htmlEscape = (value: string) => value.replace(/[&<>"'`=]/g, (char) => HTML_ESCAPES[char]);
 /** PostgreSQL ARE: a backslash before a non-alphanumeric character makes it literal. */
 const literal = (value: string) => value.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+/**
+ * Whole words only (\m, \M: start and end of a word), so erasing "Al" does not turn someone else's
+ * "Alice" into "[erased]ice". Only at an ASCII letter or digit: whether "Å" is a word character
+ * depends on the database's locale (not under C), and a boundary that never matches would leave
+ * the name in place.
+ */
+const ASCII_WORD = /[A-Za-z0-9]/;
+const word = (value: string) =>
+  `${ASCII_WORD.test(value[0]) ? '\\m' : ''}${literal(value)}${ASCII_WORD.test(value[value.length - 1]) ? '\\M' : ''}`;
 
 /**
  * A PostgreSQL regular expression (for `~*` and `regexp_replace(..., 'gi')`)
@@ -26,12 +37,13 @@ export function mentionPattern(people: readonly IdentifyingValues[]): string | n
   const values = new Set<string>();
   for (const person of people) {
     const phone = person.phone?.trim();
-    for (const value of [person.fullName.trim(), person.email.trim(), phone && phone.length >= MIN_PHONE_LENGTH ? phone : '']) {
+    const quoted = (person.quoted ?? []).map((text) => text.trim());
+    for (const value of [person.fullName.trim(), person.email.trim(), phone && phone.length >= MIN_PHONE_LENGTH ? phone : '', ...quoted]) {
       if (!value) continue;
       values.add(value);
       values.add(htmlEscape(value));
     }
   }
   if (values.size === 0) return null;
-  return [...values].sort((a, b) => b.length - a.length || a.localeCompare(b)).map(literal).join('|');
+  return [...values].sort((a, b) => b.length - a.length || a.localeCompare(b)).map(word).join('|');
 }
