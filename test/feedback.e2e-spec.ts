@@ -1,4 +1,5 @@
 import { DeliveryService } from '../src/email/delivery/delivery.service';
+import { SuppressionService } from '../src/email/suppression.service';
 import { FeedbackDigestService } from '../src/relationship/feedback-digest.service';
 import { addCandidate } from './support/pool';
 import { expectProblem } from './support/problem';
@@ -312,5 +313,14 @@ describe(FeedbackDigestService.name, () => {
 
     both('2026-03-10T07:05:00Z');
     expect((await runOnBoth()).filter((report) => report.ran)).toEqual([expect.objectContaining({ day: '2026-03-10', digests: 2 })]);
+
+    // The recruiter's address bounced: their items reach the hiring manager rather than nobody.
+    await first.app.get(SuppressionService).suppress(recruiter.email, 'hard_bounce');
+    both('2026-03-11T07:05:00Z');
+    expect((await runOnBoth()).filter((report) => report.ran)).toEqual([expect.objectContaining({ day: '2026-03-11', digests: 1, items: 2 })]);
+    await deliver();
+    const latest = sink.to(manager.email).at(-1)!;
+    expect(latest.text).toContain('- Omar Haddad – Digest role (Phone screen)');
+    expect(latest.text).toContain('- Alva Lindqvist – Digest role (Interview)');
   });
 });

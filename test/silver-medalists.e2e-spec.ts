@@ -172,6 +172,14 @@ describe('Silver medalists', () => {
     expect(due.map((item: { candidacyId: string; channel: string }) => [item.candidacyId, item.channel])).toEqual(
       expect.arrayContaining([[finalist.id, 'phone'], [applicant.id, 'email']]),
     );
+
+    // With someone hired, "cancelled" would hide the hire and withhold the runner-up's medal: it must be filled.
+    const filled = await openVacancy('Filled role');
+    const hire = await candidacy(filled.id, 'final');
+    await decide(hire.id, { outcome: 'hired' });
+    const refused = expectProblem(await close(filled.id, { outcome: 'cancelled' }), 409);
+    expect(refused).toMatchObject({ code: 'VacancyStateConflict', hiredCandidacyId: hire.id });
+    await close(filled.id, { outcome: 'filled', hiredCandidacyId: hire.id }).expect(200);
   });
 
   it('puts everything between us and the person on one timeline, newest first', async () => {

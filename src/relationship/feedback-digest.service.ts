@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/time/clock';
 import { AppConfig, Locale } from '../config/app-config';
 import { OutboxService } from '../email/outbox.service';
+import { SuppressionService } from '../email/suppression.service';
 import { PrivacyRequestKind } from '../privacy/requests/dto/privacy-request.dto';
 import { OverduePrivacyRequest, PrivacyRequestService } from '../privacy/requests/privacy-request.service';
 import { Stage } from './candidacy-stages';
@@ -62,10 +63,30 @@ export class FeedbackDigestService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly due: FeedbackDueService,
     private readonly outbox: OutboxService,
+    private readonly suppression: SuppressionService,
     private readonly privacyRequests: PrivacyRequestService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * A recruiter whose address is suppressed (bounced, complained) would get the digest nowhere, every
+   * day: their items go to the vacancy's hiring manager instead.
+   */
+  private async reachableOwners(manager: EntityManager, items: DueItem[]): Promise<DueItem[]> {
+    const blocked = await this.suppression.reasons(items.filter((item) => item.owner.role === 'recruiter').map((item) => item.owner.email));
+    const stranded = items.filter((item) => item.owner.role === 'recruiter' && blocked.has(addressKey(item.owner.email)));
+    if (stranded.length === 0) return items;
+    const managers: { id: string; name: string; email: string }[] = await manager.query(
+      `SELECT id, hiring_manager_name AS name, hiring_manager_email AS email FROM vacancy WHERE id = ANY($1::uuid[])`,
+      [[...new Set(stranded.map((item) => item.vacancy.id))]],
+    );
+    const managerOf = new Map(managers.map((row) => [row.id, row]));
+    return items.map((item) => {
+      const fallback = stranded.includes(item) ? managerOf.get(item.vacancy.id) : undefined;
+      return fallback ? { ...item, owner: { role: 'hiring_manager' as const, name: fallback.name, email: fallback.email } } : item;
+    });
+  }
 
   async runDaily(): Promise<DigestReport> {
     const now = this.clock.now();
@@ -75,7 +96,7 @@ export class FeedbackDigestService {
     const report = await this.dataSource.transaction(async (manager) => {
       if (!(await claimDailyRun(manager, JOB, day, now))) return notRun;
       const locale = this.config.DEFAULT_LOCALE;
-      const items = await this.due.overdueOrDueSoon(manager, now);
+      const items = await this.reachableOwners(manager, await this.due.overdueOrDueSoon(manager, now));
       const digests = new Map<string, Digest>();
       for (const item of items) {
         const key = addressKey(item.owner.email);

@@ -58,6 +58,15 @@ export class VacancyClosingService {
           vacancyStatus: vacancy.status,
         });
       }
+      if (dto.outcome === 'cancelled') {
+        // Cancelled means nobody is hired; with a hire, it would also withhold the runners-up's medals.
+        const [hired]: { id: string }[] = await manager.query(`SELECT id FROM candidacy WHERE vacancy_id = $1 AND outcome = 'hired' LIMIT 1`, [vacancyId]);
+        if (hired) {
+          throw new DomainError('VacancyStateConflict', 'Someone was hired for this vacancy: close it as filled, with hiredCandidacyId, instead.', {
+            vacancyStatus: vacancy.status, hiredCandidacyId: hired.id,
+          });
+        }
+      }
       const hire = dto.outcome === 'filled' ? await this.confirmHire(manager, vacancy, dto.hiredCandidacyId!, now, principal) : null;
       const rejected = await this.rejectRemaining(manager, vacancy, dto.outcome, now, principal);
       if (hire) await this.awardMedals(manager, vacancy, now, principal);
