@@ -1,5 +1,6 @@
 import { OutboxService } from '../src/email/outbox.service';
 import { DeliveryService } from '../src/email/delivery/delivery.service';
+import { UnsubscribeService } from '../src/email/unsubscribe/unsubscribe.service';
 import { addCandidate } from './support/pool';
 import { SmtpSink } from './support/smtp-sink';
 import { startTestApp, TestApp } from './support/test-app';
@@ -106,6 +107,12 @@ describe('One-click unsubscribe', () => {
     const sent = await sendNurture(candidate.id);
     expect(sent.status).toBe('queued');
     expect(sink.to(candidate.email)).toHaveLength(1);
+  });
+
+  it('does nothing (and does not fail) for a person erased between opening the page and clicking', async () => {
+    const unsubscribe = sut.app.get(UnsubscribeService);
+    await expect(unsubscribe.unsubscribe('00000000-0000-4000-8000-000000000000')).resolves.toBeUndefined();
+    await expect(unsubscribe.resubscribe('00000000-0000-4000-8000-000000000000')).resolves.toBeUndefined();
   });
 
   it('answers a tampered or foreign token with a 400 page, never a 500', async () => {

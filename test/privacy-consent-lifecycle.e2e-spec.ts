@@ -166,6 +166,8 @@ describe('Privacy: the renewal link', () => {
     const consents = (await p.api().get(`/api/v1/candidates/${member.id}/consents`).set(sut.admin).expect(200)).body.items;
     expect(consents).toEqual([expect.objectContaining({ source: 'application_form', withdrawnAt: sut.clock.now().toISOString() })]);
     expect((await p.email(nurture.id)).status).toBe('cancelled');
+    // A renewal request still waiting asks what they just answered.
+    expect((await p.emailsOf(member.id, 'consent_renewal')).map((email: { status: string }) => email.status)).toEqual(['cancelled']);
     expect(await p.trail(member.id, 'consent_withdrawn')).toEqual([
       expect.objectContaining({ actor: { keyId: null, role: 'candidate' }, details: { scope: 'talent_pool', via: 'consent renewal link' } }),
     ]);

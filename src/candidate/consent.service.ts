@@ -110,6 +110,12 @@ export class ConsentService {
         `UPDATE candidate SET consent_withdrawn_at = $2 WHERE id = $1 AND consent_expires_at IS NULL AND consent_withdrawn_at IS NULL`,
         [candidateId, now],
       );
+      // A renewal or consent request still waiting for its send window asks something already answered.
+      await manager.query(
+        `UPDATE email SET status = 'cancelled', last_error = 'talent-pool consent withdrawn', updated_at = $2
+         WHERE candidate_id = $1 AND template_key IN ('consent_renewal', 'consent_request') AND status IN ('queued', 'held')`,
+        [candidateId, now],
+      );
       await this.timeline.record(manager, candidateId, 'consent_withdrawn', { scope, via }, { occurredAt: now, actorKeyId });
       await this.audit.record({ action: 'consent_withdrawn', candidateId, details: { scope, via } }, manager);
       return manager.getRepository(Consent).find({ where: { candidateId, scope }, order: { grantedAt: 'DESC' } });

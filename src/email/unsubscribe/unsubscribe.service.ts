@@ -49,6 +49,8 @@ export class UnsubscribeService {
          WHERE c.id = before.id RETURNING c.email, before.unsubscribed_at AS "wasUnsubscribedAt"`,
         [candidateId, now],
       );
+      // Erased since the link was opened: the erasure already blocked the address for good.
+      if (!candidate) return;
       await this.suppression.suppress(candidate.email, 'unsubscribed', manager);
       if (!candidate.wasUnsubscribedAt) {
         await this.timeline.record(manager, candidateId, 'unsubscribed', { via: 'unsubscribe link' }, { occurredAt: now });
@@ -65,6 +67,7 @@ export class UnsubscribeService {
          WHERE id = $1 RETURNING email`,
         [candidateId, this.clock.now()],
       );
+      if (!candidate) return;
       await this.suppression.lift(candidate.email, 'unsubscribed', manager);
       await this.timeline.record(manager, candidateId, 'resubscribed', { via: 'unsubscribe link' });
     });
