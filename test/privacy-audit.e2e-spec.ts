@@ -14,6 +14,19 @@ describe('Privacy: audit trail', () => {
   });
   afterAll(() => sut.close());
 
+  it('writes a change and its audit entry together: no entry, no change', async () => {
+    const person = await addCandidate(sut, { fullName: 'Atomic Subject', headline: 'Before' });
+    // The audit entry of this one edit is refused (a constraint staged for the test): the edit must not stay either.
+    await sql(`ALTER TABLE audit_log ADD CONSTRAINT test_refuses_headline CHECK (NOT (details->'fields' ? 'headline')) NOT VALID`);
+    try {
+      const refused = await api().patch(`/api/v1/candidates/${person.id}`).set(sut.admin).send({ headline: 'After' });
+      expect(refused.status).toBeGreaterThanOrEqual(400);
+    } finally {
+      await sql(`ALTER TABLE audit_log DROP CONSTRAINT test_refuses_headline`);
+    }
+    expect((await api().get(`/api/v1/candidates/${person.id}`).set(sut.admin).expect(200)).body.headline).toBe('Before');
+  });
+
   it('records who read, changed, exported and erased a candidate, and every consent event, with the request id', async () => {
     const recruiter = await sut.keyFor('recruiter');
     const [{ id: recruiterKeyId }] = await sql(`SELECT id FROM api_key WHERE role = 'recruiter'`);

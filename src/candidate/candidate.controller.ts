@@ -2,7 +2,6 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiConflictResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import { ApiKeyAuth, CurrentPrincipal, Principal } from '../common/auth/roles';
 import { UuidParam } from '../common/validation/uuid-param';
-import { givenFields } from '../privacy/audit/audit-actions';
 import { AuditLog } from '../privacy/audit/audit-log.service';
 import { CandidateEraser } from '../privacy/erasure/candidate-eraser';
 import { CandidateSearchService } from './candidate-search.service';
@@ -27,10 +26,8 @@ export class CandidateController {
   /** Adds a candidate. A duplicate email (case-insensitive) is a 409 naming the existing candidate. */
   @Post()
   @ApiConflictResponse({ description: 'Email already in the pool; `existingId` names the candidate' })
-  async create(@Body() dto: CreateCandidateDto) {
-    const created = await this.candidates.create(dto);
-    await this.audit.record({ action: 'candidate_created', candidateId: created.id, details: { fields: givenFields(dto) } });
-    return created;
+  create(@Body() dto: CreateCandidateDto) {
+    return this.candidates.create(dto);
   }
 
   /** Searches the pool; with `skills`, ranked by matched skills, then level, then recency. */
@@ -49,10 +46,8 @@ export class CandidateController {
 
   @Patch(':id')
   @ApiNotFoundResponse({ description: 'No such candidate' })
-  async update(@Param('id', UuidParam()) id: string, @Body() dto: UpdateCandidateDto) {
-    const updated = await this.candidates.update(id, dto);
-    await this.audit.record({ action: 'candidate_updated', candidateId: id, details: { fields: givenFields(dto) } });
-    return updated;
+  update(@Param('id', UuidParam()) id: string, @Body() dto: UpdateCandidateDto) {
+    return this.candidates.update(id, dto);
   }
 
   /**

@@ -10,6 +10,8 @@ import { CandidateSkillWriter } from './candidate-skill-writer';
 import { CandidateView, CandidateViews } from './candidate.view';
 import { CreateCandidateDto, UpdateCandidateDto } from './dto/candidate.dto';
 import { holdSkillNamesForWriting } from '../skill/skill.service';
+import { AuditDetails, givenFields } from '../privacy/audit/audit-actions';
+import { AuditLog } from '../privacy/audit/audit-log.service';
 
 const NOT_NULL_FIELDS = ['fullName', 'email', 'timeZone', 'locale', 'status'] as const;
 
@@ -21,8 +23,10 @@ export class CandidateService {
     private readonly views: CandidateViews,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly audit: AuditLog,
   ) {}
 
+  /** Creates the candidate and its audit entry, in one transaction. */
   async create(dto: CreateCandidateDto): Promise<CandidateView> {
     const now = this.clock.now();
     const id = await this.withDuplicateEmailCheck(dto.email, () =>
@@ -43,6 +47,7 @@ export class CandidateService {
           }),
         );
         if (resolved) await this.skillWriter.write(manager, new Map([[saved.id, resolved]]));
+        await this.audit.record({ action: 'candidate_created', candidateId: saved.id, details: { fields: givenFields(dto) } }, manager);
         return saved.id;
       }),
     );
@@ -55,7 +60,14 @@ export class CandidateService {
     return view;
   }
 
-  async update(id: string, dto: UpdateCandidateDto): Promise<CandidateView> {
+  /**
+   * Updates the candidate and records the audit entry (by default: the fields given) in the same
+   * transaction, with whatever `also` adds to it (the profile page's timeline entry).
+   */
+  async update(
+    id: string, dto: UpdateCandidateDto,
+    options: { auditDetails?: AuditDetails; also?: (manager: EntityManager) => Promise<void> } = {},
+  ): Promise<CandidateView> {
     // Optional in a PATCH means "leave as it is"; null would clear a value every candidate must have.
     const cleared = NOT_NULL_FIELDS.filter((field) => dto[field] === null);
     if (cleared.length > 0) {
@@ -76,6 +88,8 @@ export class CandidateService {
           updatedAt: this.clock.now(),
         });
         if (resolved) await this.skillWriter.write(manager, new Map([[id, resolved]]));
+        await this.audit.record({ action: 'candidate_updated', candidateId: id, details: options.auditDetails ?? { fields: givenFields(dto) } }, manager);
+        await options.also?.(manager);
       }),
     );
     return this.get(id);

@@ -1,8 +1,6 @@
 import { CandidateLinks } from '../candidate/candidate-links';
 import { UUID_PATTERN } from '../common/pagination/page';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { CandidateService } from '../candidate/candidate.service';
 import { CandidateView } from '../candidate/candidate.view';
 import { ConsentService } from '../candidate/consent.service';
@@ -10,7 +8,6 @@ import { AppConfig } from '../config/app-config';
 import { OutboxService } from '../email/outbox.service';
 import { CandidateInterestService } from '../matching/candidate-interest.service';
 import { MatchDecisionService } from '../matching/match-decision.service';
-import { AuditLog } from '../privacy/audit/audit-log.service';
 import { TimelineService } from '../timeline/timeline.service';
 import { InterestChoice, INTEREST_CHOICES, ProfileFormBody, ProfileValues, readProfileForm } from './profile-form';
 import { Lang, ProfilePageModel } from './profile.pages';
@@ -33,7 +30,6 @@ const VIA = 'profile page';
 @Injectable()
 export class ProfileService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly links: CandidateLinks,
     private readonly candidates: CandidateService,
     private readonly consents: ConsentService,
@@ -41,7 +37,6 @@ export class ProfileService {
     private readonly interests: CandidateInterestService,
     private readonly matches: MatchDecisionService,
     private readonly timeline: TimelineService,
-    private readonly audit: AuditLog,
     private readonly config: AppConfig,
   ) {}
 
@@ -74,10 +69,9 @@ export class ProfileService {
       return { kind: 'invalid', model: { ...base, values: form.typed, interest: form.interest, errors: form.errors, saved: false } };
     }
     if (form.changedFields.length > 0) {
-      await this.candidates.update(candidate.id, form.changes);
-      await this.dataSource.transaction(async (manager) => {
-        await this.timeline.record(manager, candidate.id, 'profile_updated', { fields: form.changedFields, via: VIA });
-        await this.audit.record({ action: 'candidate_updated', candidateId: candidate.id, details: { fields: form.changedFields, via: VIA } }, manager);
+      await this.candidates.update(candidate.id, form.changes, {
+        auditDetails: { fields: form.changedFields, via: VIA },
+        also: (manager) => this.timeline.record(manager, candidate.id, 'profile_updated', { fields: form.changedFields, via: VIA }),
       });
     }
     if (form.interest === 'open' || form.interest === 'not_now') await this.interests.set(candidate.id, form.interest, VIA);

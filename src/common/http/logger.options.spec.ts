@@ -9,6 +9,10 @@ describe('loggablePath', () => {
     expect(loggablePath('/consent/abc.def/withdraw')).toBe('/consent/:token/withdraw');
     // Express routes without regard to case, so /P/… opens the same page.
     expect(loggablePath('/P/abc.def')).toBe('/P/:token');
+    // A request target in absolute form reaches the app as it came.
+    expect(loggablePath('http://talent.acme.test/p/abc.def?match=x')).toBe('/p/:token');
+    expect(loggablePath('HTTPS://host:8080/consent/abc.def/renew')).toBe('/consent/:token/renew');
+    expect(loggablePath('http://host')).toBe('/');
   });
 
   it('leaves other paths alone', () => {

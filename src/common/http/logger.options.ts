@@ -7,9 +7,12 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 /** The candidates' own links (profile, unsubscribe, consent): the token in the path works like a password. */
 const CANDIDATE_LINK = /^\/(p|u|c|consent)\/[^/]+/i;
 
-/** The path of a request as it may be logged: no query string, no link token. */
+/** A request target in absolute form (`GET http://host/p/...`), which Node passes on as it came. */
+const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i;
+
+/** The path of a request as it may be logged: no scheme and host, no query string, no link token. */
 export function loggablePath(url: string): string {
-  return url.split('?')[0].replace(CANDIDATE_LINK, '/$1/:token');
+  return (url.replace(ABSOLUTE_FORM, '').split('?')[0] || '/').replace(CANDIDATE_LINK, '/$1/:token');
 }
 
 /**
