@@ -67,6 +67,12 @@ describe('Vacancies', () => {
     expectProblem(await post({ title: 'X', hiringManager: manager, expectedDecisionDate: '2026-02-30' }), 400, ['expectedDecisionDate']);
     const noDate = expectProblem(await post({ title: 'X', hiringManager: manager, status: 'open' }), 400, ['expectedDecisionDate']);
     expect(noDate.errors[0].messages[0]).toMatch(/promised an answer/);
+    // A decision date already gone would be broken in the very email that promises it.
+    const today = sut.clock.now().toISOString().slice(0, 10);
+    const yesterday = new Date(sut.clock.now().getTime() - 86_400_000).toISOString().slice(0, 10);
+    const past = expectProblem(await post({ title: 'X', hiringManager: manager, status: 'open', expectedDecisionDate: yesterday }), 400, ['expectedDecisionDate']);
+    expect(past.errors[0].messages[0]).toMatch(/is in the past/);
+    await post({ title: 'Decides today', hiringManager: manager, status: 'open', expectedDecisionDate: today }).expect(201);
   });
 
   it('opens a draft, edits it, and keeps a closed vacancy unchanged', async () => {

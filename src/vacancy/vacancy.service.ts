@@ -8,6 +8,8 @@ import { holdSkillNamesForWriting, SkillService } from '../skill/skill.service';
 import { CreateVacancyDto, CriteriaDto, ListVacanciesQuery, UpdateVacancyDto } from './dto/vacancy.dto';
 import { isClosed, VacancyStatus } from './vacancy-status';
 import { VACANCY_COLUMNS, VacancyRow, VacancyView, VacancyViews } from './vacancy.view';
+import { DateTime } from 'luxon';
+import { AppConfig } from '../config/app-config';
 
 export function vacancyNotFound(id: string): DomainError {
   return new DomainError('VacancyNotFound', `No vacancy with id ${id}.`);
@@ -23,12 +25,18 @@ export class VacancyService {
     private readonly skills: SkillService,
     private readonly views: VacancyViews,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
+
+  /** Today in the organisation's time zone, as the decision dates are written. */
+  private today(): string {
+    return DateTime.fromJSDate(this.clock.now(), { zone: this.config.DEFAULT_TIME_ZONE }).toISODate()!;
+  }
 
   async create(dto: CreateVacancyDto): Promise<VacancyView> {
     const now = this.clock.now();
     const status = dto.status ?? 'draft';
-    if (status === 'open') requireDecisionDate(dto.expectedDecisionDate);
+    if (status === 'open') requireDecisionDate(dto.expectedDecisionDate, this.today());
     const id = await this.dataSource.transaction(async (manager) => {
       await holdSkillNamesForWriting(manager);
       const [{ id }] = await manager.query(
@@ -94,7 +102,7 @@ export class VacancyService {
       const now = this.clock.now();
       const opening = dto.status === 'open' && vacancy.status === 'draft';
       const decisionDate = dto.expectedDecisionDate !== undefined ? dto.expectedDecisionDate : vacancy.expected_decision_date;
-      if (opening || (vacancy.status === 'open' && dto.expectedDecisionDate !== undefined)) requireDecisionDate(decisionDate);
+      if (opening || (vacancy.status === 'open' && dto.expectedDecisionDate !== undefined)) requireDecisionDate(decisionDate, this.today());
       const set: string[] = [];
       const params: unknown[] = [id];
       const assign = (column: string, value: unknown) => set.push(`${column} = $${params.push(value)}`);
@@ -178,8 +186,10 @@ export class VacancyService {
   }
 }
 
-function requireDecisionDate(date: string | null | undefined): void {
+function requireDecisionDate(date: string | null | undefined, today: string): void {
   if (!date) {
     throw DomainError.field('expectedDecisionDate', 'an open vacancy needs an expectedDecisionDate: it is the date applicants are promised an answer by');
   }
+  // A day already gone would break the promise in the very confirmation email that makes it.
+  if (date < today) throw DomainError.field('expectedDecisionDate', `expectedDecisionDate ${date} is in the past (today is ${today})`);
 }

@@ -101,6 +101,8 @@ describe('fieldsFromCsv', () => {
       tags: ['a', 'b'],
       skills: [{ name: 'js', level: 5 }],
     });
+    // Only separators in a list cell: as empty as an empty cell, so an update keeps the stored list.
+    expect(fieldsFromCsv(columns, ['Ada', 'ada@example.com', '', ' ; ', ';'])).toEqual({ fullName: 'Ada', email: 'ada@example.com' });
   });
 });
 

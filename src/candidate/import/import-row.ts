@@ -104,9 +104,14 @@ export function fieldsFromCsv(columns: ImportField[], cells: string[]): Record<s
   columns.forEach((field, i) => {
     const cell = cells[i]?.trim();
     if (!cell) return;
-    if (field === 'skills') fields.skills = parseSkillList(cell);
-    else if (field === 'tags') fields.tags = splitList(cell);
-    else fields[field] = cell;
+    // A list cell with only separators (";") is as empty as an empty cell: it must not clear what is stored.
+    if (field === 'skills') {
+      if (splitList(cell).length > 0) fields.skills = parseSkillList(cell);
+    } else if (field === 'tags') {
+      if (splitList(cell).length > 0) fields.tags = splitList(cell);
+    } else {
+      fields[field] = cell;
+    }
   });
   return fields;
 }
