@@ -50,7 +50,7 @@ describe(`${FeedbackDigestService.name} and overdue privacy requests`, () => {
     await privacyRequest({ kind: 'access', receivedAt: '2026-02-20T10:00:00Z' }); // due 20 March
 
     sut.clock.set('2026-03-02T07:05:00Z'); // Monday, 08:05 in Stockholm
-    expect(await runDaily()).toEqual({ day: '2026-03-02', ran: true, digests: 1, items: 0, privacyRequests: 1 });
+    expect(await runDaily()).toEqual({ day: '2026-03-02', ran: true, digests: 1, items: 0, decisionsOverdue: 0, privacyRequests: 1 });
 
     const [digest, ...others] = await heldDigests(sut);
     expect(others).toEqual([]);
@@ -78,7 +78,7 @@ describe(`${FeedbackDigestService.name} and overdue privacy requests`, () => {
     await api().post(`/api/v1/candidacies/${candidacy.id}/decision`).set(sut.admin).send({ outcome: 'rejected' }).expect(200);
 
     sut.clock.set('2026-03-09T07:05:00Z'); // the screening feedback is due today
-    expect(await runDaily()).toEqual({ day: '2026-03-09', ran: true, digests: 1, items: 1, privacyRequests: 1 });
+    expect(await runDaily()).toEqual({ day: '2026-03-09', ran: true, digests: 1, items: 1, decisionsOverdue: 0, privacyRequests: 1 });
     const merged = (await heldDigests(sut)).filter((email) => email.idempotencyKey === digestKey('2026-03-09', 'rita@acme.test'));
     expect(merged).toHaveLength(1);
     expect(merged[0]).toMatchObject({ toAddress: recruiter.email, subject: 'Candidates waiting for feedback and overdue data requests' });
@@ -91,7 +91,7 @@ describe(`${FeedbackDigestService.name} and overdue privacy requests`, () => {
     const [erasure] = (await api().get('/api/v1/privacy-requests?overdue=true').set(sut.admin).expect(200)).body.items;
     await api().patch(`/api/v1/privacy-requests/${erasure.id}`).set(sut.admin).send({ status: 'done' }).expect(200);
     sut.clock.set('2026-03-10T07:05:00Z');
-    expect(await runDaily()).toEqual({ day: '2026-03-10', ran: true, digests: 1, items: 1, privacyRequests: 0 });
+    expect(await runDaily()).toEqual({ day: '2026-03-10', ran: true, digests: 1, items: 1, decisionsOverdue: 0, privacyRequests: 0 });
     const [feedbackOnly] = (await heldDigests(sut)).filter((email) => email.idempotencyKey === digestKey('2026-03-10', 'rita@acme.test'));
     expect(feedbackOnly.subject).toBe('Candidates waiting for feedback');
     expect(feedbackOnly.textBody).toContain('- Omar Haddad – Privacy role (Phone screen)');
@@ -122,7 +122,7 @@ describe(`${FeedbackDigestService.name} without PRIVACY_CONTACT_EMAIL`, () => {
   it('reminds nobody of overdue privacy requests', async () => {
     await sut.http().post('/api/v1/privacy-requests').set(sut.admin).send({ kind: 'access', receivedAt: '2026-01-05T10:00:00Z' }).expect(201);
     sut.clock.set('2026-03-02T07:05:00Z');
-    expect(await sut.app.get(FeedbackDigestService).runDaily()).toEqual({ day: '2026-03-02', ran: true, digests: 0, items: 0, privacyRequests: 0 });
+    expect(await sut.app.get(FeedbackDigestService).runDaily()).toEqual({ day: '2026-03-02', ran: true, digests: 0, items: 0, decisionsOverdue: 0, privacyRequests: 0 });
     expect(await heldDigests(sut)).toEqual([]);
   });
 });

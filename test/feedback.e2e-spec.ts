@@ -272,12 +272,12 @@ describe(FeedbackDigestService.name, () => {
   it('waits for the hour, and sends nothing when nothing is due', async () => {
     both('2026-03-02T06:30:00Z'); // 07:30 in Stockholm
     expect(await runOnBoth()).toEqual([
-      { day: '2026-03-02', ran: false, digests: 0, items: 0, privacyRequests: 0 },
-      { day: '2026-03-02', ran: false, digests: 0, items: 0, privacyRequests: 0 },
+      { day: '2026-03-02', ran: false, digests: 0, items: 0, decisionsOverdue: 0, privacyRequests: 0 },
+      { day: '2026-03-02', ran: false, digests: 0, items: 0, decisionsOverdue: 0, privacyRequests: 0 },
     ]);
     both('2026-03-02T07:05:00Z');
     const reports = await runOnBoth();
-    expect(reports.filter((report) => report.ran)).toEqual([{ day: '2026-03-02', ran: true, digests: 0, items: 0, privacyRequests: 0 }]);
+    expect(reports.filter((report) => report.ran)).toEqual([{ day: '2026-03-02', ran: true, digests: 0, items: 0, decisionsOverdue: 0, privacyRequests: 0 }]);
     await deliver();
     expect(sink.received).toHaveLength(0);
   });
@@ -292,7 +292,7 @@ describe(FeedbackDigestService.name, () => {
 
     both('2026-03-09T07:05:00Z');
     const reports = await runOnBoth();
-    expect(reports.filter((report) => report.ran)).toEqual([{ day: '2026-03-09', ran: true, digests: 2, items: 2, privacyRequests: 0 }]);
+    expect(reports.filter((report) => report.ran)).toEqual([{ day: '2026-03-09', ran: true, digests: 2, items: 2, decisionsOverdue: 0, privacyRequests: 0 }]);
     expect(await runOnBoth()).toEqual([expect.objectContaining({ ran: false }), expect.objectContaining({ ran: false })]);
     await deliver();
 
@@ -322,5 +322,26 @@ describe(FeedbackDigestService.name, () => {
     const latest = sink.to(manager.email).at(-1)!;
     expect(latest.text).toContain('- Omar Haddad – Digest role (Phone screen)');
     expect(latest.text).toContain('- Alva Lindqvist – Digest role (Interview)');
+  });
+
+  it('lists people still in process after the decision date their confirmation promised', async () => {
+    both('2026-03-18T09:00:00Z');
+    const vacancy = await r.openVacancy({ title: 'Promise role', recruiter: undefined, expectedDecisionDate: '2026-03-20' });
+    const waiting = await addCandidate(first, { fullName: 'Wera Waiting' });
+    const waitingId = (await first.http().post('/api/v1/candidacies').set(first.admin).send({ candidateId: waiting.id, vacancyId: vacancy.id }).expect(201)).body.id;
+    await first.http().post(`/api/v1/candidacies/${waitingId}/stage`).set(first.admin).send({ stage: 'interview' }).expect(200);
+    await r.decidedAt(vacancy.id, 'screening', undefined, 'Decided Dora');
+
+    both('2026-03-20T07:05:00Z'); // the promised day itself: not late yet
+    const onTheDay = (await runOnBoth()).filter((report) => report.ran);
+    expect(onTheDay).toEqual([expect.objectContaining({ day: '2026-03-20', decisionsOverdue: 0 })]);
+
+    both('2026-03-23T07:05:00Z');
+    expect((await runOnBoth()).filter((report) => report.ran)).toEqual([expect.objectContaining({ day: '2026-03-23', decisionsOverdue: 1 })]);
+    await deliver();
+    const digest = sink.to(manager.email).at(-1)!;
+    expect(digest.text).toContain('Still waiting for a decision');
+    expect(digest.text).toContain('- Wera Waiting – Promise role (Interview)\n  Answer promised by Friday, 20 March 2026 · Days overdue: 3');
+    expect(digest.text.split('Still waiting for a decision')[1]).not.toContain('Decided Dora');
   });
 });

@@ -9,7 +9,9 @@ import { SuppressionService } from '../email/suppression.service';
 import { PrivacyRequestKind } from '../privacy/requests/dto/privacy-request.dto';
 import { OverduePrivacyRequest, PrivacyRequestService } from '../privacy/requests/privacy-request.service';
 import { Stage } from './candidacy-stages';
+import { OverdueDecision, overdueDecisions } from './decisions-overdue';
 import { DueItem, FeedbackDueService } from './feedback-due.service';
+import { FeedbackOwner } from './feedback-policy';
 import { claimDailyRun, organisationDay, recordDailyReport } from '../common/scheduling/daily-job';
 
 export interface DigestReport {
@@ -19,6 +21,8 @@ export interface DigestReport {
   ran: boolean;
   digests: number;
   items: number;
+  /** People still in process after the decision date their confirmation promised. */
+  decisionsOverdue: number;
   /** Overdue data-subject requests listed in PRIVACY_CONTACT_EMAIL's digest (0 when unset). */
   privacyRequests: number;
 }
@@ -27,7 +31,14 @@ interface Digest {
   toAddress: string;
   name: string;
   items: DueItem[];
+  decisions: OverdueDecision[];
   privacyRequests: OverduePrivacyRequest[];
+}
+
+/** What the digest lists for an owner, who may be unreachable (reachableOwners). */
+interface Owned {
+  vacancy: { id: string };
+  owner: { role: FeedbackOwner; name: string; email: string };
 }
 
 const JOB = 'feedback_digest';
@@ -73,7 +84,7 @@ export class FeedbackDigestService {
    * A recruiter whose address is suppressed (bounced, complained) would get the digest nowhere, every
    * day: their items go to the vacancy's hiring manager instead.
    */
-  private async reachableOwners(manager: EntityManager, items: DueItem[]): Promise<DueItem[]> {
+  private async reachableOwners<T extends Owned>(manager: EntityManager, items: T[]): Promise<T[]> {
     const blocked = await this.suppression.reasons(items.filter((item) => item.owner.role === 'recruiter').map((item) => item.owner.email));
     const stranded = items.filter((item) => item.owner.role === 'recruiter' && blocked.has(addressKey(item.owner.email)));
     if (stranded.length === 0) return items;
@@ -91,24 +102,27 @@ export class FeedbackDigestService {
   async runDaily(): Promise<DigestReport> {
     const now = this.clock.now();
     const { day, due } = organisationDay(now, this.config.DEFAULT_TIME_ZONE, this.config.FEEDBACK_DIGEST_HOUR);
-    const notRun = { day, ran: false, digests: 0, items: 0, privacyRequests: 0 };
+    const notRun = { day, ran: false, digests: 0, items: 0, decisionsOverdue: 0, privacyRequests: 0 };
     if (!due) return notRun;
     const report = await this.dataSource.transaction(async (manager) => {
       if (!(await claimDailyRun(manager, JOB, day, now))) return notRun;
       const locale = this.config.DEFAULT_LOCALE;
       const items = await this.reachableOwners(manager, await this.due.overdueOrDueSoon(manager, now));
+      const decisions = await this.reachableOwners(manager, await overdueDecisions(manager, now, this.config.DEFAULT_TIME_ZONE));
       const digests = new Map<string, Digest>();
-      for (const item of items) {
-        const key = addressKey(item.owner.email);
-        const digest = digests.get(key) ?? { toAddress: item.owner.email, name: item.owner.name, items: [], privacyRequests: [] };
-        digest.items.push(item);
+      const digestOf = (owner: { name: string; email: string }) => {
+        const key = addressKey(owner.email);
+        const digest = digests.get(key) ?? { toAddress: owner.email, name: owner.name, items: [], decisions: [], privacyRequests: [] };
         digests.set(key, digest);
-      }
+        return digest;
+      };
+      for (const item of items) digestOf(item.owner).items.push(item);
+      for (const decision of decisions) digestOf(decision.owner).decisions.push(decision);
       const contact = this.config.PRIVACY_CONTACT_EMAIL?.trim();
       const overdueRequests = contact ? await this.privacyRequests.overdue(now, manager) : [];
       if (contact && overdueRequests.length > 0) {
         const key = addressKey(contact);
-        const digest = digests.get(key) ?? { toAddress: contact, name: PRIVACY_CONTACT_NAMES[locale], items: [], privacyRequests: [] };
+        const digest = digests.get(key) ?? { toAddress: contact, name: PRIVACY_CONTACT_NAMES[locale], items: [], decisions: [], privacyRequests: [] };
         digest.privacyRequests = overdueRequests;
         digests.set(key, digest);
       }
@@ -128,6 +142,15 @@ export class FeedbackDigestService {
               dueAt: item.dueOn,
               daysLate: item.daysLate,
             })),
+            ...(digest.decisions.length > 0 && {
+              decisionsOverdue: digest.decisions.map((decision) => ({
+                candidateName: decision.candidate.fullName,
+                vacancyTitle: decision.vacancy.title,
+                stage: STAGE_LABELS[locale][decision.stage],
+                promisedBy: decision.promisedBy,
+                daysLate: decision.daysLate,
+              })),
+            }),
             ...(digest.privacyRequests.length > 0 && {
               privacyRequests: digest.privacyRequests.map((request) => ({
                 kind: PRIVACY_KIND_LABELS[locale][request.kind],
@@ -139,13 +162,15 @@ export class FeedbackDigestService {
           },
         }, manager);
       }
-      const result = { day, ran: true, digests: digests.size, items: items.length, privacyRequests: overdueRequests.length };
+      const result = {
+        day, ran: true, digests: digests.size, items: items.length, decisionsOverdue: decisions.length, privacyRequests: overdueRequests.length,
+      };
       await recordDailyReport(manager, JOB, day, result);
       return result;
     });
     if (report.ran) {
-      const { day: reportDay, digests, items, privacyRequests } = report;
-      this.logger.log({ day: reportDay, digests, items, privacyRequests }, 'Feedback digest queued');
+      const { day: reportDay, digests, items, decisionsOverdue, privacyRequests } = report;
+      this.logger.log({ day: reportDay, digests, items, decisionsOverdue, privacyRequests }, 'Feedback digest queued');
     }
     return report;
   }

@@ -158,8 +158,9 @@ export const TEMPLATE_DEFINITIONS: Record<TemplateKey, TemplateDefinition> = {
   feedback_digest: {
     audience: 'staff',
     description:
-      'Recruiter digest of feedback that is overdue or due soon. daysLate is 0 when not yet due. items may be empty when the '
-      + 'digest only lists privacyRequests: data-subject requests past their legal deadline, sent to PRIVACY_CONTACT_EMAIL.',
+      'Recruiter digest of feedback that is overdue or due soon. daysLate is 0 when not yet due. decisionsOverdue: people still '
+      + 'in process after the decision date their confirmation promised. items may be empty when the '
+      + 'digest only lists those, or privacyRequests: data-subject requests past their legal deadline, sent to PRIVACY_CONTACT_EMAIL.',
     required: [
       'recipient.name',
       'items[].candidateName',
@@ -169,6 +170,11 @@ export const TEMPLATE_DEFINITIONS: Record<TemplateKey, TemplateDefinition> = {
       'items[].daysLate',
     ],
     optional: [
+      'decisionsOverdue[].candidateName',
+      'decisionsOverdue[].vacancyTitle',
+      'decisionsOverdue[].stage',
+      'decisionsOverdue[].promisedBy',
+      'decisionsOverdue[].daysLate',
       'privacyRequests[].kind',
       'privacyRequests[].receivedAt',
       'privacyRequests[].dueOn',
