@@ -12,9 +12,10 @@ export class CandidateLinks {
     private readonly clock: Clock,
   ) {}
 
-  /** The candidate behind a genuine, unexpired token of this purpose, or null (tampered, expired, another purpose, erased). */
-  async holderOf(token: string, purpose: LinkPurpose): Promise<CandidateView | null> {
-    const claims = this.signer.verify(token, purpose, this.clock.now());
+  /** The candidate behind a genuine, unexpired token of one of these purposes, or null (tampered, expired, another purpose, erased). */
+  async holderOf(token: string, ...purposes: LinkPurpose[]): Promise<CandidateView | null> {
+    const now = this.clock.now();
+    const claims = purposes.map((purpose) => this.signer.verify(token, purpose, now)).find(Boolean);
     if (!claims) return null;
     return (await this.views.loadOne(claims.candidateId)) ?? null;
   }

@@ -42,7 +42,7 @@ export class TableChanges implements OnApplicationBootstrap, OnApplicationShutdo
   private stopped = false;
   private retry?: NodeJS.Timeout;
   private heartbeat?: NodeJS.Timeout;
-  private unheardPing?: { payload: string; deadline: NodeJS.Timeout };
+  private unheardPing?: { payload: string; deadline?: NodeJS.Timeout };
   private outage = false;
 
   constructor(
@@ -106,16 +106,22 @@ export class TableChanges implements OnApplicationBootstrap, OnApplicationShutdo
     const client = this.client;
     if (!client || !this.listening || this.unheardPing) return;
     const payload = `${PING}${randomUUID()}`;
-    const deadline = setTimeout(() => {
+    const ping: { payload: string; deadline?: NodeJS.Timeout } = { payload };
+    this.unheardPing = ping;
+    try {
+      await this.dataSource.query(`SELECT pg_notify($1, $2)`, [TABLE_CHANGED_CHANNEL, payload]);
+    } catch {
+      // A failed send proves nothing about the listener: the next ping tries again.
+      if (this.unheardPing === ping) this.unheardPing = undefined;
+      return;
+    }
+    // Timed from the commit, not from the request: waiting for a pooled connection under load is not deafness.
+    if (this.unheardPing !== ping) return;
+    ping.deadline = setTimeout(() => {
+      if (this.unheardPing !== ping) return;
       this.unheardPing = undefined;
       this.lost(client, new Error(`no notification heard within ${HEARTBEAT_DEADLINE_MS} ms`));
     }, HEARTBEAT_DEADLINE_MS);
-    this.unheardPing = { payload, deadline };
-    // A failed send proves nothing about the listener: the next ping tries again.
-    await this.dataSource.query(`SELECT pg_notify($1, $2)`, [TABLE_CHANGED_CHANNEL, payload]).catch(() => {
-      clearTimeout(deadline);
-      if (this.unheardPing?.payload === payload) this.unheardPing = undefined;
-    });
   }
 
   private heard(payload: string | undefined): void {

@@ -48,6 +48,8 @@ export class CandidateInterestService {
     const current = await this.get(candidateId);
     if (current.interest === interest) return false;
     await this.dataSource.transaction(async (manager) => {
+      // An invite in progress holds the person in share mode: wait for it, so its invitation is seen and cancelled.
+      await manager.query(`SELECT 1 FROM candidate WHERE id = $1 FOR NO KEY UPDATE`, [candidateId]);
       await manager.query(
         `INSERT INTO candidate_interest (candidate_id, interest, paused_until, updated_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (candidate_id) DO UPDATE SET interest = EXCLUDED.interest, paused_until = EXCLUDED.paused_until,

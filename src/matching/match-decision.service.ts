@@ -180,10 +180,12 @@ export class MatchDecisionService {
    * locks the person and then deletes their matches, and closing locks the vacancy and then cancels
    * its invitations. Locking the match first (and the person later, through the new email's foreign
    * key) deadlocked with an erasure. Sharing the vacancy's lock makes a close wait for an invite in
-   * progress, and an invite wait for a close, so neither sees the other half done.
+   * progress, and an invite wait for a close, so neither sees the other half done; sharing the
+   * person's makes "not right now" (which locks them for update) wait for an invite in progress and
+   * then cancel its invitation, or an invite wait for it and then see the pause.
    */
   private async lock(manager: EntityManager, id: string): Promise<LockedMatch> {
-    await manager.query(`SELECT 1 FROM candidate WHERE id = (SELECT candidate_id FROM vacancy_match WHERE id = $1) FOR KEY SHARE`, [id]);
+    await manager.query(`SELECT 1 FROM candidate WHERE id = (SELECT candidate_id FROM vacancy_match WHERE id = $1) FOR SHARE`, [id]);
     await manager.query(`SELECT 1 FROM vacancy WHERE id = (SELECT vacancy_id FROM vacancy_match WHERE id = $1) FOR SHARE`, [id]);
     const [row]: LockedMatch[] = await manager.query(
       `SELECT m.id, m.vacancy_id, m.candidate_id, m.status, m.explanation, v.status AS vacancy_status, v.title, v.team, v.location,

@@ -55,7 +55,11 @@ const num = (tenths: number | null | undefined) => (tenths ?? 0) / 10;
 const iso = (value: string | Date | null | undefined) => (value ? new Date(value).toISOString() : null);
 
 /** Turns a ranked row into its explanation; the points come from SQL, the words from here. */
-export function explainMatch(spec: MatchSpec, row: RankedRow, locale: Locale = 'en'): MatchExplanation {
+/**
+ * `quotePromise: false` leaves the promise's own words out of the summary (it still says there is one):
+ * for emails to staff, which outlive the person's erasure and must not carry what was promised to them.
+ */
+export function explainMatch(spec: MatchSpec, row: RankedRow, locale: Locale = 'en', { quotePromise = true } = {}): MatchExplanation {
   const say = PHRASES[locale];
   const w = spec.weights;
   const bySkill = new Map<number, Criterion>(spec.criteria.map((criterion) => [criterion.skillId, criterion]));
@@ -133,7 +137,7 @@ export function explainMatch(spec: MatchSpec, row: RankedRow, locale: Locale = '
   ];
 
   const summary = [
-    promise ? `${say.summaryPromise}: "${promise.text}"` : null,
+    promise ? (quotePromise ? `${say.summaryPromise}: "${promise.text}"` : say.summaryPromise) : null,
     closedGaps.length ? say.summaryGap([...new Set(closedGaps.map((gap) => gap.skill))]) : null,
     bestMedal ? say.summaryMedal(bestMedal.medal, bestMedal.vacancy.title)
       : history && history.stage !== 'applied' ? say.summaryStage(history.stage, history.vacancy.title) : null,

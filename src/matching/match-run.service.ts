@@ -175,7 +175,7 @@ export class MatchRunService {
   private async digest(manager: EntityManager, spec: MatchSpec, vacancy: VacancyView, fresh: TieredRow[], now: Date): Promise<number> {
     const locale = this.config.DEFAULT_LOCALE;
     const strong = fresh
-      .map((row) => ({ row, explanation: explainMatch(spec, row, locale) }))
+      .map((row) => ({ row, explanation: explainMatch(spec, row, locale, { quotePromise: false }) }))
       .filter(({ row, explanation }) =>
         row.promise_candidacy_id !== null || (explanation.meetsRequired && explanation.score >= this.config.MATCH_STRONG_SCORE))
       .sort((a, b) =>

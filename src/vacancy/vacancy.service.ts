@@ -102,7 +102,9 @@ export class VacancyService {
       const now = this.clock.now();
       const opening = dto.status === 'open' && vacancy.status === 'draft';
       const decisionDate = dto.expectedDecisionDate !== undefined ? dto.expectedDecisionDate : vacancy.expected_decision_date;
-      if (opening || (vacancy.status === 'open' && dto.expectedDecisionDate !== undefined)) requireDecisionDate(decisionDate, this.today());
+      // Checked when opening and when the date changes: a client sending the whole vacancy back unchanged is not refused.
+      const dateChanged = dto.expectedDecisionDate !== undefined && dto.expectedDecisionDate !== vacancy.expected_decision_date;
+      if (opening || (vacancy.status === 'open' && dateChanged)) requireDecisionDate(decisionDate, this.today());
       const set: string[] = [];
       const params: unknown[] = [id];
       const assign = (column: string, value: unknown) => set.push(`${column} = $${params.push(value)}`);

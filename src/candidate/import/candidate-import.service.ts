@@ -98,9 +98,13 @@ export class CandidateImportService {
       }
     } catch (error) {
       // The upload broke off (or could not be read further): every row that arrived whole is still
-      // saved, as the error says, before the error is answered.
-      await writes.start(mergeByEmail(batch), (entries) => this.writeBatch(entries, tally));
-      await writes.finish();
+      // saved, as the error says, before the error is answered. The first error is the one reported.
+      try {
+        await writes.start(mergeByEmail(batch), (entries) => this.writeBatch(entries, tally));
+        await writes.finish();
+      } catch {
+        // Already failing: the write error would only hide why.
+      }
       throw error;
     }
     await writes.start(mergeByEmail(batch), (entries) => this.writeBatch(entries, tally));
@@ -174,7 +178,8 @@ export class CandidateImportService {
     await this.audit.recordMany(entries.map((entry, ord) => ({
       action: inserted[ord] ? 'candidate_created' : 'candidate_updated',
       candidateId: ids[ord],
-      details: { fields: givenFields(entry.candidate), via: 'import' },
+      // null in a JSON line means "not given", as an empty CSV cell does.
+      details: { fields: givenFields(entry.candidate).filter((field) => entry.candidate[field as keyof typeof entry.candidate] !== null), via: 'import' },
     })), manager);
     return inserted;
   }

@@ -50,7 +50,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (isRetryableConflict(exception)) {
       this.logger.warn(safeErrorLog(exception), 'Transaction aborted by a concurrent one');
-      return problemFor('ServiceUnavailable', 'A concurrent change to the same data made the database abort this request; nothing was saved. Retry it.');
+      // Most requests are one transaction and nothing of them stays; a few commit in steps (the profile page,
+      // closing a vacancy), so the answer does not promise more than that.
+      return problemFor('ServiceUnavailable', 'A concurrent change to the same data made the database abort this request (the aborted step saved nothing). Retry it.');
     }
     this.logger.error(safeErrorLog(exception), 'Unhandled error');
     return problemFor('Internal', 'Something went wrong on our side. The request id identifies it in our logs.');

@@ -4,8 +4,13 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 
-/** What a link does; a token signed for one purpose opens no other page. */
-export type LinkPurpose = 'unsubscribe' | 'profile' | 'consent_request' | 'consent_renewal';
+/**
+ * What a link does; a token signed for one purpose opens no other page. `consent` is how both consent
+ * links were signed before they got purposes of their own; it is only verified, never signed any more
+ * (LEGACY_CONSENT_PURPOSE), so links already in people's inboxes keep working until they expire.
+ */
+export type LinkPurpose = 'unsubscribe' | 'profile' | 'consent_request' | 'consent_renewal' | 'consent';
+export const LEGACY_CONSENT_PURPOSE = 'consent' satisfies LinkPurpose;
 
 export interface LinkClaims {
   purpose: LinkPurpose;

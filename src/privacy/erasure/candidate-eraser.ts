@@ -70,16 +70,9 @@ export class CandidateEraser {
       );
       if (people.length === 0) return 0;
       const ids = people.map((person) => person.id);
-      // Read before anonymising removes them: staff emails (the match digest) quote the promises made to them.
-      const promises: { candidate_id: string; text: string }[] = await manager.query(
-        `SELECT candidate_id, promise->>'text' AS text FROM candidacy WHERE candidate_id = ANY($1::uuid[]) AND promise IS NOT NULL`,
-        [ids],
-      );
       await anonymiseCountedRows(manager, ids, now);
       const closed = await this.closeErasureRequests(manager, ids, now, actor);
-      await this.redactStaffEmails(manager, people.map((person) => ({
-        ...person, quoted: promises.filter((promise) => promise.candidate_id === person.id).map((promise) => promise.text),
-      })), now);
+      await this.redactStaffEmails(manager, people, now);
       for (const person of people) await this.suppression.suppress(person.email, 'erased', manager);
       await manager.query(`DELETE FROM candidate WHERE id = ANY($1::uuid[])`, [ids]);
       await this.audit.recordMany([
@@ -128,10 +121,8 @@ export class CandidateEraser {
    * and have no candidate reference to cascade from: the person's name,
    * email and phone are replaced wherever they appear.
    */
-  private async redactStaffEmails(manager: EntityManager, people: (Person & { quoted: string[] })[], now: Date): Promise<void> {
-    const pattern = mentionPattern(people.map((person) => ({
-      fullName: person.full_name, email: person.email, phone: person.phone, quoted: person.quoted,
-    })));
+  private async redactStaffEmails(manager: EntityManager, people: Person[], now: Date): Promise<void> {
+    const pattern = mentionPattern(people.map((person) => ({ fullName: person.full_name, email: person.email, phone: person.phone })));
     if (!pattern) return;
     await manager.query(
       `UPDATE email SET subject = regexp_replace(subject, $1, '[erased]', 'gi'),

@@ -22,11 +22,10 @@ describe(mentionPattern.name, () => {
     expect(matches(pattern, 'a.b+c@x.io')).toBe(true);
   });
 
-  it('matches whole words only, so a short name leaves longer words alone; and finds quoted text', () => {
-    const pattern = mentionPattern([{ fullName: 'Al', email: 'al@x.se', phone: null, quoted: ['Call Al first (after her leave).'] }])!;
+  it('matches whole words only, so a short name leaves longer words alone', () => {
+    const pattern = mentionPattern([{ fullName: 'Al', email: 'al@x.se', phone: null }])!;
     expect(matches(pattern, 'Alice Berg (Final interview)')).toBe(false);
     expect(matches(pattern, 'Feedback owed to Al today')).toBe(true);
-    expect(matches(pattern, 'Promise: "Call Al first (after her leave)."')).toBe(true);
     // A name starting with a letter outside ASCII is found however the database's locale classes it.
     expect(matches(mentionPattern([{ fullName: 'Åsa Öberg', email: 'x@y.se', phone: null }])!, 'to Åsa Öberg:')).toBe(true);
   });

@@ -3,8 +3,6 @@ export interface IdentifyingValues {
   fullName: string;
   email: string;
   phone: string | null;
-  /** Free text about them that staff emails quote (the promise made at their rejection). */
-  quoted?: string[];
 }
 
 /** Handlebars escapes these in HTML bodies, so a name like O'Brien is stored as O&#x27;Brien there. */
@@ -37,8 +35,7 @@ export function mentionPattern(people: readonly IdentifyingValues[]): string | n
   const values = new Set<string>();
   for (const person of people) {
     const phone = person.phone?.trim();
-    const quoted = (person.quoted ?? []).map((text) => text.trim());
-    for (const value of [person.fullName.trim(), person.email.trim(), phone && phone.length >= MIN_PHONE_LENGTH ? phone : '', ...quoted]) {
+    for (const value of [person.fullName.trim(), person.email.trim(), phone && phone.length >= MIN_PHONE_LENGTH ? phone : '']) {
       if (!value) continue;
       values.add(value);
       values.add(htmlEscape(value));

@@ -6,6 +6,7 @@ import { Signer } from '../../common/secrets/signer';
 import { AppConfig } from '../../config/app-config';
 import { OutboxService } from '../../email/outbox.service';
 import { RENEWAL_TEXT_VERSION } from './renewal-link.pages';
+import { LEGACY_CONSENT_PURPOSE } from '../../common/secrets/signer';
 
 export interface RenewalLinkHolder {
   candidateId: string;
@@ -18,7 +19,7 @@ export interface RenewalLinkHolder {
 /**
  * The link in a consent renewal request: the candidate renews (new
  * evidence, source email_link) or leaves (withdrawal, at once). Signed
- * with the `consent` purpose, valid until the person would be erased.
+ * with the `consent_renewal` purpose, valid until the person would be erased.
  */
 @Injectable()
 export class RenewalLinkService {
@@ -38,7 +39,7 @@ export class RenewalLinkService {
 
   /** The candidate behind a genuine, unexpired token, or null (tampered, expired, or the person was erased). */
   async holderOf(token: string): Promise<RenewalLinkHolder | null> {
-    const candidate = await this.links.holderOf(token, 'consent_renewal');
+    const candidate = await this.links.holderOf(token, 'consent_renewal', LEGACY_CONSENT_PURPOSE);
     return candidate && {
       candidateId: candidate.id,
       locale: candidate.locale === 'sv' ? 'sv' : 'en',

@@ -4,6 +4,7 @@ import { CandidateService } from '../../candidate/candidate.service';
 import { ConsentService } from '../../candidate/consent.service';
 import { MedalPool } from '../medal-pool.service';
 import { CONSENT_LINK_TEXT_VERSION } from './consent-link.pages';
+import { LEGACY_CONSENT_PURPOSE } from '../../common/secrets/signer';
 
 export interface ConsentLinkHolder {
   candidateId: string;
@@ -22,7 +23,7 @@ export class ConsentLinkService {
 
   /** The candidate behind a genuine, unexpired consent token, or null (tampered, expired, or the person was erased). */
   async holderOf(token: string): Promise<ConsentLinkHolder | null> {
-    const candidate = await this.links.holderOf(token, 'consent_request');
+    const candidate = await this.links.holderOf(token, 'consent_request', LEGACY_CONSENT_PURPOSE);
     return candidate && { candidateId: candidate.id, locale: candidate.locale === 'sv' ? 'sv' : 'en' };
   }
 
