@@ -282,6 +282,18 @@ describe('Privacy: export and erasure of everything held about a person', () => 
     expect(text).toContain('- Alice Pian – match score 30');
   });
 
+  it('takes their details out of a privacy request logged without a candidate, and leaves other requests alone', async () => {
+    const notey = await addCandidate(sut, { fullName: 'Notey Person', email: 'notey@example.org' });
+    const unlinked = (await post('/api/v1/privacy-requests', {
+      kind: 'erasure', notes: 'Notey Person (notey@example.org) asked by phone to be erased',
+    }).expect(201)).body;
+    const other = (await post('/api/v1/privacy-requests', { kind: 'access', notes: 'Someone Else asked for a copy' }).expect(201)).body;
+    await api().delete(`/api/v1/candidates/${notey.id}`).set(sut.admin).expect(204);
+    const notes = async (id: string) => (await sql<{ notes: string }>(`SELECT notes FROM privacy_request WHERE id = $1`, [id]))[0].notes;
+    expect(await notes(unlinked.id)).toBe('[erased] ([erased]) asked by phone to be erased');
+    expect(await notes(other.id)).toBe('Someone Else asked for a copy');
+  });
+
   it('refuses a bare DELETE that would leave an email to the person behind without its candidate', async () => {
     await expect(sql(`DELETE FROM candidate WHERE id = $1`, [bystander.id])).rejects.toThrow(/email_candidate_or_erased/);
     await api().get(`/api/v1/candidates/${bystander.id}`).set(sut.admin).expect(200);

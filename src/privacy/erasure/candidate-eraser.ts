@@ -72,7 +72,7 @@ export class CandidateEraser {
       const ids = people.map((person) => person.id);
       await anonymiseCountedRows(manager, ids, now);
       const closed = await this.closeErasureRequests(manager, ids, now, actor);
-      await this.redactStaffEmails(manager, people, now);
+      await this.redactMentions(manager, people, now);
       for (const person of people) await this.suppression.suppress(person.email, 'erased', manager);
       await manager.query(`DELETE FROM candidate WHERE id = ANY($1::uuid[])`, [ids]);
       await this.audit.recordMany([
@@ -118,12 +118,18 @@ export class CandidateEraser {
 
   /**
    * Staff emails (e.g. the feedback digest) name candidates in their text
-   * and have no candidate reference to cascade from: the person's name,
-   * email and phone are replaced wherever they appear.
+   * and have no candidate reference to cascade from, nor do the notes of a
+   * privacy request logged without one (a request by phone, say): the
+   * person's name, email and phone are replaced wherever they appear.
    */
-  private async redactStaffEmails(manager: EntityManager, people: Person[], now: Date): Promise<void> {
+  private async redactMentions(manager: EntityManager, people: Person[], now: Date): Promise<void> {
     const pattern = mentionPattern(people.map((person) => ({ fullName: person.full_name, email: person.email, phone: person.phone })));
     if (!pattern) return;
+    await manager.query(
+      `UPDATE privacy_request SET notes = regexp_replace(notes, $1, '[erased]', 'gi'), updated_at = $2
+       WHERE candidate_id IS NULL AND notes ~* $1`,
+      [pattern, now],
+    );
     await manager.query(
       `UPDATE email SET subject = regexp_replace(subject, $1, '[erased]', 'gi'),
               html_body = regexp_replace(html_body, $1, '[erased]', 'gi'),
