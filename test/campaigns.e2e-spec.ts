@@ -55,6 +55,8 @@ describe('Nurture campaigns', () => {
   it('creates, lists, edits and moves campaigns through their statuses, naming every invalid field', async () => {
     const post = (body: Record<string, unknown>) => api().post('/api/v1/campaigns').set(sut.admin).send(body);
     expectProblem(await post({ name: 'x', steps: [checkin('14 days')] }), 400, ['steps.0.delay']);
+    // A delay of a million years made an Invalid Date that stopped every campaign's round.
+    expectProblem(await post({ name: 'x', steps: [checkin('P1000000Y')] }), 400, ['steps.0.delay']);
     expectProblem(await post({ name: 'x', steps: [checkin('P1D'), { templateKey: 'no_such_template', delay: 'P1D' }] }), 400, ['steps.1.templateKey']);
     expectProblem(await post({ name: 'x', steps: [{ templateKey: 'feedback_digest', delay: 'P1D' }] }), 400, ['steps.0.templateKey']);
     expectProblem(await post({ name: 'x', steps: [checkin('P1D')], colour: 'red', audience: { shoeSize: 44 } }), 400, ['colour', 'audience.shoeSize']);
@@ -181,6 +183,22 @@ describe('Nurture campaigns', () => {
     sut.clock.advance(DAY);
     await round();
     expect(mailTo(candidate)).toHaveLength(2);
+  });
+
+  it('does not send the last step of a completed sequence that still waits, once the person replied', async () => {
+    const tag = cohort();
+    const candidate = await person(tag);
+    const once = await campaign({ audience: { tags: [tag] }, steps: [checkin('PT0S')] });
+    await runDue();
+    expect(await enrollmentOf(once.id, candidate.id)).toMatchObject({ status: 'completed' });
+    const [waiting] = await emailsOf(candidate.id);
+    // Held back, as if waiting for Monday's send window, when the reply comes in.
+    await sut.app.get(DataSource).query(`UPDATE email SET next_attempt_at = $2 WHERE id = $1`, [waiting.id, new Date(sut.clock.now().getTime() + DAY)]);
+    await api().post(`/api/v1/candidates/${candidate.id}/replies`).set(sut.admin).send({ channel: 'email', summary: 'Thanks!' }).expect(201);
+    expect(await emailsOf(candidate.id)).toEqual([expect.objectContaining({ id: waiting.id, status: 'cancelled', lastError: 'candidate replied' })]);
+    sut.clock.advance(2 * DAY);
+    await round();
+    expect(mailTo(candidate)).toHaveLength(0);
   });
 
   it('sends the second step only after its delay, counted from the first', async () => {

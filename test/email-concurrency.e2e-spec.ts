@@ -40,6 +40,34 @@ describe('Exactly-once delivery with several instances', () => {
     await sink.stop();
   });
 
+  it('sends a row once when its lease ran out while its batch waited and another instance took it over', async () => {
+    const slowSink = new SmtpSink();
+    const smtpUrl = await slowSink.start();
+    const a = await startTestApp({ SMTP_URL: smtpUrl, ...SMTP_ENV });
+    instances.push(a);
+    const b = await startTestApp({ SMTP_URL: smtpUrl, ...SMTP_ENV }, { databaseUrl: a.databaseUrl });
+    instances.push(b);
+    await queueEmails(a, 3);
+    // The sender's loop, step by step: claim a batch ahead, then deliver it.
+    type Internals = { claimAndScreen(): Promise<unknown>; deliverBatch(batch: unknown, report: object): Promise<void> };
+    const delivery = (app: TestApp) => app.app.get(DeliveryService) as unknown as Internals & Pick<DeliveryService, 'recoverExpiredLeases'>;
+    const report = () => ({ sent: 0, retried: 0, failed: 0, suppressed: 0, deferred: 0 });
+    try {
+      // A claims a batch ahead, but its current one is with a slow SMTP server past the lease...
+      const aheadOfA = await delivery(a).claimAndScreen();
+      for (const app of [a, b]) app.clock.advance(121_000);
+      // ... so B finds the lease expired, queues the rows again and claims them itself.
+      expect(await delivery(b).recoverExpiredLeases()).toEqual({ requeued: 3, uncertain: 0 });
+      const claimedByB = await delivery(b).claimAndScreen();
+      await Promise.all([delivery(a).deliverBatch(aheadOfA, report()), delivery(b).deliverBatch(claimedByB, report())]);
+      expect(slowSink.received).toHaveLength(3);
+      expect(new Set(slowSink.received.map((mail) => mail.messageId)).size).toBe(3);
+      expect(await statusCounts(a.databaseUrl)).toEqual({ sent: 3 });
+    } finally {
+      await slowSink.stop();
+    }
+  });
+
   it('three instances on one database send every email exactly once', async () => {
     const smtpUrl = await sink.start();
     sink.delayMs = 5;

@@ -5,6 +5,7 @@ import { Clock } from '../common/time/clock';
 import { AudienceEnrolment } from './audience-enrolment';
 import { EnrollmentExits } from './enrollment-exits';
 import { STEP_BATCH_SIZE, StepDispatcher } from './step-dispatcher';
+import { safeErrorLog } from '../common/errors/safe-error-log';
 
 /** Arbitrary constant: one instance at a time sweeps exits and audiences (the others skip, not wait). */
 const SWEEP_LOCK_KEY = 741_852_965;
@@ -51,13 +52,18 @@ export class CampaignRunner {
       `SELECT id FROM campaign WHERE status = 'active' ORDER BY created_at, id`,
     );
     for (const { id } of campaigns) {
-      for (;;) {
-        const batch = await this.dispatcher.dispatchBatch(id, now);
-        report.queued += batch.queued;
-        report.suppressed += batch.suppressed;
-        report.deferred += batch.deferred;
-        report.completed += batch.completed;
-        if (batch.claimed < STEP_BATCH_SIZE) break;
+      // One campaign failing must not keep the others from their steps.
+      try {
+        for (;;) {
+          const batch = await this.dispatcher.dispatchBatch(id, now);
+          report.queued += batch.queued;
+          report.suppressed += batch.suppressed;
+          report.deferred += batch.deferred;
+          report.completed += batch.completed;
+          if (batch.claimed < STEP_BATCH_SIZE) break;
+        }
+      } catch (error) {
+        this.logger.error({ campaignId: id, ...safeErrorLog(error) }, 'A campaign\'s steps failed; the round goes on');
       }
     }
     if (report.enrolled + report.queued + report.suppressed > 0) {

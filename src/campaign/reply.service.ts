@@ -47,9 +47,9 @@ export class ReplyService {
         actorKeyId: principal.keyId,
       });
       const exitedEnrollments = await this.exits.exitOnReply(manager, candidateId, receivedAt, now);
-      // Mail of the sequences just ended that is still waiting (e.g. for the send window) stays unsent;
-      // an invitation to a role they were just sent is not part of a sequence and still goes out.
-      if (exitedEnrollments > 0) await this.outbox.cancelPendingCampaignMail([candidateId], 'candidate replied', manager);
+      // Campaign mail still waiting (e.g. for the send window) stays unsent, also the last step of a sequence
+      // that already completed; an invitation to a role is not campaign mail and still goes out.
+      await this.outbox.cancelPendingCampaignMail([candidateId], 'candidate replied', manager);
       return { ...reply, exitedEnrollments };
     });
   }

@@ -1,4 +1,4 @@
-import { Duration } from 'luxon';
+import { isIsoDuration } from '../common/validation/is-iso-duration.decorator';
 
 /**
  * ISO-8601 durations with whole-number designators (P14D, PT12H, P1M2W).
@@ -8,7 +8,7 @@ import { Duration } from 'luxon';
 export const STEP_DELAY_PATTERN = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
 
 export function isStepDelay(value: unknown): value is string {
-  return typeof value === 'string' && STEP_DELAY_PATTERN.test(value) && Duration.fromISO(value).isValid;
+  return typeof value === 'string' && STEP_DELAY_PATTERN.test(value) && isIsoDuration(value);
 }
 
 /** SQL for `timestamp + ISO duration` in UTC calendar terms (as plusDuration computes it), independent of the session's time zone. */

@@ -71,6 +71,7 @@ export class CampaignStepDto {
   /** ISO-8601 duration after enrollment (first step) or after the previous step, e.g. P14D or PT12H. */
   @ApiProperty({ example: 'P14D' })
   @IsString() @Matches(STEP_DELAY_PATTERN, { message: 'delay must be an ISO-8601 duration such as P14D or PT12H' })
+  @IsIsoDuration({ message: 'delay must be at most 100 years' })
   delay: string;
 }
 

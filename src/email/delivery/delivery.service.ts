@@ -9,6 +9,7 @@ import { Email } from '../email.entity';
 import { SuppressionService } from '../suppression.service';
 import { retryDelayMs } from './backoff';
 import { SendOutcome, SmtpSender } from './smtp-sender';
+import { randomUUID } from 'node:crypto';
 
 /** How long a claim is ours; far longer than one chunk can take to send. */
 const LEASE_MS = 120_000;
@@ -43,6 +44,8 @@ interface Result {
 }
 
 interface ScreenedBatch {
+  /** The claim that took these rows: only it may stamp, send and record them. */
+  claimId: string;
   /** Not to be sent now: suppressed, or back to the queue until the send window opens. */
   held: Result[];
   sendable: Email[];
@@ -103,26 +106,27 @@ export class DeliveryService {
       } catch (error) {
         // Hand the batch claimed ahead back at once instead of leaving it to its lease.
         const ahead = await next.catch(() => undefined);
-        if (ahead) await this.record([...ahead.held, ...ahead.sendable.map((email) => requeued(email.id))]);
+        if (ahead) await this.record(ahead.claimId, [...ahead.held, ...ahead.sendable.map((email) => requeued(email.id))]);
         throw error;
       }
     }
   }
 
   private async claimAndScreen(): Promise<ScreenedBatch> {
-    return this.screen(await this.claim());
+    const claimId = randomUUID();
+    return { claimId, ...(await this.screen(await this.claim(claimId))) };
   }
 
   /** Records the held rows, then sends the rest in chunks, CHUNKS_IN_FLIGHT at a time. */
-  private async deliverBatch({ held, sendable }: ScreenedBatch, report: DeliveryReport): Promise<void> {
-    await this.record(held);
+  private async deliverBatch({ claimId, held, sendable }: ScreenedBatch, report: DeliveryReport): Promise<void> {
+    await this.record(claimId, held);
     tally(report, held);
     const chunks: Email[][] = [];
     for (let i = 0; i < sendable.length; i += SEND_CHUNK) chunks.push(sendable.slice(i, i + SEND_CHUNK));
     const sendChunks = async () => {
       for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
-        const results = await this.send(chunk);
-        await this.record(results);
+        const results = await this.send(claimId, chunk);
+        await this.record(claimId, results);
         tally(report, results);
       }
     };
@@ -158,7 +162,7 @@ export class DeliveryService {
    * The rate window row is locked for the claim, so instances take turns
    * and the rate holds across all of them.
    */
-  private async claim(): Promise<Email[]> {
+  private async claim(claimId: string): Promise<Email[]> {
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
       // The window is current for a second from its start. One that seems to start up to a second
@@ -175,14 +179,14 @@ export class DeliveryService {
       if (budget <= 0) return [];
       const [rows] = await manager.query(
         `UPDATE email e SET status = 'sending', lease_until = $2, attempts = e.attempts + 1,
-                smtp_started_at = NULL, updated_at = $1
+                smtp_started_at = NULL, updated_at = $1, claim_id = $4
          FROM (SELECT id FROM email WHERE status = 'queued' AND next_attempt_at <= $1
                ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) due
          WHERE e.id = due.id
          RETURNING e.id, e.candidate_id AS "candidateId", e.to_address AS "toAddress", e.category,
                    e.subject, e.html_body AS "htmlBody", e.text_body AS "textBody", e.headers,
                    e.message_id AS "messageId", e.attempts`,
-        [now, new Date(now.getTime() + LEASE_MS), budget],
+        [now, new Date(now.getTime() + LEASE_MS), budget, claimId],
       );
       if (rows.length > 0) {
         await manager.query(`UPDATE delivery_rate_window SET started_at = $1, claimed = $2 WHERE id = 1`, [
@@ -195,7 +199,7 @@ export class DeliveryService {
   }
 
   /** Re-checks every claimed row at send time: suppressed, outside the send window, or sendable. */
-  private async screen(batch: Email[]): Promise<ScreenedBatch> {
+  private async screen(batch: Email[]): Promise<Omit<ScreenedBatch, 'claimId'>> {
     if (batch.length === 0) return { held: [], sendable: [] };
     const now = this.clock.now();
     const recipients = await this.recipients(batch);
@@ -220,14 +224,14 @@ export class DeliveryService {
   }
 
   /** Stamps the chunk as handed over, then sends it concurrently over the pooled connections. */
-  private async send(claimed: Email[]): Promise<Result[]> {
+  private async send(claimId: string, claimed: Email[]): Promise<Result[]> {
     const now = this.clock.now();
     // Only rows still ours: a batch claimed ahead may have waited long enough for its lease to run out and
-    // another instance to take the rows over. The stamp renews the lease for the send.
+    // another instance to take the rows over (with a claim of its own). The stamp renews the lease for the send.
     const [owned]: [{ id: string }[], number] = await this.dataSource.query(
       `UPDATE email SET smtp_started_at = $2, lease_until = $3
-       WHERE id = ANY($1::uuid[]) AND status = 'sending' AND lease_until > $2 RETURNING id`,
-      [claimed.map((email) => email.id), now, new Date(now.getTime() + LEASE_MS)],
+       WHERE id = ANY($1::uuid[]) AND status = 'sending' AND claim_id = $4 AND lease_until > $2 RETURNING id`,
+      [claimed.map((email) => email.id), now, new Date(now.getTime() + LEASE_MS), claimId],
     );
     const ownedIds = new Set(owned.map((row) => row.id));
     const chunk = claimed.filter((email) => ownedIds.has(email.id));
@@ -261,8 +265,8 @@ export class DeliveryService {
     return { id: email.id, status: 'queued', error: outcome.error, nextAttemptAt: retryAt, refundAttempt: false };
   }
 
-  /** One statement for the chunk's outcomes. */
-  private async record(results: Result[]): Promise<void> {
+  /** One statement for the chunk's outcomes; rows another claim has taken over are left to it. */
+  private async record(claimId: string, results: Result[]): Promise<void> {
     if (results.length === 0) return;
     const now = this.clock.now();
     await this.dataSource.query(
@@ -273,10 +277,11 @@ export class DeliveryService {
               sent_at = CASE WHEN r.status = 'sent' THEN $2::timestamptz ELSE e.sent_at END,
               lease_until = NULL, updated_at = $2
        FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, status text, error text, next_attempt_at timestamptz, refund boolean)
-       WHERE e.id = r.id AND e.status IN ('sending', 'uncertain')`,
+       WHERE e.id = r.id AND e.status IN ('sending', 'uncertain') AND e.claim_id = $3`,
       [
         JSON.stringify(results.map((r) => ({ id: r.id, status: r.status, error: r.error, next_attempt_at: r.nextAttemptAt, refund: r.refundAttempt }))),
         now,
+        claimId,
       ],
     );
   }
