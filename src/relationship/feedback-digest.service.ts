@@ -135,21 +135,9 @@ export class FeedbackDigestService {
           idempotencyKey: `feedback-digest:${day}:${createHash('sha256').update(address).digest('hex').slice(0, 32)}`,
           data: {
             recipient: { name: digest.name },
-            items: digest.items.map((item) => ({
-              candidateName: item.candidate.fullName,
-              vacancyTitle: item.vacancy.title,
-              stage: STAGE_LABELS[locale][item.stage],
-              dueAt: item.dueOn,
-              daysLate: item.daysLate,
-            })),
+            items: digest.items.map((item) => ({ ...personLine(item, locale), dueAt: item.dueOn })),
             ...(digest.decisions.length > 0 && {
-              decisionsOverdue: digest.decisions.map((decision) => ({
-                candidateName: decision.candidate.fullName,
-                vacancyTitle: decision.vacancy.title,
-                stage: STAGE_LABELS[locale][decision.stage],
-                promisedBy: decision.promisedBy,
-                daysLate: decision.daysLate,
-              })),
+              decisionsOverdue: digest.decisions.map((decision) => ({ ...personLine(decision, locale), promisedBy: decision.promisedBy })),
             }),
             ...(digest.privacyRequests.length > 0 && {
               privacyRequests: digest.privacyRequests.map((request) => ({
@@ -174,6 +162,16 @@ export class FeedbackDigestService {
     }
     return report;
   }
+}
+
+/** Who is waiting, for what, since when: a line of the digest, feedback or decision alike. */
+function personLine(entry: { candidate: { fullName: string }; vacancy: { title: string }; stage: Stage; daysLate: number }, locale: Locale) {
+  return {
+    candidateName: entry.candidate.fullName,
+    vacancyTitle: entry.vacancy.title,
+    stage: STAGE_LABELS[locale][entry.stage],
+    daysLate: entry.daysLate,
+  };
 }
 
 /** One digest per address, however it is spelt. */
