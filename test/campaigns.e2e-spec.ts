@@ -201,6 +201,22 @@ describe('Nurture campaigns', () => {
     expect(mailTo(candidate)).toHaveLength(0);
   });
 
+  it('counts step delays on the person\'s own calendar, across the change to summer time', async () => {
+    const tag = cohort();
+    const stockholm = await person(tag, { timeZone: 'Europe/Stockholm' });
+    const before = sut.clock.now();
+    try {
+      sut.clock.set('2026-03-27T15:30:00.000Z'); // Friday 16:30 in Stockholm, the last weekend of winter time
+      const weekly = await campaign({ audience: { tags: [tag] }, steps: [checkin('P7D'), checkin('P7D')] });
+      await runDue();
+      // A week later is Friday 16:30 in Stockholm again (14:30 UTC in summer time), inside a 09:00-17:00
+      // window; counted in UTC it was 17:30 there, and the step would have waited for Monday.
+      expect(await enrollmentOf(weekly.id, stockholm.id)).toMatchObject({ nextStepDueAt: '2026-04-03T14:30:00.000Z' });
+    } finally {
+      sut.clock.set(before);
+    }
+  });
+
   it('sends the second step only after its delay, counted from the first', async () => {
     const tag = cohort();
     const candidate = await person(tag);

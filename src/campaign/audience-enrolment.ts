@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { candidateFilterSql, paramCollector } from '../candidate/candidate-filter';
 import { CampaignAudience, CampaignAudiences } from './campaign-audience';
 import { nurtureEligibleSql } from './nurture-eligibility';
-import { plusDuration } from '../common/time/durations';
+import { localPlusSql } from './step-delay';
 
 interface ActiveCampaign {
   id: string;
@@ -41,7 +41,7 @@ export class AudienceEnrolment {
     const { params, param } = paramCollector();
     const campaignId = param(campaign.id);
     const enrolledAt = param(now);
-    const dueAt = param(plusDuration(now, campaign.first_delay));
+    const firstDelay = param(campaign.first_delay);
     const filter = await this.audiences.toFilter(campaign.audience, now);
     const where = [
       ...candidateFilterSql({ ...filter, consentValidAt: now }, param),
@@ -51,7 +51,8 @@ export class AudienceEnrolment {
     const [{ n }] = await manager.query(
       `WITH inserted AS (
          INSERT INTO enrollment (campaign_id, candidate_id, source, status, next_step, next_step_due_at, enrolled_at)
-         SELECT ${campaignId}::uuid, c.id, 'audience', 'active', 1, ${dueAt}::timestamptz, ${enrolledAt}::timestamptz
+         SELECT ${campaignId}::uuid, c.id, 'audience', 'active', 1,
+                ${localPlusSql(`${enrolledAt}::timestamptz`, `${firstDelay}::text`, 'c.time_zone')}, ${enrolledAt}::timestamptz
          FROM candidate c
          WHERE ${where.join(' AND ')}
          ON CONFLICT DO NOTHING

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { utcPlusSql } from './step-delay';
+import { localPlusSql } from './step-delay';
 
 /** Nurture mail that still counts against the gap: anything not stopped before it left. */
 export const COUNTED_NURTURE_STATUSES = `('queued', 'held', 'sending', 'sent', 'uncertain')`;
@@ -47,11 +47,12 @@ export class CampaignMail {
     );
     const [, count] = await manager.query(
       `UPDATE email m SET status = $4, last_error = NULL, updated_at = $2,
-              next_attempt_at = greatest(m.next_attempt_at, $2::timestamptz, ${utcPlusSql(
+              next_attempt_at = greatest(m.next_attempt_at, $2::timestamptz, ${localPlusSql(
                 `(SELECT max(coalesce(o.sent_at, o.next_attempt_at)) FROM email o
                   WHERE o.candidate_id = m.candidate_id AND o.category = 'nurture' AND o.id <> m.id
                     AND o.status IN ${COUNTED_NURTURE_STATUSES})`,
                 '$5::text',
+                '(SELECT time_zone FROM candidate WHERE id = m.candidate_id)',
               )})
        WHERE m.campaign_id = $1 AND m.status = 'held' AND m.last_error = $3`,
       [campaignId, now, PAUSED_NOTE, this.config.SMTP_URL ? 'queued' : 'held', this.config.NURTURE_MIN_GAP],

@@ -10,7 +10,7 @@ import { SuppressionService } from '../email/suppression.service';
 import { campaignNotFound } from './campaign.service';
 import { ListEnrollmentsQuery } from './dto/enrollment.dto';
 import { Enrollment } from './enrollment.entity';
-import { plusDuration } from '../common/time/durations';
+import { localPlusSql } from './step-delay';
 
 /** Enrolling people by hand, and listing who is in a campaign. */
 @Injectable()
@@ -45,10 +45,10 @@ export class EnrollmentService {
       }
       const [inserted] = await manager.query(
         `INSERT INTO enrollment (campaign_id, candidate_id, source, status, next_step, next_step_due_at, enrolled_at)
-         VALUES ($1, $2, 'manual', 'active', 1, $3, $4)
+         VALUES ($1, $2, 'manual', 'active', 1, ${localPlusSql('$4::timestamptz', '$3::text', '(SELECT time_zone FROM candidate WHERE id = $2)')}, $4)
          ON CONFLICT (campaign_id, candidate_id) WHERE status = 'active' DO NOTHING
          RETURNING id`,
-        [campaignId, candidateId, plusDuration(now, campaign.first_delay), now],
+        [campaignId, candidateId, campaign.first_delay, now],
       );
       if (!inserted) {
         throw new DomainError('AlreadyEnrolled', 'The candidate is already in this campaign.', { candidateId });

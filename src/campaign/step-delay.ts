@@ -11,7 +11,11 @@ export function isStepDelay(value: unknown): value is string {
   return typeof value === 'string' && STEP_DELAY_PATTERN.test(value) && isIsoDuration(value);
 }
 
-/** SQL for `timestamp + ISO duration` in UTC calendar terms (as plusDuration computes it), independent of the session's time zone. */
-export function utcPlusSql(timestamp: string, isoDuration: string): string {
-  return `((${timestamp} AT TIME ZONE 'UTC' + (${isoDuration})::interval) AT TIME ZONE 'UTC')`;
+/**
+ * SQL for `timestamp + ISO duration` on the person's own calendar (`zone`: an IANA name, e.g.
+ * `c.time_zone`): P7D from Friday 16:30 is the next Friday 16:30 there, across a change to summer
+ * time too. Counted in UTC it was 17:30 that day, past a 17:00 send window, and waited for Monday.
+ */
+export function localPlusSql(timestamp: string, isoDuration: string, zone: string): string {
+  return `((${timestamp} AT TIME ZONE ${zone} + (${isoDuration})::interval) AT TIME ZONE ${zone})`;
 }

@@ -6,7 +6,7 @@ import { CandidateEmailRequest, OutboxService } from '../email/outbox.service';
 import { TemplateKey } from '../template/template-keys';
 import { COUNTED_NURTURE_STATUSES } from './campaign-mail';
 import { EnrollmentExits } from './enrollment-exits';
-import { utcPlusSql } from './step-delay';
+import { localPlusSql } from './step-delay';
 
 /** Enrollments per transaction: big enough to amortise round trips, small enough to keep locks short. */
 export const STEP_BATCH_SIZE = 1000;
@@ -100,6 +100,7 @@ export class StepDispatcher {
     const [rows] = await manager.query(
       `WITH plan AS (
          SELECT e.id, e.candidate_id, e.next_step AS step, s.template_key, following.delay AS following_delay,
+                (SELECT time_zone FROM candidate WHERE id = e.candidate_id) AS zone,
                 (SELECT max(coalesce(m.sent_at, m.next_attempt_at)) FROM email m
                  WHERE m.candidate_id = e.candidate_id AND m.category = 'nurture'
                    AND m.status IN ${COUNTED_NURTURE_STATUSES}) AS last_nurture_at
@@ -110,13 +111,13 @@ export class StepDispatcher {
        ), decided AS (
          SELECT plan.*,
                 CASE WHEN template_key IS NULL THEN 'complete'
-                     WHEN ${utcPlusSql('last_nurture_at', '$3::text')} > $2::timestamptz THEN 'wait'
+                     WHEN ${localPlusSql('last_nurture_at', '$3::text', 'zone')} > $2::timestamptz THEN 'wait'
                      ELSE 'send' END AS action
          FROM plan
        ), outcome AS (
          SELECT decided.*,
-                CASE WHEN action = 'wait' THEN ${utcPlusSql('last_nurture_at', '$3::text')}
-                     WHEN action = 'send' AND following_delay IS NOT NULL THEN ${utcPlusSql('$2::timestamptz', 'following_delay')}
+                CASE WHEN action = 'wait' THEN ${localPlusSql('last_nurture_at', '$3::text', 'zone')}
+                     WHEN action = 'send' AND following_delay IS NOT NULL THEN ${localPlusSql('$2::timestamptz', 'following_delay', 'zone')}
                 END AS due_at
          FROM decided
        )
