@@ -294,6 +294,24 @@ describe('Privacy: export and erasure of everything held about a person', () => 
     expect(await notes(other.id)).toBe('Someone Else asked for a copy');
   });
 
+  it('waives feedback not yet due when the person is erased: neither owed nor ghosted afterwards', async () => {
+    const role = await openVacancy('Waived role');
+    const stats = async () => (await api().get(`/api/v1/feedback/stats?vacancyId=${role}&from=2026-01-01&to=2026-12-31`)
+      .set(sut.admin).expect(200)).body.total;
+    const early = await addCandidate(sut, { fullName: 'Early Erased' });
+    const late = await addCandidate(sut, { fullName: 'Late Erased' });
+    for (const who of [early, late]) {
+      const applied = await candidacy(who.id, role, 'screening');
+      await post(`/api/v1/candidacies/${applied}/decision`, { outcome: 'rejected' }).expect(200);
+    }
+    expect(await stats()).toMatchObject({ owing: 2, ghosted: 0 });
+    // One is erased while their feedback is not yet due; the other only after it was already late.
+    await api().delete(`/api/v1/candidates/${early.id}`).set(sut.admin).expect(204);
+    sut.clock.advance(30 * DAY);
+    await api().delete(`/api/v1/candidates/${late.id}`).set(sut.admin).expect(204);
+    expect(await stats()).toMatchObject({ owing: 1, given: 0, ghosted: 1 });
+  });
+
   it('refuses a bare DELETE that would leave an email to the person behind without its candidate', async () => {
     await expect(sql(`DELETE FROM candidate WHERE id = $1`, [bystander.id])).rejects.toThrow(/email_candidate_or_erased/);
     await api().get(`/api/v1/candidates/${bystander.id}`).set(sut.admin).expect(200);

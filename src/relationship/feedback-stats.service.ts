@@ -61,7 +61,7 @@ export class FeedbackStatsService {
     if (query.vacancyId) await this.vacancies.get(query.vacancyId);
     const rows: FiguresRow[] = await this.dataSource.query(
       `WITH owed AS (
-         SELECT d.stage, d.decided_at, d.due_at, d.closed_at, f.given_at,
+         SELECT d.stage, d.decided_at, d.due_at, d.closed_at, d.waived_at, f.given_at,
                 extract(epoch FROM greatest(f.given_at - d.decided_at, interval '0')) / 3600 AS hours
          FROM feedback_due d
          JOIN candidacy cy ON cy.id = d.candidacy_id
@@ -69,12 +69,12 @@ export class FeedbackStatsService {
          WHERE d.decided_at >= $1 AND d.decided_at < $2 AND ($3::uuid IS NULL OR cy.vacancy_id = $3)
        )
        SELECT stage,
-              count(*)::int AS owing,
+              count(*) FILTER (WHERE waived_at IS NULL)::int AS owing,
               count(*) FILTER (WHERE closed_at IS NOT NULL)::int AS given,
               count(*) FILTER (WHERE given_at < due_at)::int AS given_on_time,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) FILTER (WHERE given_at IS NOT NULL) AS median_hours,
               percentile_cont(0.9) WITHIN GROUP (ORDER BY hours) FILTER (WHERE given_at IS NOT NULL) AS p90_hours,
-              count(*) FILTER (WHERE closed_at IS NULL AND due_at <= $4)::int AS ghosted
+              count(*) FILTER (WHERE closed_at IS NULL AND waived_at IS NULL AND due_at <= $4)::int AS ghosted
        FROM owed GROUP BY GROUPING SETS ((stage), ())`,
       [from, to, query.vacancyId ?? null, now],
     );

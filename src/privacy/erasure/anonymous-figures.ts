@@ -14,8 +14,9 @@ import { EntityManager } from 'typeorm';
  *   the time feedback was given: decided candidacies lose the person, the
  *   free-text notes of their reasons, the promise and a runner-up rank
  *   (so closing the vacancy awards no medal to nobody); feedback keeps
- *   its timing and structured gap but not what was said. Candidacies still in process have
- *   no figures yet and are deleted.
+ *   its timing and structured gap but not what was said. A deadline not
+ *   yet due is waived (one already late stays late). Candidacies still in
+ *   process have no figures yet and are deleted.
  */
 export async function anonymiseCountedRows(manager: EntityManager, candidateIds: string[], now: Date): Promise<void> {
   await manager.query(`DELETE FROM email WHERE candidate_id = ANY($1::uuid[]) AND campaign_id IS NULL`, [candidateIds]);
@@ -38,6 +39,13 @@ export async function anonymiseCountedRows(manager: EntityManager, candidateIds:
   );
 
   await manager.query(`DELETE FROM candidacy WHERE candidate_id = ANY($1::uuid[]) AND outcome = 'pending'`, [candidateIds]);
+  // Feedback not yet due can no longer be given: waived, not "ghosted" once its date passes. Late already: it stays late.
+  await manager.query(
+    `UPDATE feedback_due SET waived_at = $2
+     WHERE closed_at IS NULL AND waived_at IS NULL AND due_at > $2
+       AND candidacy_id IN (SELECT id FROM candidacy WHERE candidate_id = ANY($1::uuid[]))`,
+    [candidateIds, now],
+  );
   await manager.query(
     `UPDATE feedback SET summary = '[erased]'
      WHERE candidacy_id IN (SELECT id FROM candidacy WHERE candidate_id = ANY($1::uuid[]))`,
