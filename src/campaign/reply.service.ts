@@ -49,7 +49,7 @@ export class ReplyService {
       const exitedEnrollments = await this.exits.exitOnReply(manager, candidateId, receivedAt, now);
       // Campaign mail still waiting (e.g. for the send window) stays unsent, also the last step of a sequence
       // that already completed; an invitation to a role is not campaign mail and still goes out.
-      await this.outbox.cancelPendingCampaignMail([candidateId], 'candidate replied', manager);
+      await this.outbox.cancelPending([candidateId], 'candidate replied', 'campaign', manager);
       return { ...reply, exitedEnrollments };
     });
   }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EmailModule } from '../email/email.module';
 import { SkillModule } from '../skill/skill.module';
 import { TimelineModule } from '../timeline/timeline.module';
 import { CandidateController } from './candidate.controller';
@@ -12,7 +13,7 @@ import { CandidateImportController } from './import/candidate-import.controller'
 import { CandidateImportService } from './import/candidate-import.service';
 
 @Module({
-  imports: [SkillModule, TimelineModule],
+  imports: [SkillModule, TimelineModule, EmailModule],
   controllers: [CandidateController, CandidateImportController],
   providers: [
     CandidateService,

@@ -11,6 +11,7 @@ import { TimelineService } from '../timeline/timeline.service';
 import { CandidateService } from './candidate.service';
 import { Consent, ConsentScope, ConsentSource } from './consent.entity';
 import { RecordConsentDto } from './dto/consent.dto';
+import { OutboxService } from '../email/outbox.service';
 
 /** Consent as evidence: records are added and withdrawn, never edited. */
 @Injectable()
@@ -22,6 +23,7 @@ export class ConsentService {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly outbox: OutboxService,
   ) {}
 
   async record(candidateId: string, dto: RecordConsentDto, principal: Principal): Promise<Consent> {
@@ -110,12 +112,10 @@ export class ConsentService {
         `UPDATE candidate SET consent_withdrawn_at = $2 WHERE id = $1 AND consent_expires_at IS NULL AND consent_withdrawn_at IS NULL`,
         [candidateId, now],
       );
-      // A renewal or consent request still waiting for its send window asks something already answered.
-      await manager.query(
-        `UPDATE email SET status = 'cancelled', last_error = 'talent-pool consent withdrawn', updated_at = $2
-         WHERE candidate_id = $1 AND template_key IN ('consent_renewal', 'consent_request') AND status IN ('queued', 'held')`,
-        [candidateId, now],
-      );
+      // Withdrawn, by any path: no more nurture, and a renewal or consent request still waiting for its
+      // send window would ask what was just answered.
+      await this.outbox.cancelPending([candidateId], 'talent-pool consent withdrawn', 'nurture', manager);
+      await this.outbox.cancelPending([candidateId], 'talent-pool consent withdrawn', { templateKeys: ['consent_renewal', 'consent_request'] }, manager);
       await this.timeline.record(manager, candidateId, 'consent_withdrawn', { scope, via }, { occurredAt: now, actorKeyId });
       await this.audit.record({ action: 'consent_withdrawn', candidateId, details: { scope, via } }, manager);
       return manager.getRepository(Consent).find({ where: { candidateId, scope }, order: { grantedAt: 'DESC' } });

@@ -34,6 +34,9 @@ export interface StaffEmailRequest {
   sendAt?: Date;
 }
 
+/** Which of a person's waiting mail cancelPending cancels. */
+export type PendingMail = 'nurture' | 'campaign' | { templateKeys: TemplateKey[] };
+
 export interface EnqueuedEmail {
   id: string;
   idempotencyKey: string;
@@ -162,22 +165,20 @@ export class OutboxService {
     return count > 0;
   }
 
-  /** Queued or held mail of nurture campaigns (not invitations to a role) that must not go out any more. */
-  async cancelPendingCampaignMail(candidateIds: string[], reason: string, manager: EntityManager = this.dataSource.manager): Promise<number> {
+  /**
+   * Queued or held mail to these people that must not go out any more: all their nurture mail
+   * (unsubscribe, consent withdrawn or expired), only campaign mail (a reply ends sequences, not an
+   * invitation to a role), or mail of some templates. A row a sender claims meanwhile is left to it:
+   * the UPDATE waits for the claim and then finds the row no longer queued or held.
+   */
+  async cancelPending(
+    candidateIds: string[], reason: string, which: PendingMail, manager: EntityManager = this.dataSource.manager,
+  ): Promise<number> {
+    const mail = which === 'nurture' ? `category = 'nurture'` : which === 'campaign' ? `campaign_id IS NOT NULL` : `template_key = ANY($4::text[])`;
     const result = await manager.query(
       `UPDATE email SET status = 'cancelled', last_error = $2, updated_at = $3
-       WHERE candidate_id = ANY($1::uuid[]) AND campaign_id IS NOT NULL AND status IN ('queued', 'held')`,
-      [candidateIds, reason, this.clock.now()],
-    );
-    return result[1] ?? 0;
-  }
-
-  /** Queued or held nurture mail that must not go out any more (unsubscribe, consent withdrawn...). */
-  async cancelPendingNurture(candidateIds: string[], reason: string, manager: EntityManager = this.dataSource.manager): Promise<number> {
-    const result = await manager.query(
-      `UPDATE email SET status = 'cancelled', last_error = $2, updated_at = $3
-       WHERE candidate_id = ANY($1::uuid[]) AND category = 'nurture' AND status IN ('queued', 'held')`,
-      [candidateIds, reason, this.clock.now()],
+       WHERE candidate_id = ANY($1::uuid[]) AND ${mail} AND status IN ('queued', 'held')`,
+      [candidateIds, reason, this.clock.now(), ...(typeof which === 'object' ? [which.templateKeys] : [])],
     );
     return result[1] ?? 0;
   }

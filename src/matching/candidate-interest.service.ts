@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../common/time/clock';
 import { AppConfig } from '../config/app-config';
 import { TimelineService } from '../timeline/timeline.service';
-import { cancelWaitingInvitations } from './waiting-invitations';
+import { OutboxService } from '../email/outbox.service';
 
 export type Interest = 'open' | 'not_now';
 
@@ -28,6 +28,7 @@ export class CandidateInterestService {
     private readonly timeline: TimelineService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly outbox: OutboxService,
   ) {}
 
   async get(candidateId: string): Promise<InterestState> {
@@ -56,7 +57,9 @@ export class CandidateInterestService {
                                                   updated_at = EXCLUDED.updated_at`,
         [candidateId, interest, pausedUntil, now],
       );
-      if (interest === 'not_now') await cancelWaitingInvitations(manager, { candidateId }, 'The person said "not right now".', now);
+      if (interest === 'not_now') {
+        await this.outbox.cancelPending([candidateId], 'The person said "not right now".', { templateKeys: ['new_role_invitation'] }, manager);
+      }
       await this.timeline.record(manager, candidateId, 'interest_changed', {
         interest, via, pausedUntil: pausedUntil?.toISOString() ?? null,
       }, { occurredAt: now });

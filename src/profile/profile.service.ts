@@ -5,7 +5,6 @@ import { CandidateService } from '../candidate/candidate.service';
 import { CandidateView } from '../candidate/candidate.view';
 import { ConsentService } from '../candidate/consent.service';
 import { AppConfig } from '../config/app-config';
-import { OutboxService } from '../email/outbox.service';
 import { CandidateInterestService } from '../matching/candidate-interest.service';
 import { MatchDecisionService } from '../matching/match-decision.service';
 import { TimelineService } from '../timeline/timeline.service';
@@ -33,7 +32,6 @@ export class ProfileService {
     private readonly links: CandidateLinks,
     private readonly candidates: CandidateService,
     private readonly consents: ConsentService,
-    private readonly outbox: OutboxService,
     private readonly interests: CandidateInterestService,
     private readonly matches: MatchDecisionService,
     private readonly timeline: TimelineService,
@@ -61,7 +59,6 @@ export class ProfileService {
     const form = await readProfileForm(body, valuesOf(candidate));
     if (form.interest === 'remove' && form.errors.every((error) => error.field !== 'interest')) {
       await this.consents.withdraw(candidate.id, 'talent_pool', VIA);
-      await this.outbox.cancelPendingNurture([candidate.id], 'talent-pool consent withdrawn');
       return { kind: 'removed' };
     }
     const base = await this.model(candidate, token, form.matchId ?? undefined);

@@ -72,7 +72,7 @@ export class VacancyClosingService {
       if (hire) await this.awardMedals(manager, vacancy, now, principal);
       await this.vacancies.markClosed(manager, vacancyId, dto.outcome, now);
       // Nobody is invited, after the fact, to a role that is gone.
-      await cancelWaitingInvitations(manager, { vacancyId }, `The vacancy was ${dto.outcome}.`, now);
+      await cancelWaitingInvitations(manager, vacancyId, `The vacancy was ${dto.outcome}.`, now);
       return { hiredCandidacyId: hire?.id ?? null, rejected };
     });
     await this.pool.enrolPending({ vacancyId });

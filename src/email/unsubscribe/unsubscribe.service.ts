@@ -55,7 +55,7 @@ export class UnsubscribeService {
       if (!candidate.wasUnsubscribedAt) {
         await this.timeline.record(manager, candidateId, 'unsubscribed', { via: 'unsubscribe link' }, { occurredAt: now });
       }
-      await this.outbox.cancelPendingNurture([candidateId], 'candidate unsubscribed', manager);
+      await this.outbox.cancelPending([candidateId], 'candidate unsubscribed', 'nurture', manager);
     });
   }
 

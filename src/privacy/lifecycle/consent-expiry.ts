@@ -52,7 +52,7 @@ export class ConsentExpiry {
       actor: SYSTEM_ACTOR,
     })), manager);
     const ids = expired.map((row) => row.candidate_id);
-    const nurtureCancelled = await this.outbox.cancelPendingNurture(ids, 'talent-pool consent expired', manager);
+    const nurtureCancelled = await this.outbox.cancelPending(ids, 'talent-pool consent expired', 'nurture', manager);
     return { expired: expired.length, nurtureCancelled };
   }
 }
