@@ -3,12 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../common/auth/roles';
 import { DomainError } from '../common/errors/domain-error';
-import { DateTime } from 'luxon';
 import { Clock } from '../common/time/clock';
 import { AppConfig } from '../config/app-config';
 import { CandidateEmailRequest, OutboxService } from '../email/outbox.service';
 import { holdSkillNamesForWriting, SkillService } from '../skill/skill.service';
 import { TimelineService } from '../timeline/timeline.service';
+import { localDate } from './business-days';
 import { STAGES } from './candidacy-stages';
 import { CandidacyService } from './candidacy.service';
 import { CandidatePromise, FeedbackView } from './candidacy.view';
@@ -57,11 +57,11 @@ export class FeedbackService {
       }
       // A call earlier today may be recorded now; a date before the decision, or on an earlier day,
       // would make late feedback count as on time.
-      const today = DateTime.fromJSDate(now, { zone: this.config.DEFAULT_TIME_ZONE }).startOf('day').toJSDate();
       if (candidacy.decided_at && givenAt < candidacy.decided_at) {
         throw DomainError.field('givenAt', `givenAt cannot be before the decision (${candidacy.decided_at.toISOString()})`);
       }
-      if (givenAt < today) throw DomainError.field('givenAt', 'givenAt may be earlier today, not on an earlier day');
+      const zone = this.config.DEFAULT_TIME_ZONE;
+      if (localDate(givenAt, zone) < localDate(now, zone)) throw DomainError.field('givenAt', 'givenAt may be earlier today, not on an earlier day');
       const stage = dto.stage ?? candidacy.stage;
       if (STAGES.indexOf(stage) > STAGES.indexOf(candidacy.stage)) {
         throw DomainError.field('stage', `the candidate has not reached the ${stage} stage (they are at ${candidacy.stage})`);

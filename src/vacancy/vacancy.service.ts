@@ -8,7 +8,7 @@ import { holdSkillNamesForWriting, SkillService } from '../skill/skill.service';
 import { CreateVacancyDto, CriteriaDto, ListVacanciesQuery, UpdateVacancyDto } from './dto/vacancy.dto';
 import { isClosed, VacancyStatus } from './vacancy-status';
 import { VACANCY_COLUMNS, VacancyRow, VacancyView, VacancyViews } from './vacancy.view';
-import { DateTime } from 'luxon';
+import { localDate } from '../relationship/business-days';
 import { AppConfig } from '../config/app-config';
 
 export function vacancyNotFound(id: string): DomainError {
@@ -30,7 +30,7 @@ export class VacancyService {
 
   /** Today in the organisation's time zone, as the decision dates are written. */
   private today(): string {
-    return DateTime.fromJSDate(this.clock.now(), { zone: this.config.DEFAULT_TIME_ZONE }).toISODate()!;
+    return localDate(this.clock.now(), this.config.DEFAULT_TIME_ZONE);
   }
 
   async create(dto: CreateVacancyDto): Promise<VacancyView> {
