@@ -36,6 +36,20 @@ describe('LookupCache', () => {
     expect(cache.get('b')).toBeUndefined();
   });
 
+  it('reads what it lacks in one call, in the order asked, and keeps only what it may', async () => {
+    cache.set('a', 1, cache.version());
+    const asked: string[][] = [];
+    const load = async (missing: string[]) => {
+      asked.push(missing);
+      return new Map(missing.filter((key) => key !== 'none').map((key) => [key, key === 'b' ? 2 : 0]));
+    };
+    const found = await cache.getMany(['c', 'a', 'none', 'b'], load, (value) => value > 0);
+    expect([...found]).toEqual([['c', 0], ['a', 1], ['b', 2]]);
+    expect(asked).toEqual([['c', 'none', 'b']]);
+    expect(cache.get('b')).toBe(2);
+    expect(cache.get('c')).toBeUndefined();
+  });
+
   it('starts over when full', () => {
     for (const key of ['a', 'b', 'c', 'd']) cache.set(key, 1, cache.version());
     expect(cache.size).toBe(1);

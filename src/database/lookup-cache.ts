@@ -42,6 +42,32 @@ export class LookupCache<K, V> {
     this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
   }
 
+  /**
+   * The value of each key, in the order given: from memory where it can, the rest from `load` (one call
+   * for all of them). What `load` returns is kept when `keep` allows it (a name that resolves to no
+   * skill is not: any write may create it).
+   */
+  async getMany(keys: K[], load: (missing: K[]) => Promise<Map<K, V>>, keep: (value: V) => boolean = () => true): Promise<Map<K, V>> {
+    const found = new Map<K, V>();
+    const missing: K[] = [];
+    for (const key of keys) {
+      const value = this.get(key);
+      if (value === undefined) missing.push(key);
+      else found.set(key, value);
+    }
+    if (missing.length > 0) {
+      const version = this.version();
+      const loaded = await load(missing);
+      for (const key of missing) {
+        if (!loaded.has(key)) continue;
+        const value = loaded.get(key)!;
+        found.set(key, value);
+        if (keep(value)) this.set(key, value, version);
+      }
+    }
+    return new Map(keys.filter((key) => found.has(key)).map((key) => [key, found.get(key)!]));
+  }
+
   /** A table behind the cache changed, or changes may have been missed. */
   clear(): void {
     this.changes++;

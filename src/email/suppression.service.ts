@@ -52,22 +52,12 @@ export class SuppressionService {
    */
   async reasonsForDisplay(addresses: string[]): Promise<Map<string, SuppressionReason>> {
     const keys = [...new Set(addresses.map((address) => address.trim().toLowerCase()))];
-    const found = new Map<string, SuppressionReason>();
-    const unknown: string[] = [];
-    for (const key of keys) {
-      const cached = this.known.get(key);
-      if (cached === undefined) unknown.push(key);
-      else if (cached !== null) found.set(key, cached);
-    }
-    if (unknown.length === 0) return found;
-    const version = this.known.version();
-    const read = await this.reasons(unknown);
-    for (const key of unknown) {
-      const reason = read.get(key) ?? null;
-      this.known.set(key, reason, version);
-      if (reason) found.set(key, reason);
-    }
-    return found;
+    // Not suppressed is kept too (as null): it is what almost every lookup finds.
+    const known = await this.known.getMany(keys, async (missing) => {
+      const read = await this.reasons(missing);
+      return new Map(missing.map((key) => [key, read.get(key) ?? null]));
+    });
+    return new Map([...known].filter((entry): entry is [string, SuppressionReason] => entry[1] !== null));
   }
 
   /** The suppression reason of each listed address (lower-cased keys); unlisted addresses are absent. */

@@ -61,7 +61,7 @@ export async function holdSkillNamesForWriting(manager: EntityManager): Promise<
 @Injectable()
 export class SkillService {
   /** Normalised name -> its canonical name and id, for names of skills that exist (read paths only). */
-  private readonly known: LookupCache<string, { name: string; id: number }>;
+  private readonly known: LookupCache<string, { name: string; id: number | null }>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -120,14 +120,9 @@ export class SkillService {
    * until an alias or a skill changes (which empties the cache on every instance). Names of skills
    * that do not exist are always asked: any write may create them. Writers use lookUp, under the lock.
    */
-  private async lookUpCached(raw: string[]): Promise<Map<string, { name: string; id: number | null }>> {
+  private lookUpCached(raw: string[]): Promise<Map<string, { name: string; id: number | null }>> {
     const normalised = [...new Set(raw.map(normalizeSkillName).filter(Boolean))];
-    const hits = normalised.map((input) => this.known.get(input));
-    if (hits.every((hit) => hit !== undefined)) return new Map(normalised.map((input, i) => [input, hits[i]!]));
-    const version = this.known.version();
-    const found = await this.lookUp(normalised);
-    for (const [input, row] of found) if (row.id !== null) this.known.set(input, { name: row.name, id: row.id }, version);
-    return found;
+    return this.known.getMany(normalised, (missing) => this.lookUp(missing), (row) => row.id !== null);
   }
 
   /**
