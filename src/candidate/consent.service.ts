@@ -112,9 +112,7 @@ export class ConsentService {
         `UPDATE candidate SET consent_withdrawn_at = $2 WHERE id = $1 AND consent_expires_at IS NULL AND consent_withdrawn_at IS NULL`,
         [candidateId, now],
       );
-      // Withdrawn, by any path: no more nurture, and a renewal or consent request still waiting for its
-      // send window would ask what was just answered.
-      await this.outbox.cancelPending([candidateId], 'talent-pool consent withdrawn', 'nurture', manager);
+      // A renewal or consent request still waiting for its send window asks something already answered.
       await this.outbox.cancelPending([candidateId], 'talent-pool consent withdrawn', { templateKeys: ['consent_renewal', 'consent_request'] }, manager);
       await this.timeline.record(manager, candidateId, 'consent_withdrawn', { scope, via }, { occurredAt: now, actorKeyId });
       await this.audit.record({ action: 'consent_withdrawn', candidateId, details: { scope, via } }, manager);

@@ -6,6 +6,7 @@ import { Signer } from '../../common/secrets/signer';
 import { AppConfig } from '../../config/app-config';
 import { RENEWAL_TEXT_VERSION } from './renewal-link.pages';
 import { LEGACY_CONSENT_PURPOSE } from '../../common/secrets/signer';
+import { OutboxService } from '../../email/outbox.service';
 
 export interface RenewalLinkHolder {
   candidateId: string;
@@ -23,6 +24,7 @@ export interface RenewalLinkHolder {
 @Injectable()
 export class RenewalLinkService {
   constructor(
+    private readonly outbox: OutboxService,
     private readonly signer: Signer,
     private readonly links: CandidateLinks,
     private readonly consents: ConsentService,
@@ -55,6 +57,7 @@ export class RenewalLinkService {
   /** Withdrawal takes effect at once: out of search and matching, nurture waiting in the outbox is cancelled. */
   async leave(holder: RenewalLinkHolder): Promise<void> {
     await this.consents.withdraw(holder.candidateId, 'talent_pool', 'consent renewal link');
+    await this.outbox.cancelPending([holder.candidateId], 'talent-pool consent withdrawn', 'nurture');
   }
 
   /** A date as the reader writes it ("2 March 2027", "2 mars 2027"), in their time zone. */
