@@ -8,6 +8,7 @@
  * documentation.
  */
 export const EXPORT_SECTIONS: Readonly<Record<string, string>> = {
+  candidate_former_identity: 'formerIdentities',
   candidate_skill: 'skills',
   consent: 'consents',
   consent_renewal_request: 'consentRenewalRequests',
