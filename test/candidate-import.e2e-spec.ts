@@ -4,7 +4,7 @@ import { AddressInfo, connect } from 'node:net';
 import { DataSource } from 'typeorm';
 import { UPLOAD_TIMEOUT_MS } from '../src/bootstrap';
 import { skillKeysOf } from '../src/candidate/candidate-skill-writer';
-import { CandidateImportService } from '../src/candidate/import/candidate-import.service';
+import { CandidateImportService, IMPORT_BATCH_SIZE } from '../src/candidate/import/candidate-import.service';
 import { expectProblem } from './support/problem';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -221,6 +221,34 @@ describe(CandidateImportService.name, () => {
     });
     expect(await findByName('Ok After')).toMatchObject({ skills: [{ name: 'rust', level: null }] });
     expect(await findByName('Odd Skill')).toBeUndefined();
+  });
+
+  it('blames only the row that brought a refused value when rows for one email were merged', async () => {
+    const db = sut.app.get(DataSource);
+    await db.query(`ALTER TABLE candidate ADD CONSTRAINT test_refuses_headline CHECK (headline IS DISTINCT FROM 'Refused') NOT VALID`);
+    const response = await Promise.resolve(importCsv(
+      'fullName,email,headline,city\nMerged Once,merged@example.com,Refused,\nMerged Twice,MERGED@example.com,,Umeå\n',
+    ).expect(200)).finally(() => db.query(`ALTER TABLE candidate DROP CONSTRAINT test_refuses_headline`));
+
+    expect(response.body).toMatchObject({
+      created: 1, updated: 0, failed: 1, errors: [{ row: 1, field: 'row', message: expect.stringContaining('could not be saved') }],
+    });
+    expect(await findByName('Merged Twice')).toMatchObject({ email: 'MERGED@example.com', city: 'Umeå', headline: null });
+  });
+
+  it('lists the problems of the first rows of the file, even when a database refusal is found after later rows failed', async () => {
+    const db = sut.app.get(DataSource);
+    await db.query(`ALTER TABLE candidate ADD CONSTRAINT test_refuses_early CHECK (full_name <> 'Refused Early') NOT VALID`);
+    // Row 1 is refused when its batch is written, while the 1,200 invalid rows after the batch are being validated.
+    const valid = Array.from({ length: IMPORT_BATCH_SIZE - 1 }, (_, i) => `Early Ok ${i},early${i}@example.com`);
+    const invalid = Array.from({ length: 1200 }, (_, i) => `Early Bad ${i},not-an-email-${i}`);
+    const response = await Promise.resolve(importCsv(['fullName,email', 'Refused Early,refused.early@example.com', ...valid, ...invalid].join('\n'))
+      .expect(200)).finally(() => db.query(`ALTER TABLE candidate DROP CONSTRAINT test_refuses_early`));
+
+    expect(response.body).toMatchObject({ created: IMPORT_BATCH_SIZE - 1, failed: 1201, errorsTruncated: true });
+    expect(response.body.errors).toHaveLength(1000);
+    expect(response.body.errors[0]).toEqual({ row: 1, field: 'row', message: expect.stringContaining('could not be saved') });
+    expect(response.body.errors[999]).toMatchObject({ row: IMPORT_BATCH_SIZE + 999, field: 'email' });
   });
 
   it('counts every failure across batches but lists at most 1000', async () => {

@@ -18,7 +18,7 @@ export interface ImportResult {
   created: number;
   updated: number;
   failed: number;
-  /** The first MAX_REPORTED_ERRORS problems; `failed` counts every failed row. */
+  /** The problems of the first rows, MAX_REPORTED_ERRORS at most, in file order; `failed` counts every failed row. */
   errors: RowProblem[];
   errorsTruncated: boolean;
 }
@@ -27,6 +27,8 @@ export interface ImportResult {
 interface BatchEntry {
   rows: number[];
   candidate: CreateCandidateDto;
+  /** The rows as given, for when the database refuses the merged candidate: then each is tried on its own, in order. */
+  parts: ValidRow[];
 }
 
 type ValidRow = Extract<ImportRow, { candidate: CreateCandidateDto }>;
@@ -132,6 +134,11 @@ export class CandidateImportService {
       tally.saved(entry, inserted);
     } catch (error) {
       if (!isDataError(error)) throw withoutRowData(error);
+      if (entry.parts.length > 1) {
+        // Rows merged by email: blame only the row that brought the refused value; the others still apply.
+        for (const part of entry.parts) await this.writeOne({ rows: [part.row], candidate: part.candidate, parts: [part] }, tally);
+        return;
+      }
       const code = sqlState(error);
       this.logger.warn({ rows: entry.rows, sqlState: code }, 'Import row refused by the database');
       const message = `could not be saved (${(error as Error).message})`;
@@ -188,14 +195,17 @@ export class CandidateImportService {
 /** Duplicate emails in one statement would hit the same row twice, which PostgreSQL refuses. Keyed by lower-case email. */
 function mergeByEmail(batch: ValidRow[]): Map<string, BatchEntry> {
   const byEmail = new Map<string, BatchEntry>();
-  for (const { row, candidate } of batch) {
+  for (const part of batch) {
+    const { row, candidate } = part;
     const key = candidate.email.toLowerCase();
     const earlier = byEmail.get(key);
     if (!earlier) {
-      byEmail.set(key, { rows: [row], candidate });
+      // A copy: merging must not change the row as given.
+      byEmail.set(key, { rows: [row], candidate: { ...candidate }, parts: [part] });
       continue;
     }
     earlier.rows.push(row);
+    earlier.parts.push(part);
     for (const [field, value] of Object.entries(candidate)) {
       // The first spelling of the email stays, as the upsert keeps a stored candidate's.
       if (field !== 'email' && value !== undefined && value !== null) Object.assign(earlier.candidate, { [field]: value });
@@ -245,18 +255,25 @@ class ImportTally {
   /** One failed row, with every problem found in it. */
   fail(problems: RowProblem[]): void {
     this.failed += 1;
-    for (const problem of problems) {
-      if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push(problem);
-      else this.truncated = true;
-    }
+    this.errors.push(...problems);
+    if (this.errors.length >= 2 * MAX_REPORTED_ERRORS) this.keepFirstRows();
   }
 
   result(): ImportResult {
-    return {
-      created: this.created, updated: this.updated, failed: this.failed,
-      // A batch's database failures are found after later rows were validated; report in file order.
-      errors: this.errors.sort((a, b) => a.row - b.row), errorsTruncated: this.truncated,
-    };
+    this.keepFirstRows();
+    return { created: this.created, updated: this.updated, failed: this.failed, errors: this.errors, errorsTruncated: this.truncated };
+  }
+
+  /**
+   * The list holds the problems of the first rows of the file, not the first found: a batch's database
+   * failures are found after later rows were validated. Stable, so a row's problems keep their order.
+   */
+  private keepFirstRows(): void {
+    this.errors.sort((a, b) => a.row - b.row);
+    if (this.errors.length > MAX_REPORTED_ERRORS) {
+      this.errors.length = MAX_REPORTED_ERRORS;
+      this.truncated = true;
+    }
   }
 }
 
