@@ -140,8 +140,7 @@ describe(MatchRunService.name, () => {
     setClocks('2026-03-05T01:05:00.000Z');
     await runBoth();
     const lark = (await digests()).filter((email) => email.textBody.includes('Late Lark'));
-    expect(lark.map((email) => email.status).sort()).toEqual(['held', 'suppressed']);
-    expect(lark.find((email) => email.status === 'held')).toMatchObject({ toAddress: 'hanna.manager@acme.test' });
+    expect(lark).toEqual([expect.objectContaining({ toAddress: 'hanna.manager@acme.test', status: 'held' })]);
   });
 
   it('matches a vacancy opened at night right away, without re-running the others before MATCH_HOUR', async () => {

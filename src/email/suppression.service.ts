@@ -7,6 +7,9 @@ import { TableChanges } from '../database/table-changes';
 
 export type SuppressionReason = 'unsubscribed' | 'hard_bounce' | 'complaint' | 'erased';
 
+/** An address as the list compares it, and as `reasons` keys its answer: however it is spelt. */
+export const addressKey = (address: string) => address.trim().toLowerCase();
+
 /**
  * Addresses we must not mail, stored as keyed hashes so the list never
  * holds a readable email (it outlives erasure of the person).
@@ -25,7 +28,7 @@ export class SuppressionService {
   }
 
   hashOf(address: string): string {
-    return this.signer.keyedHash('suppression', address.trim().toLowerCase());
+    return this.signer.keyedHash('suppression', addressKey(address));
   }
 
   async suppress(address: string, reason: SuppressionReason, manager: EntityManager = this.dataSource.manager): Promise<void> {
@@ -51,7 +54,7 @@ export class SuppressionService {
    * refusing an invitation ask the database (reasons()).
    */
   async reasonsForDisplay(addresses: string[]): Promise<Map<string, SuppressionReason>> {
-    const keys = [...new Set(addresses.map((address) => address.trim().toLowerCase()))];
+    const keys = [...new Set(addresses.map(addressKey))];
     // Not suppressed is kept too (as null): it is what almost every lookup finds.
     const known = await this.known.getMany(keys, async (missing) => {
       const read = await this.reasons(missing);
@@ -63,11 +66,20 @@ export class SuppressionService {
   /** The suppression reason of each listed address (lower-cased keys); unlisted addresses are absent. */
   async reasons(addresses: string[]): Promise<Map<string, SuppressionReason>> {
     if (addresses.length === 0) return new Map();
-    const hashes = new Map(addresses.map((address) => [this.hashOf(address), address.trim().toLowerCase()]));
+    const hashes = new Map(addresses.map((address) => [this.hashOf(address), addressKey(address)]));
     const rows: { address_hash: string; reason: SuppressionReason }[] = await this.dataSource.query(
       `SELECT address_hash, reason FROM suppression WHERE address_hash = ANY($1::text[])`,
       [[...hashes.keys()]],
     );
     return new Map(rows.map((row) => [hashes.get(row.address_hash)!, row.reason]));
+  }
+
+  /**
+   * Where a staff email goes: the first contact whose address is not suppressed (a recruiter's
+   * address bounced, say: the hiring manager gets it rather than nobody); the first if none is.
+   */
+  async firstReachable<T extends { email: string }>(contacts: T[]): Promise<T | undefined> {
+    const blocked = await this.reasons(contacts.map((contact) => contact.email));
+    return contacts.find((contact) => !blocked.has(addressKey(contact.email))) ?? contacts[0];
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { SuppressionService } from '../email/suppression.service';
+import { addressKey, SuppressionService } from '../email/suppression.service';
 import { rankingStatement, RankedRow, Tier, tiersOf } from './match-ranking';
 import { MatchSpec } from './match-spec';
 
@@ -48,7 +48,7 @@ export class MatchRanker {
       const wanted = options.need - kept.length;
       const rows = await this.tiers(manager, spec, { ...options, need: wanted, after });
       const blocked = await this.suppression.reasonsForDisplay(rows.map((row) => row.email));
-      kept.push(...rows.filter((row) => !blocked.has(row.email.trim().toLowerCase())));
+      kept.push(...rows.filter((row) => !blocked.has(addressKey(row.email))));
       if (rows.length < wanted || kept.length >= options.need) return kept;
       const last = rows[rows.length - 1];
       after = { tier: last.tier, score: last.score, id: last.id };

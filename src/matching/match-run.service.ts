@@ -9,6 +9,7 @@ import { Clock } from '../common/time/clock';
 import { nextSendTime, parseSendWindow, SendWindow } from '../common/time/send-window';
 import { AppConfig } from '../config/app-config';
 import { OutboxService } from '../email/outbox.service';
+import { SuppressionService } from '../email/suppression.service';
 import { VacancyService } from '../vacancy/vacancy.service';
 import { Contact, VacancyView } from '../vacancy/vacancy.view';
 import { explainMatch, MatchExplanation } from './match-explanation';
@@ -58,6 +59,7 @@ export class MatchRunService {
     private readonly specs: MatchSpecs,
     private readonly ranker: MatchRanker,
     private readonly outbox: OutboxService,
+    private readonly suppression: SuppressionService,
     private readonly vacancies: VacancyService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -185,12 +187,8 @@ export class MatchRunService {
     if (items.length === 0) return 0;
     const ids = items.map(({ row }) => row.id).sort();
     const digestKey = `match-digest:${vacancy.id}:${createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32)}`;
-    // The recruiter's address refused (bounced, complained): the hiring manager gets it instead of nobody.
-    const recipients = [vacancy.recruiter, vacancy.hiringManager].filter((contact): contact is Contact => contact !== null);
-    for (const [index, to] of recipients.entries()) {
-      const sent = await this.enqueueDigest(manager, to, index === 0 ? digestKey : `${digestKey}:fallback`, vacancy, items, strong.length, now);
-      if (sent?.status !== 'suppressed') break;
-    }
+    const to = await this.suppression.firstReachable([vacancy.recruiter, vacancy.hiringManager].filter((contact): contact is Contact => contact !== null));
+    if (to) await this.enqueueDigest(manager, to, digestKey, vacancy, items, strong.length, now);
     await manager.query(
       `UPDATE vacancy_match SET digested_at = $3 WHERE vacancy_id = $1 AND candidate_id = ANY($2::uuid[])`,
       [vacancy.id, ids, now],

@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/time/clock';
 import { AppConfig, Locale } from '../config/app-config';
 import { OutboxService } from '../email/outbox.service';
-import { SuppressionService } from '../email/suppression.service';
+import { addressKey, SuppressionService } from '../email/suppression.service';
 import { PrivacyRequestKind } from '../privacy/requests/dto/privacy-request.dto';
 import { OverduePrivacyRequest, PrivacyRequestService } from '../privacy/requests/privacy-request.service';
 import { Stage } from './candidacy-stages';
@@ -172,9 +172,4 @@ function personLine(entry: { candidate: { fullName: string }; vacancy: { title: 
     stage: STAGE_LABELS[locale][entry.stage],
     daysLate: entry.daysLate,
   };
-}
-
-/** One digest per address, however it is spelt. */
-function addressKey(email: string): string {
-  return email.trim().toLowerCase();
 }
