@@ -12,10 +12,14 @@ export function isStepDelay(value: unknown): value is string {
 }
 
 /**
- * SQL for `timestamp + ISO duration` on the person's own calendar (`zone`: an IANA name, e.g.
- * `c.time_zone`): P7D from Friday 16:30 is the next Friday 16:30 there, across a change to summer
- * time too. Counted in UTC it was 17:30 that day, past a 17:00 send window, and waited for Monday.
+ * SQL for `timestamp + ISO duration` as luxon adds one, in the person's own zone (`zone`: an IANA
+ * name, e.g. `c.time_zone`): years, months, weeks and days on their calendar, then hours, minutes
+ * and seconds as elapsed time. P7D from Friday 16:30 is the next Friday 16:30 there, across a change
+ * to summer time too (counted in UTC it was 17:30 that day, past a 17:00 send window, and waited for
+ * Monday); PT12H is twelve hours later, also on the night the clocks go forward.
  */
 export function localPlusSql(timestamp: string, isoDuration: string, zone: string): string {
-  return `((${timestamp} AT TIME ZONE ${zone} + (${isoDuration})::interval) AT TIME ZONE ${zone})`;
+  const delay = `(${isoDuration})::interval`;
+  // An interval keeps months, days and time apart; date_trunc('day', ...) keeps the first two.
+  return `(((${timestamp} AT TIME ZONE ${zone} + date_trunc('day', ${delay})) AT TIME ZONE ${zone}) + (${delay} - date_trunc('day', ${delay})))`;
 }
