@@ -2,11 +2,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The name, email and phone a person had before a correction (an API edit,
- * an import row, their own profile page). Staff emails rendered before it
- * still carry the old values, so erasure must look for those too, and the
- * old address is suppressed with the new one. A trigger records them, so
- * no writer can forget to; the rows go with the candidate (cascade) and
- * are part of their data export.
+ * an import row). Staff emails rendered before it still carry the old
+ * values, so the export and erasure look for those too. A trigger records
+ * them, so no writer can forget to; the rows go with the candidate
+ * (cascade) and are part of their data export.
  */
 export class CandidateFormerIdentity1764464400000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {

@@ -294,17 +294,25 @@ describe('Privacy: export and erasure of everything held about a person', () => 
     expect(await notes(other.id)).toBe('Someone Else asked for a copy');
   });
 
-  it('erases the name, email and phone they had before a correction, and blocks the old address too', async () => {
+  /** A staff digest naming people, as the match digest lists them. */
+  const staffDigest = (key: string, names: string[]) => sut.app.get(OutboxService).enqueueForStaff({
+    toAddress: 'rita.recruiter@acme.test', locale: 'en', timeZone: 'Europe/Stockholm', templateKey: 'match_digest', idempotencyKey: key,
+    data: {
+      recipient: { name: 'Rita' }, vacancy: { title: 'Mobile Lead' },
+      matches: names.map((candidateName) => ({ candidateName, score: 40, explanation: 'Reached the final.', promise: false })),
+    },
+  });
+  const exportOf = async (id: string) => JSON.parse((await api().get(`/api/v1/candidates/${id}/export`).set(sut.admin).buffer(true)
+    .parse((res, done) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      res.on('end', () => done(null, text));
+    }).expect(200)).body as unknown as string);
+
+  it('finds and erases the name, email and phone they had before a correction', async () => {
     const before = { fullName: 'Quenby Oldfield', email: 'quenby.old@example.org', phone: '+46 70 999 88 77' };
     const corrected = await addCandidate(sut, before);
-    const digest = await sut.app.get(OutboxService).enqueueForStaff({
-      toAddress: 'rita.recruiter@acme.test', locale: 'en', timeZone: 'Europe/Stockholm', templateKey: 'match_digest',
-      idempotencyKey: 'erasure-former-name-digest',
-      data: {
-        recipient: { name: 'Rita' }, vacancy: { title: 'Mobile Lead' },
-        matches: [{ candidateName: `${before.fullName} (${before.email}, ${before.phone})`, score: 40, explanation: 'Reached the final.', promise: false }],
-      },
-    });
+    const digest = await staffDigest('erasure-former-name-digest', [`${before.fullName} (${before.email}, ${before.phone})`]);
     await api().patch(`/api/v1/candidates/${corrected.id}`).set(sut.admin)
       .send({ fullName: 'Quenby Newfield', email: 'quenby.new@example.org', phone: '+46 70 111 22 33' }).expect(200);
     // An unrelated edit records nothing; a name corrected by an import row is recorded as by the API.
@@ -312,35 +320,37 @@ describe('Privacy: export and erasure of everything held about a person', () => 
     await api().post('/api/v1/candidates/import').set(sut.admin).set('Content-Type', 'text/csv')
       .send('fullName,email\nQuenby Lastfield,quenby.new@example.org\n').expect(200);
 
-    const exported = JSON.parse((await api().get(`/api/v1/candidates/${corrected.id}/export`).set(sut.admin).buffer(true)
-      .parse((res, done) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-        res.on('end', () => done(null, text));
-      }).expect(200)).body as unknown as string);
-    expect(exported.sections.formerIdentities).toEqual([
+    const exported = await exportOf(corrected.id);
+    expect(exported.sections.formerIdentities).toHaveLength(2);
+    expect(exported.sections.formerIdentities).toEqual(expect.arrayContaining([
       expect.objectContaining({ full_name: before.fullName, email: before.email, phone: before.phone }),
       expect.objectContaining({ full_name: 'Quenby Newfield', email: 'quenby.new@example.org', phone: '+46 70 111 22 33' }),
-    ]);
+    ]));
+    // The export lists the staff email that named them by their old name, as erasure finds it.
+    expect(exported.sections.staffEmailMentions).toEqual([expect.objectContaining({ id: digest!.id })]);
 
     await api().delete(`/api/v1/candidates/${corrected.id}`).set(sut.admin).expect(204);
     const [{ text_body: text }] = await sql<{ text_body: string }>(`SELECT text_body FROM email WHERE id = $1`, [digest!.id]);
     expect(text).toContain('- [erased] ([erased], [erased]) – match score 40');
     expect(await sql(`SELECT id FROM candidate_former_identity WHERE candidate_id = $1`, [corrected.id])).toEqual([]);
-    const suppression = sut.app.get(SuppressionService);
-    for (const address of [before.email, 'quenby.new@example.org']) {
-      expect(await sql(`SELECT reason FROM suppression WHERE address_hash = $1`, [suppression.hashOf(address)])).toEqual([{ reason: 'erased' }]);
-    }
+    // Their address now is blocked; a former one may have been a typo that is someone else's.
+    const hashOf = (address: string) => sut.app.get(SuppressionService).hashOf(address);
+    expect(await sql(`SELECT reason FROM suppression WHERE address_hash = $1`, [hashOf('quenby.new@example.org')])).toEqual([{ reason: 'erased' }]);
+    expect(await sql(`SELECT reason FROM suppression WHERE address_hash = $1`, [hashOf(before.email)])).toEqual([]);
   });
 
-  it('does not block a former address someone else uses now', async () => {
-    const first = await addCandidate(sut, { fullName: 'Wren Shared', email: 'wren.shared@example.org' });
-    await api().patch(`/api/v1/candidates/${first.id}`).set(sut.admin).send({ email: 'wren.elsewhere@example.org' }).expect(200);
-    await addCandidate(sut, { fullName: 'Another Wren', email: 'wren.shared@example.org' });
+  it('leaves alone a former address that someone else holds now', async () => {
+    const first = await addCandidate(sut, { fullName: 'Wren Typo', email: 'wren.shared@example.org' });
+    await api().patch(`/api/v1/candidates/${first.id}`).set(sut.admin).send({ email: 'wren.right@example.org' }).expect(200);
+    const other = await addCandidate(sut, { fullName: 'Bee Bystander', email: 'wren.shared@example.org' });
+    const digest = await staffDigest('erasure-shared-address-digest', ['Bee Bystander (wren.shared@example.org)', 'Wren Typo (wren.right@example.org)']);
+    expect((await exportOf(first.id)).sections.staffEmailMentions).toEqual([expect.objectContaining({ id: digest!.id })]);
+
     await api().delete(`/api/v1/candidates/${first.id}`).set(sut.admin).expect(204);
-    const hashOf = (address: string) => sut.app.get(SuppressionService).hashOf(address);
-    expect(await sql(`SELECT reason FROM suppression WHERE address_hash = $1`, [hashOf('wren.shared@example.org')])).toEqual([]);
-    expect(await sql(`SELECT reason FROM suppression WHERE address_hash = $1`, [hashOf('wren.elsewhere@example.org')])).toEqual([{ reason: 'erased' }]);
+    const [{ text_body: text }] = await sql<{ text_body: string }>(`SELECT text_body FROM email WHERE id = $1`, [digest!.id]);
+    expect(text).toContain('- Bee Bystander (wren.shared@example.org) – match score 40');
+    expect(text).toContain('- [erased] ([erased]) – match score 40');
+    await api().get(`/api/v1/candidates/${other.id}`).set(sut.admin).expect(200);
   });
 
   it('waives feedback not yet due when the person is erased: neither owed nor ghosted afterwards', async () => {

@@ -7,7 +7,7 @@ import { SuppressionService } from '../../email/suppression.service';
 import { AuditLog } from '../audit/audit-log.service';
 import { Actor, currentActor } from '../audit/request-context';
 import { anonymiseCountedRows } from './anonymous-figures';
-import { IdentifyingValues, mentionPattern } from './staff-mentions';
+import { identifyingValuesOf, mentionPattern } from './staff-mentions';
 
 /** Why a person was erased: they (or someone for them) asked, their pool consent ended, or retention ran out. */
 export type ErasureReason = 'request' | 'consent_ended' | 'retention';
@@ -25,13 +25,7 @@ export interface StillDue {
 
 interface Person {
   id: string;
-  full_name: string;
   email: string;
-  phone: string | null;
-  /** What they were called and reached at before a correction (candidate_former_identity). */
-  former: IdentifyingValues[];
-  /** Former addresses nobody else has taken since: blocked with the current one. */
-  former_emails_to_block: string[];
 }
 
 /**
@@ -68,13 +62,7 @@ export class CandidateEraser {
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT 1 FROM candidate WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [candidateIds]);
       const people: Person[] = await manager.query(
-        `SELECT c.id, c.full_name, c.email, c.phone,
-                coalesce((SELECT json_agg(json_build_object('fullName', f.full_name, 'email', f.email, 'phone', f.phone) ORDER BY f.id)
-                          FROM candidate_former_identity f WHERE f.candidate_id = c.id), '[]') AS former,
-                ARRAY(SELECT DISTINCT f.email FROM candidate_former_identity f
-                      WHERE f.candidate_id = c.id AND lower(f.email) <> lower(c.email)
-                        AND NOT EXISTS (SELECT 1 FROM candidate other WHERE lower(other.email) = lower(f.email))) AS former_emails_to_block
-         FROM candidate c
+        `SELECT c.id, c.email FROM candidate c
          WHERE c.id = ANY($1::uuid[]) ${stillDue ? `AND (${stillDue.where})` : ''} ORDER BY c.id`,
         stillDue ? [candidateIds, stillDue.cutoff] : [candidateIds],
       );
@@ -82,10 +70,8 @@ export class CandidateEraser {
       const ids = people.map((person) => person.id);
       await anonymiseCountedRows(manager, ids, now);
       const closed = await this.closeErasureRequests(manager, ids, now, actor);
-      await this.redactMentions(manager, people, now);
-      for (const person of people) {
-        for (const email of [person.email, ...person.former_emails_to_block]) await this.suppression.suppress(email, 'erased', manager);
-      }
+      await this.redactMentions(manager, ids, now);
+      for (const person of people) await this.suppression.suppress(person.email, 'erased', manager);
       await manager.query(`DELETE FROM candidate WHERE id = ANY($1::uuid[])`, [ids]);
       await this.audit.recordMany([
         ...closed.map((request) => ({
@@ -135,11 +121,8 @@ export class CandidateEraser {
    * person's name, email and phone, and those they had before a
    * correction, are replaced wherever they appear.
    */
-  private async redactMentions(manager: EntityManager, people: Person[], now: Date): Promise<void> {
-    const pattern = mentionPattern(people.flatMap((person) => [
-      { fullName: person.full_name, email: person.email, phone: person.phone },
-      ...person.former,
-    ]));
+  private async redactMentions(manager: EntityManager, ids: string[], now: Date): Promise<void> {
+    const pattern = mentionPattern(await identifyingValuesOf((sql, params) => manager.query(sql, params), ids));
     if (!pattern) return;
     await manager.query(
       `UPDATE privacy_request SET notes = regexp_replace(notes, $1, '[erased]', 'gi'), updated_at = $2

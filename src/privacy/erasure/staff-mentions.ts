@@ -1,8 +1,30 @@
-/** What identifies a person in free text. */
+/** What identifies a person in free text (an empty value: nothing to look for). */
 export interface IdentifyingValues {
   fullName: string;
   email: string;
   phone: string | null;
+}
+
+type Query = (sql: string, params: unknown[]) => Promise<{ values: IdentifyingValues[] }[]>;
+
+/**
+ * By what staff texts can name these people: their name, email and phone now, and those they had
+ * before a correction (candidate_former_identity). A former address another candidate holds now
+ * (a mistyped one that was fixed, say) is left out: it names that other person now.
+ */
+export async function identifyingValuesOf(query: Query, candidateIds: string[]): Promise<IdentifyingValues[]> {
+  const rows = await query(
+    `SELECT jsonb_build_array(jsonb_build_object('fullName', c.full_name, 'email', c.email, 'phone', c.phone))
+              || coalesce((SELECT jsonb_agg(jsonb_build_object(
+                                 'fullName', f.full_name,
+                                 'email', CASE WHEN EXISTS (SELECT 1 FROM candidate o WHERE lower(o.email) = lower(f.email) AND o.id <> c.id)
+                                               THEN '' ELSE f.email END,
+                                 'phone', f.phone) ORDER BY f.id)
+                          FROM candidate_former_identity f WHERE f.candidate_id = c.id), '[]'::jsonb) AS values
+     FROM candidate c WHERE c.id = ANY($1::uuid[])`,
+    [candidateIds],
+  );
+  return rows.flatMap((row) => row.values);
 }
 
 /** Handlebars escapes these in HTML bodies, so a name like O'Brien is stored as O&#x27;Brien there. */
