@@ -222,14 +222,17 @@ describe('Nurture campaigns', () => {
     const stockholm = await person(tag, { timeZone: 'Europe/Stockholm' });
     const before = sut.clock.now();
     try {
-      sut.clock.set('2026-03-28T23:30:00.000Z'); // Sunday 00:30 in Stockholm; at 02:00 the clocks go forward to 03:00
-      const hours = await campaign({ audience: { tags: [tag] }, steps: [checkin('PT12H')] });
-      const mixed = await campaign({ audience: { tags: [tag] }, steps: [checkin('P1DT2H')] });
+      sut.clock.set('2026-03-27T23:30:00.000Z'); // Saturday 00:30 in Stockholm; the clocks go forward at 02:00 on Sunday
+      const mixed = await campaign({ audience: { tags: [tag] }, steps: [checkin('P1DT3H')] });
       await runDue();
-      // Twelve hours later is 12:30 there (13:30 by the clock), not 12:30 by the clock after only eleven hours.
+      // The next day at 00:30 (still winter time), then three hours: 04:30 in summer time, 02:30 UTC.
+      expect(await enrollmentOf(mixed.id, stockholm.id)).toMatchObject({ nextStepDueAt: '2026-03-29T02:30:00.000Z' });
+
+      sut.clock.set('2026-03-28T23:30:00.000Z'); // Sunday 00:30 in Stockholm
+      const hours = await campaign({ audience: { tags: [tag] }, steps: [checkin('PT12H')] });
+      await runDue();
+      // Twelve hours later is 13:30 by the clock there, not 12:30 after only eleven hours.
       expect(await enrollmentOf(hours.id, stockholm.id)).toMatchObject({ nextStepDueAt: '2026-03-29T11:30:00.000Z' });
-      // The next day at 00:30 (summer time), then two hours: 02:30 on Monday, 00:30 UTC.
-      expect(await enrollmentOf(mixed.id, stockholm.id)).toMatchObject({ nextStepDueAt: '2026-03-30T00:30:00.000Z' });
     } finally {
       sut.clock.set(before);
     }
