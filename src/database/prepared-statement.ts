@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { EntityManager } from 'typeorm';
+import { EntityManager, QueryFailedError } from 'typeorm';
 
 /**
  * A constant statement that runs on most requests. As a named prepared
@@ -24,7 +24,12 @@ export async function runPrepared<T>(manager: EntityManager, statement: Prepared
   const runner = manager.queryRunner ?? own!;
   try {
     const client = (await runner.connect()) as PoolClient;
-    return (await client.query<T & object>({ name: statement.name, text: statement.text, values })).rows;
+    try {
+      return (await client.query<T & object>({ name: statement.name, text: statement.text, values })).rows;
+    } catch (error) {
+      // As TypeORM reports a failed statement, so deadlock, unique-violation and error mapping see one kind of error.
+      throw new QueryFailedError(statement.text, values, error as Error);
+    }
   } finally {
     await own?.release();
   }
