@@ -6,7 +6,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagination/page';
 import { Clock } from '../common/time/clock';
 import { blockReason, RecipientState } from '../email/email-gate';
-import { SuppressionService } from '../email/suppression.service';
+import { addressKey, SuppressionService } from '../email/suppression.service';
 import { campaignNotFound } from './campaign.service';
 import { ListEnrollmentsQuery } from './dto/enrollment.dto';
 import { Enrollment } from './enrollment.entity';
@@ -82,7 +82,7 @@ export class EnrollmentService {
       [candidateId],
     );
     if (!candidate) throw candidateNotFound(candidateId);
-    const suppressed = (await this.suppression.reasons([candidate.email])).get(candidate.email.trim().toLowerCase());
+    const suppressed = (await this.suppression.reasons([candidate.email], manager)).get(addressKey(candidate.email));
     return blockReason(candidate, 'nurture', now, suppressed);
   }
 }

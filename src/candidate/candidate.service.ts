@@ -54,8 +54,9 @@ export class CandidateService {
     return (await this.views.loadOne(id))!;
   }
 
-  async get(id: string): Promise<CandidateView> {
-    const view = await this.views.loadOne(id);
+  /** `manager`: inside a transaction, read on its connection (and see its changes). */
+  async get(id: string, manager?: EntityManager): Promise<CandidateView> {
+    const view = await this.views.loadOne(id, manager);
     if (!view) throw notFound(id);
     return view;
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/time/clock';
 import { PreparedStatement, runPrepared } from '../database/prepared-statement';
 import { gapSkillNamesSql } from '../skill/gap-skill-names.sql';
@@ -74,9 +74,9 @@ export class CandidateViews {
     private readonly clock: Clock,
   ) {}
 
-  async load(ids: string[]): Promise<CandidateView[]> {
+  async load(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<CandidateView[]> {
     if (ids.length === 0) return [];
-    const rows: CandidateViewRow[] = await runPrepared(this.dataSource.manager, CANDIDATE_VIEWS, [ids]);
+    const rows: CandidateViewRow[] = await runPrepared(manager, CANDIDATE_VIEWS, [ids]);
     const byId = new Map(rows.map((row) => [row.id, row]));
     const now = this.clock.now();
     return ids.flatMap((id) => {
@@ -85,8 +85,8 @@ export class CandidateViews {
     });
   }
 
-  async loadOne(id: string): Promise<CandidateView | undefined> {
-    return (await this.load([id]))[0];
+  async loadOne(id: string, manager?: EntityManager): Promise<CandidateView | undefined> {
+    return (await this.load([id], manager))[0];
   }
 
   private toView(c: CandidateViewRow, now: Date): CandidateView {

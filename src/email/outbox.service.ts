@@ -10,7 +10,7 @@ import { TemplateKey } from '../template/template-keys';
 import { TemplateRenderer } from '../template/template-renderer';
 import { blockReason, RecipientState } from './email-gate';
 import { EmailCategory, EmailStatus } from './email.entity';
-import { SuppressionService } from './suppression.service';
+import { addressKey, SuppressionService } from './suppression.service';
 
 export interface CandidateEmailRequest {
   candidateId: string;
@@ -108,13 +108,15 @@ export class OutboxService {
     if (requests.length === 0) return [];
     const now = this.clock.now();
     const recipients = await this.loadRecipients(requests.map((r) => r.candidateId), manager);
-    const suppressions = await this.suppression.reasons([...recipients.values()].map((r) => r.email));
-    const renderBatch = await this.renderer.batch();
+    // On the caller's connection: a transaction that waited here for a second one from the pool could
+    // wait forever once every connection is held by such a transaction.
+    const suppressions = await this.suppression.reasons([...recipients.values()].map((r) => r.email), manager);
+    const renderBatch = await this.renderer.batch(manager);
     const rows: OutboxRow[] = [];
     for (const request of requests) {
       const recipient = recipients.get(request.candidateId);
       if (!recipient) continue;
-      const suppressed = suppressions.get(recipient.email.toLowerCase());
+      const suppressed = suppressions.get(addressKey(recipient.email));
       const blocked = blockReason(recipient, request.category, now, suppressed);
       const links = this.candidateLinks(recipient.id);
       const data = {
@@ -140,9 +142,9 @@ export class OutboxService {
 
   async enqueueForStaff(request: StaffEmailRequest, manager: EntityManager = this.dataSource.manager): Promise<EnqueuedEmail | undefined> {
     const now = this.clock.now();
-    const suppressed = (await this.suppression.reasons([request.toAddress])).get(request.toAddress.trim().toLowerCase());
+    const suppressed = (await this.suppression.reasons([request.toAddress], manager)).get(addressKey(request.toAddress));
     const data = { ...request.data, company: { name: this.config.COMPANY_NAME } };
-    const rendered = await this.renderer.render(request.templateKey, request.locale, data, { timeZone: request.timeZone });
+    const rendered = await this.renderer.render(request.templateKey, request.locale, data, { timeZone: request.timeZone }, manager);
     const row = this.row(
       { ...request, category: 'transactional' },
       request.toAddress, request.locale, rendered, {}, blockReason(undefined, 'staff', now, suppressed), request.sendAt ?? now, null,

@@ -53,21 +53,21 @@ export class SuppressionService {
    * people): any change to the list empties every instance's cache (TableChanges). Sending, queuing and
    * refusing an invitation ask the database (reasons()).
    */
-  async reasonsForDisplay(addresses: string[]): Promise<Map<string, SuppressionReason>> {
+  async reasonsForDisplay(addresses: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, SuppressionReason>> {
     const keys = [...new Set(addresses.map(addressKey))];
     // Not suppressed is kept too (as null): it is what almost every lookup finds.
     const known = await this.known.getMany(keys, async (missing) => {
-      const read = await this.reasons(missing);
+      const read = await this.reasons(missing, manager);
       return new Map(missing.map((key) => [key, read.get(key) ?? null]));
     });
     return new Map([...known].filter((entry): entry is [string, SuppressionReason] => entry[1] !== null));
   }
 
   /** The suppression reason of each listed address (lower-cased keys); unlisted addresses are absent. */
-  async reasons(addresses: string[]): Promise<Map<string, SuppressionReason>> {
+  async reasons(addresses: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, SuppressionReason>> {
     if (addresses.length === 0) return new Map();
     const hashes = new Map(addresses.map((address) => [this.hashOf(address), addressKey(address)]));
-    const rows: { address_hash: string; reason: SuppressionReason }[] = await this.dataSource.query(
+    const rows: { address_hash: string; reason: SuppressionReason }[] = await manager.query(
       `SELECT address_hash, reason FROM suppression WHERE address_hash = ANY($1::text[])`,
       [[...hashes.keys()]],
     );
@@ -78,8 +78,8 @@ export class SuppressionService {
    * Where a staff email goes: the first contact whose address is not suppressed (a recruiter's
    * address bounced, say: the hiring manager gets it rather than nobody); the first if none is.
    */
-  async firstReachable<T extends { email: string }>(contacts: T[]): Promise<T | undefined> {
-    const blocked = await this.reasons(contacts.map((contact) => contact.email));
+  async firstReachable<T extends { email: string }>(contacts: T[], manager: EntityManager = this.dataSource.manager): Promise<T | undefined> {
+    const blocked = await this.reasons(contacts.map((contact) => contact.email), manager);
     return contacts.find((contact) => !blocked.has(addressKey(contact.email))) ?? contacts[0];
   }
 }

@@ -7,7 +7,7 @@ import { Clock } from '../common/time/clock';
 import { Locale } from '../config/app-config';
 import { blockReason } from '../email/email-gate';
 import { OutboxService } from '../email/outbox.service';
-import { SuppressionService } from '../email/suppression.service';
+import { addressKey, SuppressionService } from '../email/suppression.service';
 import { TimelineService } from '../timeline/timeline.service';
 import { DismissMatchDto, InviteMatchDto, MatchStatus } from './dto/match.dto';
 import { invitationReason, MatchExplanation } from './match-explanation';
@@ -75,7 +75,7 @@ export class MatchDecisionService {
         });
       }
       if (match.in_process) throw conflict('The person is already a candidate for this vacancy.', match);
-      await this.refuseIfNotReachable(match, now);
+      await this.refuseIfNotReachable(manager, match, now);
       const say = PHRASES[match.locale];
       const links = this.outbox.candidateLinks(match.candidate_id);
       const [email] = await this.outbox.enqueueForCandidates([{
@@ -154,8 +154,8 @@ export class MatchDecisionService {
   }
 
   /** The same rules as the outbox's nurture gate, checked first so the recruiter hears why. */
-  private async refuseIfNotReachable(match: LockedMatch, now: Date): Promise<void> {
-    const suppressed = (await this.suppression.reasons([match.email])).get(match.email.trim().toLowerCase());
+  private async refuseIfNotReachable(manager: EntityManager, match: LockedMatch, now: Date): Promise<void> {
+    const suppressed = (await this.suppression.reasons([match.email], manager)).get(addressKey(match.email));
     const extra = { candidateId: match.candidate_id };
     if (match.unsubscribed_at || suppressed === 'unsubscribed') {
       throw new DomainError('CandidateUnsubscribed', 'The person unsubscribed from our emails; they cannot be invited.', extra);

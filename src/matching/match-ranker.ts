@@ -47,7 +47,7 @@ export class MatchRanker {
     for (;;) {
       const wanted = options.need - kept.length;
       const rows = await this.tiers(manager, spec, { ...options, need: wanted, after });
-      const blocked = await this.suppression.reasonsForDisplay(rows.map((row) => row.email));
+      const blocked = await this.suppression.reasonsForDisplay(rows.map((row) => row.email), manager);
       kept.push(...rows.filter((row) => !blocked.has(addressKey(row.email))));
       if (rows.length < wanted || kept.length >= options.need) return kept;
       const last = rows[rows.length - 1];

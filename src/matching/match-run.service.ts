@@ -187,7 +187,7 @@ export class MatchRunService {
     if (items.length === 0) return 0;
     const ids = items.map(({ row }) => row.id).sort();
     const digestKey = `match-digest:${vacancy.id}:${createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32)}`;
-    const to = await this.suppression.firstReachable([vacancy.recruiter, vacancy.hiringManager].filter((contact): contact is Contact => contact !== null));
+    const to = await this.suppression.firstReachable([vacancy.recruiter, vacancy.hiringManager].filter((contact): contact is Contact => contact !== null), manager);
     if (to) await this.enqueueDigest(manager, to, digestKey, vacancy, items, strong.length, now);
     await manager.query(
       `UPDATE vacancy_match SET digested_at = $3 WHERE vacancy_id = $1 AND candidate_id = ANY($2::uuid[])`,

@@ -85,7 +85,7 @@ export class FeedbackDigestService {
    * day: their items go to the vacancy's hiring manager instead.
    */
   private async reachableOwners<T extends Owned>(manager: EntityManager, items: T[]): Promise<T[]> {
-    const blocked = await this.suppression.reasons(items.filter((item) => item.owner.role === 'recruiter').map((item) => item.owner.email));
+    const blocked = await this.suppression.reasons(items.filter((item) => item.owner.role === 'recruiter').map((item) => item.owner.email), manager);
     const stranded = items.filter((item) => item.owner.role === 'recruiter' && blocked.has(addressKey(item.owner.email)));
     if (stranded.length === 0) return items;
     const managers: { id: string; name: string; email: string }[] = await manager.query(

@@ -45,7 +45,7 @@ export class MedalPool {
     const { campaignId } = await this.settings.silverMedalistCampaign(manager);
     const decided: { candidacy_id: string; pool_status: PoolStatus; pool_campaign_id: string | null }[] = [];
     for (const { candidacyId, candidateId } of medalists) {
-      const candidate = await this.candidates.get(candidateId);
+      const candidate = await this.candidates.get(candidateId, manager);
       let status: PoolStatus;
       if (candidate.status !== 'active' || candidate.consent.state === 'withdrawn') status = 'not_asked';
       else if (candidate.consent.state === 'valid') status = campaignId ? 'pending' : 'no_campaign';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { isValidTimeZone } from '../common/time/time-zone';
 import { AppConfig, Locale, SUPPORTED_LOCALES } from '../config/app-config';
@@ -70,8 +70,9 @@ export class TemplateRenderer {
     locale: Locale,
     data: Record<string, unknown>,
     options: { timeZone: string },
+    manager: EntityManager = this.dataSource.manager,
   ): Promise<RenderedEmail> {
-    return (await this.batch()).render(key, locale, data, options);
+    return (await this.batch(manager)).render(key, locale, data, options);
   }
 
   /**
@@ -79,11 +80,11 @@ export class TemplateRenderer {
    * every email of the batch sees the overrides as they were when it began,
    * and the next batch sees any change.
    */
-  async batch(): Promise<RenderBatch> {
-    const rows: (OverrideVersion & { key: string })[] = await this.dataSource.query(
+  async batch(manager: EntityManager = this.dataSource.manager): Promise<RenderBatch> {
+    const rows: (OverrideVersion & { key: string })[] = await manager.query(
       `SELECT key, locale, ${VERSION_SQL} AS version FROM template_override`,
     );
-    return new RenderBatch(this, new Map(rows.map((row) => [`${row.key}:${row.locale}`, row.version])));
+    return new RenderBatch(this, new Map(rows.map((row) => [`${row.key}:${row.locale}`, row.version])), manager);
   }
 
   /** @internal for RenderBatch */
@@ -93,6 +94,7 @@ export class TemplateRenderer {
     locale: Locale,
     data: Record<string, unknown>,
     options: { timeZone: string },
+    manager: EntityManager = this.dataSource.manager,
   ): Promise<RenderedEmail> {
     if (!isTemplateKey(key)) throw templateNotFound(key);
     if (!isValidTimeZone(options.timeZone)) {
@@ -105,7 +107,7 @@ export class TemplateRenderer {
         errors: [{ field: 'data', messages: [message] }],
       });
     }
-    const { template, locale: used } = await this.compiled(overrideVersions, key, locale);
+    const { template, locale: used } = await this.compiled(overrideVersions, key, locale, manager);
     try {
       return this.compiler.render(template, withOptionalParents(data, TEMPLATE_DEFINITIONS[key]), { locale: used, timeZone: options.timeZone });
     } catch (error) {
@@ -145,13 +147,14 @@ export class TemplateRenderer {
     overrideVersions: ReadonlyMap<string, string>,
     key: TemplateKey,
     locale: Locale,
+    manager: EntityManager,
   ): Promise<{ template: CompiledTemplate; locale: Locale }> {
     for (const candidate of this.localeChain(locale)) {
       const version = overrideVersions.get(`${key}:${candidate}`);
       if (version) {
         const cached = this.compiler.cached(`${key}:${candidate}:${version}`);
         if (cached) return { template: cached, locale: candidate };
-        const loaded = await this.loadOverride(key, candidate);
+        const loaded = await this.loadOverride(key, candidate, manager);
         // Deleted since the version was read: the file for this locale applies, as it now would.
         if (loaded) return { template: this.compiler.remember(`${key}:${candidate}:${versionOf(loaded)}`, loaded), locale: candidate };
       }
@@ -164,8 +167,8 @@ export class TemplateRenderer {
     throw templateNotFound(key);
   }
 
-  private async loadOverride(key: TemplateKey, locale: Locale): Promise<TemplateSource | undefined> {
-    const [row]: TemplateSource[] = await this.dataSource.query(
+  private async loadOverride(key: TemplateKey, locale: Locale, manager: EntityManager): Promise<TemplateSource | undefined> {
+    const [row]: TemplateSource[] = await manager.query(
       `SELECT subject, html, text FROM template_override WHERE key = $1 AND locale = $2`,
       [key, locale],
     );
@@ -178,9 +181,11 @@ export class RenderBatch {
   constructor(
     private readonly renderer: TemplateRenderer,
     private readonly overrideVersions: ReadonlyMap<string, string>,
+    /** The connection (and transaction) the batch was opened on: an override it has to read comes from there too. */
+    private readonly manager: EntityManager,
   ) {}
 
   render(key: TemplateKey, locale: Locale, data: Record<string, unknown>, options: { timeZone: string }): Promise<RenderedEmail> {
-    return this.renderer.renderWith(this.overrideVersions, key, locale, data, options);
+    return this.renderer.renderWith(this.overrideVersions, key, locale, data, options, this.manager);
   }
 }

@@ -1,5 +1,10 @@
 import { QueryFailedError } from 'typeorm';
 
+/** pg-pool's answer when no connection came free within its connectionTimeoutMillis. */
+export function isPoolExhausted(error: unknown): boolean {
+  return error instanceof Error && error.message === 'timeout exceeded when trying to connect';
+}
+
 /**
  * True when PostgreSQL aborted the transaction because of a concurrent one (a deadlock it broke, a
  * serialization failure): nothing was written, and the same request again normally succeeds.

@@ -3,7 +3,7 @@ import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { DomainError } from './domain-error';
 import { ErrorCode } from './error-codes';
-import { isRetryableConflict } from './postgres-errors';
+import { isPoolExhausted, isRetryableConflict } from './postgres-errors';
 import { problemFor, ProblemDetails, sendProblem } from './problem-details';
 import { safeErrorLog } from './safe-error-log';
 
@@ -53,6 +53,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       // Most requests are one transaction and nothing of them stays; a few commit in steps (the profile page,
       // closing a vacancy), so the answer does not promise more than that.
       return problemFor('ServiceUnavailable', 'A concurrent change to the same data made the database abort this request (the aborted step saved nothing). Retry it.');
+    }
+    if (isPoolExhausted(exception)) {
+      this.logger.error(safeErrorLog(exception), 'No database connection came free in time');
+      return problemFor('ServiceUnavailable', 'The service is too busy to reach its database right now. Retry shortly.');
     }
     this.logger.error(safeErrorLog(exception), 'Unhandled error');
     return problemFor('Internal', 'Something went wrong on our side. The request id identifies it in our logs.');

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { DataSource, QueryRunner } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
-import { SuppressionService } from '../../email/suppression.service';
+import { addressKey, SuppressionService } from '../../email/suppression.service';
 import { AuditLog } from '../audit/audit-log.service';
 import { identifyingValuesOf, mentionPattern } from '../erasure/staff-mentions';
 import { CandidateDataTable, candidateDataTables, ForeignKey, loadForeignKeys, quoteIdent, rowsOfCandidateSql } from './candidate-data-tables';
@@ -128,7 +128,7 @@ export class CandidateExportService {
   }
 
   private async writeExtras(runner: QueryRunner, out: JsonStream, profile: { id: string; full_name: string; email: string; phone: string | null }) {
-    const reason = (await this.suppression.reasons([profile.email])).get(profile.email.trim().toLowerCase());
+    const reason = (await this.suppression.reasons([profile.email], runner.manager)).get(addressKey(profile.email));
     await out.write(`,"emailSuppression":${JSON.stringify(reason ? { reason } : null)},`);
     const pattern = mentionPattern(await identifyingValuesOf((sql, params) => runner.query(sql, params), [profile.id]))!;
     await out.array('staffEmailMentions', this.rows(runner,
