@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { OutboxService } from '../src/email/outbox.service';
 import { FeedbackDigestService } from '../src/relationship/feedback-digest.service';
 import { addCandidate } from './support/pool';
 import { startTestApp, TestApp } from './support/test-app';
@@ -124,5 +126,62 @@ describe(`${FeedbackDigestService.name} without PRIVACY_CONTACT_EMAIL`, () => {
     sut.clock.set('2026-03-02T07:05:00Z');
     expect(await sut.app.get(FeedbackDigestService).runDaily()).toEqual({ day: '2026-03-02', ran: true, digests: 0, items: 0, decisionsOverdue: 0, privacyRequests: 0 });
     expect(await heldDigests(sut)).toEqual([]);
+  });
+});
+
+describe(`${FeedbackDigestService.name} and an erasure at the same moment`, () => {
+  let sut: TestApp;
+  beforeAll(async () => {
+    sut = await startTestApp({ FEEDBACK_DIGEST_HOUR: '8', DEFAULT_LOCALE: 'en' });
+  });
+  afterAll(() => sut.close());
+
+  it('never leaves the name of someone erased while the digest was being written', async () => {
+    const api = () => sut.http();
+    sut.clock.set('2026-03-02T09:00:00Z');
+    const vacancy = (await api().post('/api/v1/vacancies').set(sut.admin).send({
+      title: 'Racing role', hiringManager: manager, recruiter, status: 'open', expectedDecisionDate: '2026-04-15',
+    }).expect(201)).body;
+    const person = await addCandidate(sut, { fullName: 'Vera Vanishing' });
+    const candidacy = (await api().post('/api/v1/candidacies').set(sut.admin).send({ candidateId: person.id, vacancyId: vacancy.id }).expect(201)).body;
+    await api().post(`/api/v1/candidacies/${candidacy.id}/stage`).set(sut.admin).send({ stage: 'screening' }).expect(200);
+    await api().post(`/api/v1/candidacies/${candidacy.id}/decision`).set(sut.admin).send({ outcome: 'rejected' }).expect(200);
+    sut.clock.set('2026-03-09T07:05:00Z'); // the feedback is due today: the digest names her
+
+    // The digest has read who is waiting and is about to queue its email when the erasure arrives.
+    const outbox = sut.app.get(OutboxService);
+    const enqueue = outbox.enqueueForStaff.bind(outbox);
+    let reached!: () => void;
+    let release!: () => void;
+    const atEnqueue = new Promise<void>((resolve) => (reached = resolve));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const spy = jest.spyOn(outbox, 'enqueueForStaff').mockImplementation(async (...args) => {
+      reached();
+      await gate;
+      return enqueue(...args);
+    });
+    try {
+      const digest = sut.app.get(FeedbackDigestService).runDaily();
+      await atEnqueue;
+      let erased: number | undefined;
+      const erasure = api().delete(`/api/v1/candidates/${person.id}`).set(sut.admin).then((response) => (erased = response.status));
+      // Until the erasure has finished or waits for a lock: either way it has met the digest's transaction.
+      const db = sut.app.get(DataSource);
+      for (let i = 0; i < 250 && erased === undefined; i++) {
+        const [{ waiting }] = await db.query(`SELECT count(*)::int AS waiting FROM pg_locks WHERE NOT granted`);
+        if (waiting > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      release();
+      expect(await digest).toMatchObject({ ran: true, items: 1 });
+      await erasure;
+      expect(erased).toBe(204);
+    } finally {
+      spy.mockRestore();
+    }
+    const digests = await heldDigests(sut);
+    expect(digests).toHaveLength(1);
+    expect(`${digests[0].subject} ${digests[0].textBody} ${digests[0].htmlBody}`).not.toContain('Vera');
+    expect(digests[0].textBody).toContain('[erased]');
   });
 });

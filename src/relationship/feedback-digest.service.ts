@@ -107,8 +107,11 @@ export class FeedbackDigestService {
     const report = await this.dataSource.transaction(async (manager) => {
       if (!(await claimDailyRun(manager, JOB, day, now))) return notRun;
       const locale = this.config.DEFAULT_LOCALE;
-      const items = await this.reachableOwners(manager, await this.due.overdueOrDueSoon(manager, now));
-      const decisions = await this.reachableOwners(manager, await overdueDecisions(manager, now, this.config.DEFAULT_TIME_ZONE));
+      const due = await this.due.overdueOrDueSoon(manager, now);
+      const late = await overdueDecisions(manager, now, this.config.DEFAULT_TIME_ZONE);
+      const present = await holdPeople(manager, [...due, ...late].map((entry) => entry.candidate.id));
+      const items = await this.reachableOwners(manager, due.filter((item) => present.has(item.candidate.id)));
+      const decisions = await this.reachableOwners(manager, late.filter((decision) => present.has(decision.candidate.id)));
       const digests = new Map<string, Digest>();
       const digestOf = (owner: { name: string; email: string }) => {
         const key = addressKey(owner.email);
@@ -172,4 +175,17 @@ function personLine(entry: { candidate: { fullName: string }; vacancy: { title: 
     stage: STAGE_LABELS[locale][entry.stage],
     daysLate: entry.daysLate,
   };
+}
+
+/**
+ * The digest names people: they are held (KEY SHARE, in id order as erasure locks them) until it
+ * commits, so an erasure that comes meanwhile waits and then redacts the digest. Returns those
+ * still there: anyone erased since the lists were read is left out.
+ */
+async function holdPeople(manager: EntityManager, candidateIds: string[]): Promise<Set<string>> {
+  if (candidateIds.length === 0) return new Set();
+  const held: { id: string }[] = await manager.query(
+    `SELECT id FROM candidate WHERE id = ANY($1::uuid[]) ORDER BY id FOR KEY SHARE`, [[...new Set(candidateIds)]],
+  );
+  return new Set(held.map((row) => row.id));
 }
