@@ -60,6 +60,10 @@ export class CandidateEraser {
     const now = this.clock.now();
     const actor = currentActor();
     return this.dataSource.transaction(async (manager) => {
+      // Their candidacies before them, in the order a decision, feedback or a vacancy's close takes the two
+      // (candidacy, then the person through the timeline's foreign key): the other way round, an erasure and a
+      // decision on the same person each held what the other needed next, and one was aborted as a deadlock.
+      await manager.query(`SELECT 1 FROM candidacy WHERE candidate_id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [candidateIds]);
       await manager.query(`SELECT 1 FROM candidate WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [candidateIds]);
       const people: Person[] = await manager.query(
         `SELECT c.id, c.email FROM candidate c
