@@ -136,6 +136,14 @@ describe(ProfileService.name, () => {
     expect((await timeline(sara)).filter((item) => item.type === 'interest_changed').map((item) => item.payload.interest)).toEqual(['open', 'not_now']);
   });
 
+  it('records one answer when the page is sent several times at once', async () => {
+    const { sara } = await saraAndVacancy();
+    const form = `skill=${encodeURIComponent(skill('scala'))}&level=3&city=G%C3%B6teborg&country=SE&interest=not_now`;
+    const answers = await Promise.all([1, 2, 3].map(() => api().post(profilePath(sara)).type('form').send(form)));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    expect((await timeline(sara)).filter((item) => item.type === 'interest_changed')).toHaveLength(1);
+  });
+
   it('"remove me" withdraws consent and stops all nurture: queued emails cancelled, the sequence ended, no more matching', async () => {
     const { sara, vacancy } = await saraAndVacancy();
     const campaign = (await api().post('/api/v1/campaigns').set(sut.admin)

@@ -164,6 +164,22 @@ describe('Silver medalists', () => {
     expect(medal.pool).toEqual({ status: 'enrolled', campaignId });
   });
 
+  it('records consent once when the link page is submitted several times at once', async () => {
+    const vacancy = await openVacancy('Double Click Engineer');
+    const hire = await candidacy(vacancy.id, 'final', {}, true);
+    const medalist = await candidacy(vacancy.id, 'final', { fullName: 'Dana Doubleclick' });
+    await decide(medalist.id, { outcome: 'rejected', finalistRank: 2 });
+    await close(vacancy.id, { outcome: 'filled', hiredCandidacyId: hire.id }).expect(200);
+    const path = await consentLinkOf(medalist.candidate.id);
+
+    const answers = await Promise.all([1, 2, 3].map(() => api().post(path).type('form').send('')));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    const consents = (await api().get(`/api/v1/candidates/${medalist.candidate.id}/consents`).set(sut.admin).expect(200)).body.items;
+    expect(consents).toHaveLength(1);
+    const timeline = (await api().get(`/api/v1/candidates/${medalist.candidate.id}/timeline?limit=100`).set(sut.admin).expect(200)).body.items;
+    expect(timeline.filter((item: { type: string }) => item.type === 'consent_granted')).toHaveLength(1);
+  });
+
   it('cancels a vacancy: nobody is left waiting, nobody gets a medal', async () => {
     const vacancy = await openVacancy('Cancelled role');
     const finalist = await candidacy(vacancy.id, 'final');

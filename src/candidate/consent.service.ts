@@ -13,6 +13,9 @@ import { Consent, ConsentScope, ConsentSource } from './consent.entity';
 import { RecordConsentDto } from './dto/consent.dto';
 import { OutboxService } from '../email/outbox.service';
 
+/** Two submits of the same consent page this close together are one answer. */
+const DOUBLE_SUBMIT_MS = 60_000;
+
 /** Consent as evidence: records are added and withdrawn, never edited. */
 @Injectable()
 export class ConsentService {
@@ -34,14 +37,32 @@ export class ConsentService {
    * Consent the candidate gave themselves through a signed link (consent
    * request, renewal): source `email_link`, recorded by no API key, from now.
    */
-  async recordFromLink(candidateId: string, textVersion: string): Promise<Consent> {
-    return this.save(candidateId, { scope: 'talent_pool', textVersion, source: 'email_link' }, null);
+  /**
+   * Consent given on one of the person's own pages. A second submit of the same page (a double click,
+   * two tabs) records nothing new: it finds the consent the first one recorded, under the same lock.
+   * `onlyIfNotValid` (the first-time consent page): a pool consent valid now is kept as it is.
+   */
+  async recordFromLink(candidateId: string, textVersion: string, { onlyIfNotValid = false } = {}): Promise<Consent> {
+    return this.save(candidateId, { scope: 'talent_pool', textVersion, source: 'email_link' }, null, async (manager, now) => {
+      const consents = manager.getRepository(Consent);
+      const current = await consents.createQueryBuilder('consent')
+        .where('consent.candidateId = :candidateId AND consent.scope = :scope AND consent.withdrawnAt IS NULL AND consent.expiresAt > :now',
+          { candidateId, scope: 'talent_pool', now })
+        .orderBy('consent.grantedAt', 'DESC').addOrderBy('consent.id', 'DESC')
+        .getOne();
+      if (!current) return null;
+      const sameSubmit = current.source === 'email_link' && current.textVersion === textVersion
+        && now.getTime() - current.grantedAt.getTime() < DOUBLE_SUBMIT_MS;
+      return onlyIfNotValid || sameSubmit ? current : null;
+    });
   }
 
+  /** `alreadyGiven`: run under the candidate lock; a consent it returns is the answer, and nothing is recorded. */
   private async save(
     candidateId: string,
     dto: Omit<RecordConsentDto, 'source'> & { source: ConsentSource },
     recordedByKeyId: string | null,
+    alreadyGiven?: (manager: EntityManager, now: Date) => Promise<Consent | null>,
   ): Promise<Consent> {
     const now = this.clock.now();
     const grantedAt = dto.grantedAt ? new Date(dto.grantedAt) : now;
@@ -52,6 +73,8 @@ export class ConsentService {
     if (expiresAt <= grantedAt) throw DomainError.field('expiresAt', 'expiresAt must be after grantedAt');
     return this.dataSource.transaction(async (manager) => {
       await this.candidates.lock(manager, candidateId);
+      const given = await alreadyGiven?.(manager, now);
+      if (given) return given;
       // What is on file: the last withdrawal (evidence back-dated before it cannot undo it, as the candidate
       // state follows the latest grant), and whether a pool consent is held now (a new record renews it).
       const [{ withdrawn, renews }]: { withdrawn: Date | null; renews: boolean }[] = await manager.query(

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/time/clock';
 import { AppConfig } from '../config/app-config';
 import { TimelineService } from '../timeline/timeline.service';
@@ -31,8 +31,8 @@ export class CandidateInterestService {
     private readonly outbox: OutboxService,
   ) {}
 
-  async get(candidateId: string): Promise<InterestState> {
-    const [row]: { interest: Interest; paused_until: Date | null }[] = await this.dataSource.query(
+  async get(candidateId: string, manager: EntityManager = this.dataSource.manager): Promise<InterestState> {
+    const [row]: { interest: Interest; paused_until: Date | null }[] = await manager.query(
       `SELECT interest, paused_until FROM candidate_interest WHERE candidate_id = $1`,
       [candidateId],
     );
@@ -46,11 +46,11 @@ export class CandidateInterestService {
     const pausedUntil = interest === 'not_now'
       ? DateTime.fromJSDate(now).plus({ days: this.config.MATCH_NOT_NOW_DAYS }).toJSDate()
       : null;
-    const current = await this.get(candidateId);
-    if (current.interest === interest) return false;
-    await this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction(async (manager) => {
       // An invite in progress holds the person in share mode: wait for it, so its invitation is seen and cancelled.
       await manager.query(`SELECT 1 FROM candidate WHERE id = $1 FOR NO KEY UPDATE`, [candidateId]);
+      // Read under the lock: of two submits of the same answer, the second finds the first's and records nothing.
+      if ((await this.get(candidateId, manager)).interest === interest) return false;
       await manager.query(
         `INSERT INTO candidate_interest (candidate_id, interest, paused_until, updated_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (candidate_id) DO UPDATE SET interest = EXCLUDED.interest, paused_until = EXCLUDED.paused_until,
@@ -63,7 +63,7 @@ export class CandidateInterestService {
       await this.timeline.record(manager, candidateId, 'interest_changed', {
         interest, via, pausedUntil: pausedUntil?.toISOString() ?? null,
       }, { occurredAt: now });
+      return true;
     });
-    return true;
   }
 }

@@ -1,6 +1,5 @@
 import { CandidateLinks } from '../../candidate/candidate-links';
 import { Injectable } from '@nestjs/common';
-import { CandidateService } from '../../candidate/candidate.service';
 import { ConsentService } from '../../candidate/consent.service';
 import { MedalPool } from '../medal-pool.service';
 import { CONSENT_LINK_TEXT_VERSION } from './consent-link.pages';
@@ -16,7 +15,6 @@ export interface ConsentLinkHolder {
 export class ConsentLinkService {
   constructor(
     private readonly links: CandidateLinks,
-    private readonly candidates: CandidateService,
     private readonly consents: ConsentService,
     private readonly pool: MedalPool,
   ) {}
@@ -33,10 +31,7 @@ export class ConsentLinkService {
    * lets the medals that waited for it join the nurture campaign.
    */
   async grant(holder: ConsentLinkHolder): Promise<void> {
-    const candidate = await this.candidates.get(holder.candidateId);
-    if (candidate.consent.state !== 'valid') {
-      await this.consents.recordFromLink(holder.candidateId, `${CONSENT_LINK_TEXT_VERSION}-${holder.locale}`);
-    }
+    await this.consents.recordFromLink(holder.candidateId, `${CONSENT_LINK_TEXT_VERSION}-${holder.locale}`, { onlyIfNotValid: true });
     await this.pool.consentGiven(holder.candidateId);
   }
 }
