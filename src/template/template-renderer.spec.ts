@@ -24,7 +24,8 @@ describe(TemplateRenderer.name, () => {
   /** No overrides stored: the database answers every lookup with no rows. */
   const rendererWith = (defaultLocale: Locale) => {
     const files = TemplateFiles.load(directory);
-    const noOverrides = { query: async () => [] } as unknown as DataSource;
+    const query = async () => [];
+    const noOverrides = { query, manager: { query } } as unknown as DataSource;
     return new TemplateRenderer(noOverrides, { DEFAULT_LOCALE: defaultLocale } as AppConfig, files, new TemplateCompiler(files));
   };
   const render = (defaultLocale: Locale, key: TemplateKey, locale: Locale) =>
