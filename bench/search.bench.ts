@@ -20,6 +20,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { normalizeSkillName } from '../src/skill/skill-name';
+import { loadConfig } from '../src/config/app-config';
 import { RAISE_MALLOC_THRESHOLDS } from '../src/database/open-data-source';
 import { AppProcess, startApp } from './app-process';
 import { agent, httpJson } from './http-client';
@@ -176,7 +177,7 @@ async function openFloor(databaseUrl: string, cursors: Map<number, string>, view
       return {
         query,
         names: (query.skills ?? []).map(normalizeSkillName),
-        filters: search.searchFilters(query, new Date()),
+        filters: search.searchFilters(query, new Date(), loadConfig().DEFAULT_TIME_ZONE),
         after: after && { matched: after[0] as number, levelSum: after[1] as number, updated: after[2] as string, id: after[3] as string },
       };
     });

@@ -153,6 +153,27 @@ describe('CandidateController', () => {
       sut.clock.set('2026-03-02T09:00:00Z');
     });
 
+    it('reads bare dates as days in the organisation\'s time zone, not as midnight UTC', async () => {
+      const { body: candidate } = await create({ fullName: 'Con Dated', email: 'consent-dated@example.com' });
+      const before = sut.clock.now();
+      try {
+        sut.clock.set('2026-04-14T22:30:00Z'); // 00:30 on 15 April in Stockholm
+        const recorded = await sut.http().post(`/api/v1/candidates/${candidate.id}/consents`).set(sut.admin)
+          .send({ scope: 'talent_pool', textVersion: 'v1', source: 'verbal', grantedAt: '2026-04-15', expiresAt: '2027-01-31' }).expect(201);
+        // Given at the start of that day there; valid to the end of the last day there (winter time, UTC+1).
+        expect(recorded.body).toMatchObject({ grantedAt: '2026-04-14T22:00:00.000Z', expiresAt: '2027-01-31T23:00:00.000Z' });
+        const request = await sut.http().post('/api/v1/privacy-requests').set(sut.admin)
+          .send({ kind: 'access', candidateId: candidate.id, receivedAt: '2026-04-15' }).expect(201);
+        expect(request.body).toMatchObject({ receivedAt: '2026-04-14T22:00:00.000Z', dueOn: '2026-05-15' });
+
+        sut.clock.set('2027-01-31T09:00:00Z');
+        const onTheLastDay = await sut.http().get(`/api/v1/candidates/${candidate.id}`).set(sut.admin).expect(200);
+        expect(onTheLastDay.body.consent).toEqual({ state: 'valid', validUntil: '2027-01-31T23:00:00.000Z' });
+      } finally {
+        sut.clock.set(before);
+      }
+    });
+
     it('refuses evidence back-dated to before a withdrawal, which would otherwise undo it', async () => {
       const { body: candidate } = await create({ fullName: 'Con Back', email: 'consent-back@example.com' });
       const url = `/api/v1/candidates/${candidate.id}/consents`;

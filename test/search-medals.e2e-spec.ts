@@ -4,6 +4,7 @@ import { SearchCandidatesQuery } from '../src/candidate/dto/search-candidates.qu
 import { rankCandidates } from '../src/candidate/search/candidate-ranking';
 import { searchFilters } from '../src/candidate/search/search-filters';
 import { SkillKeyStats } from '../src/candidate/search/skill-key-stats';
+import { AppConfig } from '../src/config/app-config';
 import { hasKey, levelKey, MAX_LEVEL } from '../src/candidate/search/skill-keys';
 import { addCandidate } from './support/pool';
 import { expectProblem } from './support/problem';
@@ -100,7 +101,7 @@ describe('Search by medals and finalists', () => {
     const frequency = new Map<number, number>([[hasKey(kafka), 0.9]]);
     for (let level = 0; level <= MAX_LEVEL; level++) frequency.set(levelKey(kafka, level), 0.15);
     const query = plainToInstance(SearchCandidatesQuery, { finalistOf: vacancyId, skills: ['kafka'] });
-    const filters = searchFilters(query, sut.clock.now());
+    const filters = searchFilters(query, sut.clock.now(), sut.app.get(AppConfig).DEFAULT_TIME_ZONE);
     // ... and filters that look unselective (the planner would say a handful of a million).
     const stats: SkillKeyStats = { candidates: 1_000_000, frequency, rareBelow: 0, filterSelectivity: new Map([[filters.signature, 1]]) };
     const connection = dataSource.createQueryRunner();

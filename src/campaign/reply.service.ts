@@ -5,6 +5,8 @@ import { CandidateService } from '../candidate/candidate.service';
 import { Principal } from '../common/auth/roles';
 import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
+import { dayOrInstant } from '../common/time/day-or-instant';
+import { AppConfig } from '../config/app-config';
 import { OutboxService } from '../email/outbox.service';
 import { TimelineService } from '../timeline/timeline.service';
 import { CandidateReply } from './candidate-reply.entity';
@@ -23,11 +25,12 @@ export class ReplyService {
     private readonly outbox: OutboxService,
     private readonly timeline: TimelineService,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   async record(candidateId: string, dto: RecordReplyDto, principal: Principal): Promise<ReplyView> {
     const now = this.clock.now();
-    const receivedAt = dto.receivedAt ? new Date(dto.receivedAt) : now;
+    const receivedAt = dto.receivedAt ? dayOrInstant(dto.receivedAt, this.config.DEFAULT_TIME_ZONE, 'start') : now;
     if (receivedAt > now) throw DomainError.field('receivedAt', 'receivedAt cannot be in the future');
     return this.dataSource.transaction(async (manager) => {
       await this.candidates.lock(manager, candidateId);

@@ -34,6 +34,7 @@ export class CandidateSearchService {
    * first served, they stay under 100 ms at the same throughput (bench/search.bench.ts).
    */
   private readonly gate: pLimit.Limit;
+  private readonly zone: string;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -43,6 +44,7 @@ export class CandidateSearchService {
     config: AppConfig,
   ) {
     this.gate = pLimit(config.SEARCH_CONCURRENCY);
+    this.zone = config.DEFAULT_TIME_ZONE;
   }
 
   search(query: SearchCandidatesQuery): Promise<Page<SearchHit>> {
@@ -57,7 +59,7 @@ export class CandidateSearchService {
       return { items: [], nextCursor: null };
     }
     const run: SqlRunner = (sql, params) => this.dataSource.query(sql, params);
-    const filters = searchFilters(query, this.clock.now());
+    const filters = searchFilters(query, this.clock.now(), this.zone);
     let page: Page<{ id: string; matchedIds: number[] }>;
     if (asked.length > 0) {
       const after = query.cursor ? decodeCursor(query.cursor, ['int', 'int', 'timestamp', 'uuid']) : undefined;

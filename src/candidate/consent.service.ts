@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { Principal } from '../common/auth/roles';
 import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
+import { dayOrInstant } from '../common/time/day-or-instant';
 import { AuditLog } from '../privacy/audit/audit-log.service';
 import { TimelineService } from '../timeline/timeline.service';
 import { CandidateService } from './candidate.service';
@@ -65,11 +66,13 @@ export class ConsentService {
     alreadyGiven?: (manager: EntityManager, now: Date) => Promise<Consent | null>,
   ): Promise<Consent> {
     const now = this.clock.now();
-    const grantedAt = dto.grantedAt ? new Date(dto.grantedAt) : now;
+    const zone = this.config.DEFAULT_TIME_ZONE;
+    // A bare date is a day in the organisation's zone: given at its start, valid to its end.
+    const grantedAt = dto.grantedAt ? dayOrInstant(dto.grantedAt, zone, 'start') : now;
     if (grantedAt > now) throw DomainError.field('grantedAt', 'grantedAt cannot be in the future');
     const expiresAt = dto.expiresAt
-      ? new Date(dto.expiresAt)
-      : DateTime.fromJSDate(grantedAt).plus({ months: this.config.CONSENT_VALIDITY_MONTHS }).toJSDate();
+      ? dayOrInstant(dto.expiresAt, zone, 'end')
+      : DateTime.fromJSDate(grantedAt, { zone }).plus({ months: this.config.CONSENT_VALIDITY_MONTHS }).toJSDate();
     if (expiresAt <= grantedAt) throw DomainError.field('expiresAt', 'expiresAt must be after grantedAt');
     return this.dataSource.transaction(async (manager) => {
       await this.candidates.lock(manager, candidateId);

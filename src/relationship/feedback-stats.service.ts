@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
+import { dayOrInstant } from '../common/time/day-or-instant';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
@@ -40,7 +41,6 @@ interface FiguresRow {
   ghosted: number;
 }
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DEFAULT_PERIOD_DAYS = 90;
 
 /** How well the team keeps the feedback promise, per stage, over decisions made in a period. */
@@ -55,8 +55,8 @@ export class FeedbackStatsService {
 
   async stats(query: FeedbackStatsQuery): Promise<FeedbackStats> {
     const now = this.clock.now();
-    const to = query.to ? this.instant(query.to, 'end') : now;
-    const from = query.from ? this.instant(query.from, 'start') : DateTime.fromJSDate(to).minus({ days: DEFAULT_PERIOD_DAYS }).toJSDate();
+    const to = query.to ? dayOrInstant(query.to, this.config.DEFAULT_TIME_ZONE, 'end') : now;
+    const from = query.from ? dayOrInstant(query.from, this.config.DEFAULT_TIME_ZONE, 'start') : DateTime.fromJSDate(to).minus({ days: DEFAULT_PERIOD_DAYS }).toJSDate();
     if (from >= to) throw DomainError.field('from', 'from must be before to');
     if (query.vacancyId) await this.vacancies.get(query.vacancyId);
     const rows: FiguresRow[] = await this.dataSource.query(
@@ -94,13 +94,6 @@ export class FeedbackStatsService {
       stages: STAGES.map((stage) => ({ stage, ...figuresOf(rows.find((row) => row.stage === stage)) })),
       total: figuresOf(rows.find((row) => row.stage === null)),
     };
-  }
-
-  /** A bare date is a whole day in the organisation's zone: `from` its start, `to` its end (inclusive). */
-  private instant(value: string, edge: 'start' | 'end'): Date {
-    if (!DATE_ONLY.test(value)) return new Date(value);
-    const day = DateTime.fromISO(value, { zone: this.config.DEFAULT_TIME_ZONE }).startOf('day');
-    return (edge === 'end' ? day.plus({ days: 1 }) : day).toJSDate();
   }
 }
 

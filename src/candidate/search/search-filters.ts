@@ -1,5 +1,6 @@
 import { CandidateFilter, candidateFilterSql, SqlParam } from '../candidate-filter';
 import { minusDuration } from '../../common/time/durations';
+import { dayOrInstant } from '../../common/time/day-or-instant';
 import { SearchCandidatesQuery } from '../dto/search-candidates.query';
 
 /** Filters as SQL over `candidate c`, built per statement so each gets its own parameter numbers. */
@@ -22,7 +23,8 @@ export interface SearchFilters {
  * it: its skill test is membership only, while search ranks by skills
  * (candidate-ranking.ts), which both filters and orders.
  */
-export function searchFilters(query: SearchCandidatesQuery, now: Date): SearchFilters {
+/** `zone`: the organisation's, where a bare `updatedSince` date is a day. */
+export function searchFilters(query: SearchCandidatesQuery, now: Date, zone: string): SearchFilters {
   const segment: CandidateFilter = {
     tags: query.tags,
     country: query.country,
@@ -33,13 +35,14 @@ export function searchFilters(query: SearchCandidatesQuery, now: Date): SearchFi
     finalistOf: query.finalistOf,
     notContactedSince: query.notContactedFor ? minusDuration(now, query.notContactedFor) : undefined,
   };
+  const updatedSince = query.updatedSince ? dayOrInstant(query.updatedSince, zone, 'start') : undefined;
   const sql = (param: SqlParam) => {
     const where = candidateFilterSql(segment, param);
     if (query.q) {
       const pattern = `%${query.q.replace(/[%_\\]/g, '\\$&')}%`;
       where.push(`(c.full_name || ' ' || coalesce(c.headline, '')) ILIKE ${param(pattern)}`);
     }
-    if (query.updatedSince) where.push(`c.updated_at >= ${param(query.updatedSince)}::timestamptz`);
+    if (updatedSince) where.push(`c.updated_at >= ${param(updatedSince)}::timestamptz`);
     return where;
   };
   const signature = JSON.stringify([

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DateTime } from 'luxon';
+import { dayOrInstant } from '../../common/time/day-or-instant';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
 import { decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../../common/pagination/page';
@@ -40,7 +40,6 @@ interface AuditRow {
   details: AuditDetails;
 }
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * The append-only trail of who read, exported, changed or erased a
@@ -95,8 +94,8 @@ export class AuditLog {
     if (query.actor === 'system' || query.actor === 'candidate') where.push(`actor_role = ${param(query.actor)}`);
     else if (query.actor) where.push(`actor_key_id = ${param(query.actor.toLowerCase())}`);
     if (query.action) where.push(`action = ${param(query.action)}`);
-    const from = query.from ? this.instant(query.from, 'start') : undefined;
-    const to = query.to ? this.instant(query.to, 'end') : undefined;
+    const from = query.from ? dayOrInstant(query.from, this.config.DEFAULT_TIME_ZONE, 'start') : undefined;
+    const to = query.to ? dayOrInstant(query.to, this.config.DEFAULT_TIME_ZONE, 'end') : undefined;
     if (from && to && from >= to) throw DomainError.field('from', 'from must be before to');
     if (from) where.push(`at >= ${param(from)}`);
     if (to) where.push(`at < ${param(to)}`);
@@ -112,13 +111,6 @@ export class AuditLog {
     );
     const page = toPage(rows, limit, (last) => [last.at.toISOString(), Number(last.id)]);
     return { items: page.items.map(toView), nextCursor: page.nextCursor };
-  }
-
-  /** A bare date is a whole day in the organisation's zone: `from` its start, `to` its end (inclusive). */
-  private instant(value: string, edge: 'start' | 'end'): Date {
-    if (!DATE_ONLY.test(value)) return new Date(value);
-    const day = DateTime.fromISO(value, { zone: this.config.DEFAULT_TIME_ZONE }).startOf('day');
-    return (edge === 'end' ? day.plus({ days: 1 }) : day).toJSDate();
   }
 }
 

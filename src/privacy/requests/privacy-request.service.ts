@@ -5,6 +5,7 @@ import { Principal } from '../../common/auth/roles';
 import { DomainError } from '../../common/errors/domain-error';
 import { decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../../common/pagination/page';
 import { Clock } from '../../common/time/clock';
+import { dayOrInstant } from '../../common/time/day-or-instant';
 import { AppConfig } from '../../config/app-config';
 import { AuditLog } from '../audit/audit-log.service';
 import {
@@ -69,7 +70,7 @@ export class PrivacyRequestService {
 
   async create(dto: CreatePrivacyRequestDto, principal: Principal): Promise<PrivacyRequestView> {
     const now = this.clock.now();
-    const receivedAt = dto.receivedAt ? new Date(dto.receivedAt) : now;
+    const receivedAt = dto.receivedAt ? dayOrInstant(dto.receivedAt, this.config.DEFAULT_TIME_ZONE, 'start') : now;
     if (receivedAt > now) throw DomainError.field('receivedAt', 'receivedAt cannot be in the future');
     const id = await this.dataSource.transaction(async (manager) => {
       if (dto.candidateId) {
