@@ -3,11 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { DataSource } from 'typeorm';
 import { Logger } from 'nestjs-pino';
 import { ApiKeyService } from './api-key/api-key.service';
 import { AppModule } from './app.module';
 import { bodyParsers } from './common/http/body-parsers';
 import { Clock } from './common/time/clock';
+import { knowDatabaseTimeZones } from './common/time/time-zone';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { runMigrations } from './database/migrate';
@@ -51,6 +53,8 @@ export async function createApp(
   // Slow clients are still bounded by headersTimeout (60 s) and the import's own row limits.
   (app.getHttpServer() as Server).requestTimeout = UPLOAD_TIMEOUT_MS;
   await app.get(ApiKeyService).ensureAdminKey(config.ADMIN_API_KEY);
+  const zones: { name: string }[] = await app.get(DataSource).query(`SELECT name FROM pg_timezone_names`);
+  knowDatabaseTimeZones(zones.map((zone) => zone.name));
   return app;
 }
 
