@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { OutboxService } from '../src/email/outbox.service';
 import { FeedbackDigestService } from '../src/relationship/feedback-digest.service';
+import { interleave } from './support/interleave';
 import { addCandidate } from './support/pool';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -149,36 +150,14 @@ describe(`${FeedbackDigestService.name} and an erasure at the same moment`, () =
     sut.clock.set('2026-03-09T07:05:00Z'); // the feedback is due today: the digest names her
 
     // The digest has read who is waiting and is about to queue its email when the erasure arrives.
-    const outbox = sut.app.get(OutboxService);
-    const enqueue = outbox.enqueueForStaff.bind(outbox);
-    let reached!: () => void;
-    let release!: () => void;
-    const atEnqueue = new Promise<void>((resolve) => (reached = resolve));
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const spy = jest.spyOn(outbox, 'enqueueForStaff').mockImplementation(async (...args) => {
-      reached();
-      await gate;
-      return enqueue(...args);
+    const [report, erased] = await interleave({
+      target: sut.app.get(OutboxService), method: 'enqueueForStaff',
+      first: () => sut.app.get(FeedbackDigestService).runDaily(),
+      rival: async () => (await api().delete(`/api/v1/candidates/${person.id}`).set(sut.admin)).status,
+      db: sut.app.get(DataSource),
     });
-    try {
-      const digest = sut.app.get(FeedbackDigestService).runDaily();
-      await atEnqueue;
-      let erased: number | undefined;
-      const erasure = api().delete(`/api/v1/candidates/${person.id}`).set(sut.admin).then((response) => (erased = response.status));
-      // Until the erasure has finished or waits for a lock: either way it has met the digest's transaction.
-      const db = sut.app.get(DataSource);
-      for (let i = 0; i < 250 && erased === undefined; i++) {
-        const [{ waiting }] = await db.query(`SELECT count(*)::int AS waiting FROM pg_locks WHERE NOT granted`);
-        if (waiting > 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      release();
-      expect(await digest).toMatchObject({ ran: true, items: 1 });
-      await erasure;
-      expect(erased).toBe(204);
-    } finally {
-      spy.mockRestore();
-    }
+    expect(report).toMatchObject({ ran: true, items: 1 });
+    expect(erased).toBe(204);
     const digests = await heldDigests(sut);
     expect(digests).toHaveLength(1);
     expect(`${digests[0].subject} ${digests[0].textBody} ${digests[0].htmlBody}`).not.toContain('Vera');

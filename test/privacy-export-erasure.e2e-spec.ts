@@ -7,6 +7,7 @@ import { PrivacyJobService } from '../src/privacy/lifecycle/privacy-job.service'
 import { EXPORT_SECTIONS } from '../src/privacy/export/export-sections';
 import { FeedbackDigestService } from '../src/relationship/feedback-digest.service';
 import { TimelineService } from '../src/timeline/timeline.service';
+import { interleave } from './support/interleave';
 import { addCandidate } from './support/pool';
 import { expectProblem } from './support/problem';
 import { SmtpSink } from './support/smtp-sink';
@@ -359,36 +360,14 @@ describe('Privacy: export and erasure of everything held about a person', () => 
     const contended = await addCandidate(sut, { fullName: 'Cody Contended' });
     const candidacyId = await candidacy(contended.id, role, 'interview');
     // The decision has updated the candidacy and is about to write the person's timeline when the erasure arrives.
-    const timeline = sut.app.get(TimelineService);
-    const record = timeline.record.bind(timeline);
-    let reached!: () => void;
-    let release!: () => void;
-    const atTimeline = new Promise<void>((resolve) => (reached = resolve));
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const spy = jest.spyOn(timeline, 'record').mockImplementation(async (...args) => {
-      if (args[2] === 'decision_recorded') {
-        reached();
-        await gate;
-      }
-      return record(...args);
+    const [decided, erased] = await interleave({
+      target: sut.app.get(TimelineService), method: 'record', stopsAt: (args) => args[2] === 'decision_recorded',
+      first: async () => (await post(`/api/v1/candidacies/${candidacyId}/decision`, { outcome: 'rejected' })).status,
+      rival: async () => (await api().delete(`/api/v1/candidates/${contended.id}`).set(sut.admin)).status,
+      db: sut.app.get(DataSource),
     });
-    try {
-      const decision = post(`/api/v1/candidacies/${candidacyId}/decision`, { outcome: 'rejected' }).then((response) => response.status);
-      await atTimeline;
-      let erased: number | undefined;
-      const erasure = api().delete(`/api/v1/candidates/${contended.id}`).set(sut.admin).then((response) => (erased = response.status));
-      for (let i = 0; i < 250 && erased === undefined; i++) {
-        const [{ waiting }] = await sql<{ waiting: number }>(`SELECT count(*)::int AS waiting FROM pg_locks WHERE NOT granted`);
-        if (waiting > 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      release();
-      expect(await decision).toBe(200);
-      await erasure;
-      expect(erased).toBe(204);
-    } finally {
-      spy.mockRestore();
-    }
+    expect(decided).toBe(200);
+    expect(erased).toBe(204);
     expectProblem(await api().get(`/api/v1/candidates/${contended.id}`).set(sut.admin), 404);
   });
 
