@@ -35,11 +35,8 @@ export class ConsentService {
   }
 
   /**
-   * Consent the candidate gave themselves through a signed link (consent
-   * request, renewal): source `email_link`, recorded by no API key, from now.
-   */
-  /**
-   * Consent given on one of the person's own pages. A second submit of the same page (a double click,
+   * Consent the candidate gave themselves through a signed link (consent request, renewal): source
+   * `email_link`, recorded by no API key, from now. A second submit of the same page (a double click,
    * two tabs) records nothing new: it finds the consent the first one recorded, under the same lock.
    * `onlyIfNotValid` (the first-time consent page): a pool consent valid now is kept as it is.
    */

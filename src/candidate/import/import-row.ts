@@ -104,14 +104,14 @@ export function fieldsFromCsv(columns: ImportField[], cells: string[]): Record<s
   columns.forEach((field, i) => {
     const cell = cells[i]?.trim();
     if (!cell) return;
-    // A list cell with only separators (";") is as empty as an empty cell: it must not clear what is stored.
-    if (field === 'skills') {
-      if (splitList(cell).length > 0) fields.skills = parseSkillList(cell);
-    } else if (field === 'tags') {
-      if (splitList(cell).length > 0) fields.tags = splitList(cell);
-    } else {
+    if (field !== 'skills' && field !== 'tags') {
       fields[field] = cell;
+      return;
     }
+    // A list cell with only separators (";") is as empty as an empty cell: it must not clear what is stored.
+    const list = splitList(cell);
+    if (list.length === 0) return;
+    fields[field] = field === 'skills' ? parseSkillList(cell) : list;
   });
   return fields;
 }

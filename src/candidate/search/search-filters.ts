@@ -21,9 +21,9 @@ export interface SearchFilters {
  * The non-skill filters of a search. The segment part is the shared
  * candidateFilterSql, as campaign audiences use it. Skills are not passed to
  * it: its skill test is membership only, while search ranks by skills
- * (candidate-ranking.ts), which both filters and orders.
+ * (candidate-ranking.ts), which both filters and orders. `zone`: the
+ * organisation's, where a bare `updatedSince` date is a day.
  */
-/** `zone`: the organisation's, where a bare `updatedSince` date is a day. */
 export function searchFilters(query: SearchCandidatesQuery, now: Date, zone: string): SearchFilters {
   const segment: CandidateFilter = {
     tags: query.tags,

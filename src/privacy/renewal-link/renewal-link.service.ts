@@ -2,11 +2,10 @@ import { CandidateLinks } from '../../candidate/candidate-links';
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { ConsentService } from '../../candidate/consent.service';
-import { Signer } from '../../common/secrets/signer';
+import { LEGACY_CONSENT_PURPOSE, Signer } from '../../common/secrets/signer';
 import { AppConfig } from '../../config/app-config';
-import { RENEWAL_TEXT_VERSION } from './renewal-link.pages';
-import { LEGACY_CONSENT_PURPOSE } from '../../common/secrets/signer';
 import { OutboxService } from '../../email/outbox.service';
+import { RENEWAL_TEXT_VERSION } from './renewal-link.pages';
 
 export interface RenewalLinkHolder {
   candidateId: string;
@@ -24,10 +23,10 @@ export interface RenewalLinkHolder {
 @Injectable()
 export class RenewalLinkService {
   constructor(
-    private readonly outbox: OutboxService,
     private readonly signer: Signer,
     private readonly links: CandidateLinks,
     private readonly consents: ConsentService,
+    private readonly outbox: OutboxService,
     private readonly config: AppConfig,
   ) {}
 
