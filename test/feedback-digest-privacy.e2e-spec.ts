@@ -27,6 +27,20 @@ async function heldDigests(sut: TestApp): Promise<HeldEmail[]> {
     (await sut.http().get(`/api/v1/emails/${email.id}`).set(sut.admin).expect(200)).body as HeldEmail));
 }
 
+/** Someone turned down after a phone screen on Monday 2 March: their feedback is due on 9 March. */
+async function rejectedAfterScreening(sut: TestApp, vacancyTitle: string, fullName: string): Promise<{ id: string }> {
+  const post = (path: string, body: object, status: number) => sut.http().post(path).set(sut.admin).send(body).expect(status);
+  sut.clock.set('2026-03-02T09:00:00Z');
+  const vacancy = (await post('/api/v1/vacancies', {
+    title: vacancyTitle, hiringManager: manager, recruiter, status: 'open', expectedDecisionDate: '2026-04-15',
+  }, 201)).body;
+  const person = await addCandidate(sut, { fullName });
+  const candidacy = (await post('/api/v1/candidacies', { candidateId: person.id, vacancyId: vacancy.id }, 201)).body;
+  await post(`/api/v1/candidacies/${candidacy.id}/stage`, { stage: 'screening' }, 200);
+  await post(`/api/v1/candidacies/${candidacy.id}/decision`, { outcome: 'rejected' }, 200);
+  return person;
+}
+
 const digestKey = (day: string, address: string) =>
   `feedback-digest:${day}:${createHash('sha256').update(address).digest('hex').slice(0, 32)}`;
 
@@ -71,14 +85,7 @@ describe(`${FeedbackDigestService.name} and overdue privacy requests`, () => {
   });
 
   it('merges the requests into the digest of the same address when it also owes feedback, until they are done', async () => {
-    sut.clock.set('2026-03-02T09:00:00Z');
-    const vacancy = (await api().post('/api/v1/vacancies').set(sut.admin).send({
-      title: 'Privacy role', hiringManager: manager, recruiter, status: 'open', expectedDecisionDate: '2026-04-15',
-    }).expect(201)).body;
-    const candidate = await addCandidate(sut, { fullName: 'Omar Haddad' });
-    const candidacy = (await api().post('/api/v1/candidacies').set(sut.admin).send({ candidateId: candidate.id, vacancyId: vacancy.id }).expect(201)).body;
-    await api().post(`/api/v1/candidacies/${candidacy.id}/stage`).set(sut.admin).send({ stage: 'screening' }).expect(200);
-    await api().post(`/api/v1/candidacies/${candidacy.id}/decision`).set(sut.admin).send({ outcome: 'rejected' }).expect(200);
+    await rejectedAfterScreening(sut, 'Privacy role', 'Omar Haddad');
 
     sut.clock.set('2026-03-09T07:05:00Z'); // the screening feedback is due today
     expect(await runDaily()).toEqual({ day: '2026-03-09', ran: true, digests: 1, items: 1, decisionsOverdue: 0, privacyRequests: 1 });
@@ -139,14 +146,7 @@ describe(`${FeedbackDigestService.name} and an erasure at the same moment`, () =
 
   it('never leaves the name of someone erased while the digest was being written', async () => {
     const api = () => sut.http();
-    sut.clock.set('2026-03-02T09:00:00Z');
-    const vacancy = (await api().post('/api/v1/vacancies').set(sut.admin).send({
-      title: 'Racing role', hiringManager: manager, recruiter, status: 'open', expectedDecisionDate: '2026-04-15',
-    }).expect(201)).body;
-    const person = await addCandidate(sut, { fullName: 'Vera Vanishing' });
-    const candidacy = (await api().post('/api/v1/candidacies').set(sut.admin).send({ candidateId: person.id, vacancyId: vacancy.id }).expect(201)).body;
-    await api().post(`/api/v1/candidacies/${candidacy.id}/stage`).set(sut.admin).send({ stage: 'screening' }).expect(200);
-    await api().post(`/api/v1/candidacies/${candidacy.id}/decision`).set(sut.admin).send({ outcome: 'rejected' }).expect(200);
+    const person = await rejectedAfterScreening(sut, 'Racing role', 'Vera Vanishing');
     sut.clock.set('2026-03-09T07:05:00Z'); // the feedback is due today: the digest names her
 
     // The digest has read who is waiting and is about to queue its email when the erasure arrives.
