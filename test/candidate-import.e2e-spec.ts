@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { AddressInfo, connect } from 'node:net';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { UPLOAD_TIMEOUT_MS } from '../src/bootstrap';
 import { skillKeysOf } from '../src/candidate/candidate-skill-writer';
@@ -9,6 +10,16 @@ import { expectProblem } from './support/problem';
 import { startTestApp, TestApp } from './support/test-app';
 
 const IMPORT = '/api/v1/candidates/import';
+
+/** Resolves once some session of the database waits for a lock. */
+async function waitForLockWait(client: Client): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const { rows } = await client.query(`SELECT count(*)::int AS waiting FROM pg_locks WHERE NOT granted`);
+    if (rows[0].waiting > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('Nothing came to wait for a lock within 5 s');
+}
 
 describe(CandidateImportService.name, () => {
   let sut: TestApp;
@@ -234,6 +245,33 @@ describe(CandidateImportService.name, () => {
       created: 1, updated: 0, failed: 1, errors: [{ row: 1, field: 'row', message: expect.stringContaining('could not be saved') }],
     });
     expect(await findByName('Merged Twice')).toMatchObject({ email: 'MERGED@example.com', city: 'Umeå', headline: null });
+  });
+
+  it('writes a batch again when the database broke a deadlock with another writer by aborting it', async () => {
+    await importCsv('fullName,email,headline\nLock First,lock-a@example.com,Before\nLock Second,lock-b@example.com,Before\n').expect(200);
+    // Another writer (an erasure, say) that takes the same two people in the other order than the import
+    // does (by email). Its own deadlock check is slowed, so PostgreSQL breaks the cycle on the import's side.
+    const rival = new Client({ connectionString: sut.databaseUrl });
+    await rival.connect();
+    try {
+      await rival.query(`SET deadlock_timeout = '10s'`);
+      await rival.query('BEGIN');
+      await rival.query(`UPDATE candidate SET headline = 'Rival' WHERE email = 'lock-b@example.com'`);
+      const imported = importCsv('fullName,email,headline\nLock First,lock-a@example.com,Imported\nLock Second,lock-b@example.com,Imported\n')
+        .then((response) => response);
+      await waitForLockWait(rival);
+      // The import holds the first person and waits for the second; now the rival asks for the first.
+      await rival.query(`UPDATE candidate SET headline = 'Rival' WHERE email = 'lock-a@example.com'`);
+      await rival.query('COMMIT');
+
+      const response = await imported;
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ created: 0, updated: 2, failed: 0, errors: [] });
+    } finally {
+      await rival.end();
+    }
+    expect(await findByName('Lock First')).toMatchObject({ headline: 'Imported' });
+    expect(await findByName('Lock Second')).toMatchObject({ headline: 'Imported' });
   });
 
   it('lists the problems of the first rows of the file, even when a database refusal is found after later rows failed', async () => {

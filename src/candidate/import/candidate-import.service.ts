@@ -10,6 +10,7 @@ import { ImportRow, RowProblem } from './import-row';
 import { holdSkillNamesForWriting } from '../../skill/skill.service';
 import { givenFields } from '../../privacy/audit/audit-actions';
 import { AuditLog } from '../../privacy/audit/audit-log.service';
+import { transactionRetryingConflicts } from '../../database/conflict-retry';
 
 export const IMPORT_BATCH_SIZE = 1000;
 export const MAX_REPORTED_ERRORS = 1000;
@@ -119,10 +120,10 @@ export class CandidateImportService {
     if (entries.size === 0) return;
     const list = [...entries.values()];
     try {
-      const inserted = await this.dataSource.transaction((manager) => this.upsert(manager, list));
+      const inserted = await transactionRetryingConflicts(this.dataSource, (manager) => this.upsert(manager, list));
       list.forEach((entry, i) => tally.saved(entry, inserted[i]));
     } catch (error) {
-      if (!isDataError(error)) throw withoutRowData(error);
+      if (!isDataError(error)) throw error;
       // Validation passed but the database refused something: find the rows to blame, save the rest.
       for (const entry of list) await this.writeOne(entry, tally);
     }
@@ -130,10 +131,10 @@ export class CandidateImportService {
 
   private async writeOne(entry: BatchEntry, tally: ImportTally): Promise<void> {
     try {
-      const [inserted] = await this.dataSource.transaction((manager) => this.upsert(manager, [entry]));
+      const [inserted] = await transactionRetryingConflicts(this.dataSource, (manager) => this.upsert(manager, [entry]));
       tally.saved(entry, inserted);
     } catch (error) {
-      if (!isDataError(error)) throw withoutRowData(error);
+      if (!isDataError(error)) throw error;
       if (entry.parts.length > 1) {
         // Rows merged by email: blame only the row that brought the refused value; the others still apply.
         for (const part of entry.parts) await this.writeOne({ rows: [part.row], candidate: part.candidate, parts: [part] }, tally);
@@ -284,13 +285,4 @@ function sqlState(error: unknown): string | undefined {
 /** Errors caused by the data (SQLSTATE 21 cardinality, 22 data exception, 23 integrity), not by the database being unwell. */
 function isDataError(error: unknown): boolean {
   return /^2[123]/.test(sqlState(error) ?? '');
-}
-
-/**
- * A QueryFailedError carries the statement's parameters (a batch of names and
- * emails) and the error filter logs what it is given; keep only the cause.
- */
-function withoutRowData(error: unknown): unknown {
-  if (!(error instanceof QueryFailedError)) return error;
-  return new Error(`Candidate import stopped by a database error (SQLSTATE ${sqlState(error)}): ${error.message}`);
 }
