@@ -204,6 +204,41 @@ describe('The feedback ladder', () => {
     sut.clock.set(MONDAY_10);
   });
 
+  it('records and emails feedback sent twice under one Idempotency-Key once, and answers the repeat as the first', async () => {
+    sut.clock.set(MONDAY_10);
+    const vacancy = await r.openVacancy({ title: 'Data Engineer' });
+    const screened = await r.decidedAt(vacancy.id, 'screening', undefined, 'Iris Holm');
+    const body = { channel: 'email', givenBy: 'Rita Recruiter', summary: 'We need more hands-on Kafka.' };
+    const send = (key: string, fields: Record<string, unknown> = body) =>
+      api().post(`/api/v1/candidacies/${screened.id}/feedback`).set(sut.admin).set('Idempotency-Key', key).send(fields);
+
+    // A double click: both at once.
+    const [first, second] = await Promise.all([send('click-1'), send('click-1')]);
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(second.body).toEqual(first.body);
+    expect([first.headers['idempotent-replayed'], second.headers['idempotent-replayed']].sort()).toEqual(['true', undefined]);
+    // Later, with the fields in another order and the clock moved on: still the same answer.
+    sut.clock.set('2026-03-03T09:00:00Z');
+    const retried = await send('click-1', { summary: body.summary, givenBy: body.givenBy, channel: 'email' }).expect(201);
+    expect(retried.body).toEqual(first.body);
+    expect(retried.body).toMatchObject({ emailId: expect.any(String), closedDeadline: { onTime: true } });
+
+    const reused = await send('click-1', { ...body, summary: 'Something else entirely.' });
+    expect(expectProblem(reused, 422).code).toBe('IdempotencyKeyReused');
+    expectProblem(await send('has space'), 400, ['Idempotency-Key']);
+    expectProblem(await send('k'.repeat(256)), 400, ['Idempotency-Key']);
+
+    const emails = (await api().get('/api/v1/emails').query({ candidateId: screened.candidate.id }).set(sut.admin).expect(200)).body.items;
+    expect(emails.filter((email: { templateKey: string }) => email.templateKey === 'screening_feedback')).toHaveLength(1);
+    const view = (await api().get(`/api/v1/candidacies/${screened.id}`).set(sut.admin).expect(200)).body;
+    expect(view.feedback.map((given: { id: string }) => given.id)).toEqual([first.body.id]);
+    // A new key is new feedback.
+    const more = await send('click-2', { ...body, summary: 'One more thing: the Kafka course we mentioned.' }).expect(201);
+    expect(more.body.id).not.toBe(first.body.id);
+    expect(more.headers['idempotent-replayed']).toBeUndefined();
+    sut.clock.set(MONDAY_10);
+  });
+
   it('reports per stage: owed, given, on time, median and p90 time to feedback, ghosted', async () => {
     sut.clock.set(MONDAY_10);
     const vacancy = await r.openVacancy({ title: 'Stats role' });

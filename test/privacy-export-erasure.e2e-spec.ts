@@ -129,7 +129,7 @@ describe('Privacy: export and erasure of everything held about a person', () => 
     }).expect(200);
     await post(`/api/v1/candidacies/${theirs}/feedback`, {
       channel: 'phone', summary: `Told Zorvald about the Kafka gap; reach him on ${PERSON.phone}`, givenBy: 'Hanna Manager',
-    }).expect(201);
+    }).set('Idempotency-Key', 'call-with-Zorvald-1').expect(201); // a client may build its key from anything
     await post(`/api/v1/vacancies/${platform}/close`, { outcome: 'filled', hiredCandidacyId: hire }).expect(200);
 
     // An interview they lost whose feedback is late: the hiring manager's digest names them.
@@ -230,8 +230,8 @@ describe('Privacy: export and erasure of everything held about a person', () => 
     // The scan below finds them wherever they are; before erasure, that is in every module's tables.
     expect(await columnsMentioningThePerson()).toEqual(expect.arrayContaining([
       'candidate.full_name', 'candidate.email', 'candidate.phone', 'candidate.city', 'candidate.headline', 'email.html_body', 'email.text_body',
-      'email.to_address', 'touchpoint.payload', 'candidate_reply.summary', 'feedback.summary', 'candidacy.reasons', 'candidacy.promise',
-      'privacy_request.notes',
+      'email.to_address', 'touchpoint.payload', 'candidate_reply.summary', 'feedback.summary', 'feedback.idempotency_key',
+      'candidacy.reasons', 'candidacy.promise', 'privacy_request.notes',
     ]));
     const bystanderEmails = await sql(`SELECT id FROM email WHERE candidate_id = $1`, [bystander.id]);
 

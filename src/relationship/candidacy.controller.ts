@@ -1,11 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import { ApiKeyAuth, CurrentPrincipal, Principal } from '../common/auth/roles';
 import { UuidParam } from '../common/validation/uuid-param';
 import { CandidacyService } from './candidacy.service';
 import { ChangeStageDto, CreateCandidacyDto, DecisionDto } from './dto/candidacy.dto';
 import { GiveFeedbackDto } from './dto/feedback.dto';
-import { FeedbackService } from './feedback.service';
+import { FeedbackService, GivenFeedback } from './feedback.service';
+import { AcceptsIdempotencyKey, IDEMPOTENT_REPLAYED_HEADER, IdempotencyKey } from '../common/http/idempotency-key';
 
 @ApiTags('candidacies')
 @ApiKeyAuth()
@@ -56,7 +58,16 @@ export class CandidacyController {
   /** Records feedback given to the candidate; by email it is sent now; a call can queue its written follow-up. Closes the deadline. */
   @Post(':id/feedback')
   @ApiNotFoundResponse({ description: 'No such candidacy' })
-  giveFeedback(@Param('id', UuidParam()) id: string, @Body() dto: GiveFeedbackDto, @CurrentPrincipal() principal: Principal) {
-    return this.feedback.give(id, dto, principal);
+  @AcceptsIdempotencyKey('records the feedback and sends its email')
+  async giveFeedback(
+    @Param('id', UuidParam()) id: string,
+    @Body() dto: GiveFeedbackDto,
+    @CurrentPrincipal() principal: Principal,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<GivenFeedback> {
+    const { given, replayed } = await this.feedback.give(id, dto, principal, idempotencyKey);
+    if (replayed) response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    return given;
   }
 }

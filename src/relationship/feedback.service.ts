@@ -3,18 +3,38 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../common/auth/roles';
 import { DomainError } from '../common/errors/domain-error';
+import { IDEMPOTENCY_KEY_HEADER, requestFingerprint } from '../common/http/idempotency-key';
 import { Clock } from '../common/time/clock';
 import { AppConfig } from '../config/app-config';
 import { CandidateEmailRequest, OutboxService } from '../email/outbox.service';
 import { holdSkillNamesForWriting, SkillService } from '../skill/skill.service';
 import { TimelineService } from '../timeline/timeline.service';
 import { localDate } from './business-days';
-import { STAGES } from './candidacy-stages';
+import { Stage, STAGES } from './candidacy-stages';
 import { CandidacyService } from './candidacy.service';
 import { CandidatePromise, FeedbackView } from './candidacy.view';
 import { GiveFeedbackDto } from './dto/feedback.dto';
-import { FeedbackEmailTemplate } from './feedback-policy';
+import { FeedbackChannel, FeedbackEmailTemplate } from './feedback-policy';
 import { RelationshipSettings } from './relationship-settings.service';
+
+interface FeedbackUnderKey {
+  id: string;
+  stage: Stage;
+  channel: FeedbackChannel;
+  summary: string;
+  gap_skills: string[];
+  given_by: string;
+  given_at: Date;
+  email_id: string | null;
+  follow_up_email_id: string | null;
+  request_fingerprint: string;
+  due_on: string | null;
+  due_at: Date | null;
+}
+
+function closedDeadline(givenAt: Date, closed: { due_on: string; due_at: Date } | undefined): GivenFeedback['closedDeadline'] {
+  return closed ? { dueOn: closed.due_on, dueAt: closed.due_at.toISOString(), onTime: givenAt < closed.due_at } : null;
+}
 
 export interface GivenFeedback extends FeedbackView {
   candidacyId: string;
@@ -40,7 +60,11 @@ export class FeedbackService {
     private readonly config: AppConfig,
   ) {}
 
-  async give(candidacyId: string, dto: GiveFeedbackDto, principal: Principal): Promise<GivenFeedback> {
+  /**
+   * Records the feedback. With an idempotency key, a request repeated under the same key (a retry after a
+   * timeout, a double click) answers with what the first recorded, and nothing is recorded or sent again.
+   */
+  async give(candidacyId: string, dto: GiveFeedbackDto, principal: Principal, idempotencyKey?: string): Promise<{ given: GivenFeedback; replayed: boolean }> {
     const now = this.clock.now();
     if (dto.channel === 'email' && dto.givenAt) throw DomainError.field('givenAt', 'email feedback is given when it is sent; leave givenAt out');
     if (dto.channel === 'email' && dto.writtenFollowUp) throw DomainError.field('writtenFollowUp', 'email feedback is already written');
@@ -49,6 +73,15 @@ export class FeedbackService {
     return this.dataSource.transaction(async (manager) => {
       await holdSkillNamesForWriting(manager);
       const { candidacy, vacancy } = await this.candidacies.lockWithVacancy(manager, candidacyId);
+      // Under the candidacy's lock, so a repeat sent while the first is still being recorded waits and finds it.
+      const fingerprint = idempotencyKey === undefined ? null : requestFingerprint(dto);
+      if (idempotencyKey !== undefined) {
+        const earlier = await this.givenUnderKey(manager, candidacyId, idempotencyKey);
+        if (earlier && earlier.fingerprint !== fingerprint) {
+          throw new DomainError('IdempotencyKeyReused', `This ${IDEMPOTENCY_KEY_HEADER} was used for other feedback on this candidacy; send a new key.`);
+        }
+        if (earlier) return { given: earlier.given, replayed: true };
+      }
       // Feedback tells someone why they were not chosen (the emails say so): only after a rejection.
       if (candidacy.outcome !== 'rejected') {
         throw new DomainError('CandidacyStateConflict', `Feedback follows a rejection; this candidacy is ${candidacy.outcome}. Record the decision first.`, {
@@ -70,9 +103,10 @@ export class FeedbackService {
       const gapSkills = [...new Set([...canonical.values()].filter(Boolean))];
       const rung = (await this.settings.feedbackPolicy(manager)).rejection[stage];
       const [{ id }] = await manager.query(
-        `INSERT INTO feedback (candidacy_id, stage, channel, summary, gap_skills, given_by, given_at, recorded_by_key_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-        [candidacyId, stage, dto.channel, dto.summary, gapSkills, dto.givenBy, givenAt, principal.keyId, now],
+        `INSERT INTO feedback (candidacy_id, stage, channel, summary, gap_skills, given_by, given_at, recorded_by_key_id, created_at,
+                               idempotency_key, request_fingerprint)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+        [candidacyId, stage, dto.channel, dto.summary, gapSkills, dto.givenBy, givenAt, principal.keyId, now, idempotencyKey ?? null, fingerprint],
       );
       const [promise]: { promise: CandidatePromise | null }[] = await manager.query(`SELECT promise FROM candidacy WHERE id = $1`, [candidacyId]);
       const email = (template: FeedbackEmailTemplate, kind: string): CandidateEmailRequest => ({
@@ -106,11 +140,33 @@ export class FeedbackService {
         candidacyId, feedbackId: id, stage, channel: dto.channel, summary: dto.summary, gapSkills, givenBy: dto.givenBy,
       }, { occurredAt: givenAt, actorKeyId: principal.keyId });
       return {
-        id, candidacyId, stage, channel: dto.channel, summary: dto.summary, gapSkills, givenBy: dto.givenBy,
-        givenAt: givenAt.toISOString(), emailId, followUpEmailId,
-        closedDeadline: closed ? { dueOn: closed.due_on, dueAt: closed.due_at.toISOString(), onTime: givenAt < closed.due_at } : null,
+        given: {
+          id, candidacyId, stage, channel: dto.channel, summary: dto.summary, gapSkills, givenBy: dto.givenBy,
+          givenAt: givenAt.toISOString(), emailId, followUpEmailId, closedDeadline: closedDeadline(givenAt, closed),
+        },
+        replayed: false,
       };
     });
+  }
+
+  /** The feedback recorded under an idempotency key, as its request was answered. */
+  private async givenUnderKey(manager: EntityManager, candidacyId: string, key: string): Promise<{ given: GivenFeedback; fingerprint: string } | null> {
+    const [row]: FeedbackUnderKey[] = await manager.query(
+      `SELECT f.id, f.stage, f.channel, f.summary, f.gap_skills, f.given_by, f.given_at, f.email_id, f.follow_up_email_id,
+              f.request_fingerprint, d.due_on::text AS due_on, d.due_at
+       FROM feedback f LEFT JOIN feedback_due d ON d.feedback_id = f.id
+       WHERE f.candidacy_id = $1 AND f.idempotency_key = $2`,
+      [candidacyId, key],
+    );
+    if (!row) return null;
+    return {
+      fingerprint: row.request_fingerprint,
+      given: {
+        id: row.id, candidacyId, stage: row.stage, channel: row.channel, summary: row.summary, gapSkills: row.gap_skills,
+        givenBy: row.given_by, givenAt: row.given_at.toISOString(), emailId: row.email_id, followUpEmailId: row.follow_up_email_id,
+        closedDeadline: closedDeadline(row.given_at, row.due_at ? { due_on: row.due_on!, due_at: row.due_at } : undefined),
+      },
+    };
   }
 
   private async addGapSkills(manager: EntityManager, candidacyId: string, names: string[]): Promise<void> {

@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   PayloadTooLarge: { status: 413, title: 'The request body is too large' },
   UnsupportedMediaType: { status: 415, title: 'Unsupported content type' },
   TooManyRequests: { status: 429, title: 'Too many requests' },
+  IdempotencyKeyReused: { status: 422, title: 'The Idempotency-Key was used for a different request' },
   Internal: { status: 500, title: 'Internal error' },
   ServiceUnavailable: { status: 503, title: 'Service unavailable' },
   CampaignNotFound: { status: 404, title: 'Campaign not found' },

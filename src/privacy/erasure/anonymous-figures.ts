@@ -47,7 +47,7 @@ export async function anonymiseCountedRows(manager: EntityManager, candidateIds:
     [candidateIds, now],
   );
   await manager.query(
-    `UPDATE feedback SET summary = '[erased]'
+    `UPDATE feedback SET summary = '[erased]', idempotency_key = NULL, request_fingerprint = NULL
      WHERE candidacy_id IN (SELECT id FROM candidacy WHERE candidate_id = ANY($1::uuid[]))`,
     [candidateIds],
   );
