@@ -19,6 +19,7 @@
  * process (bench/app-process.ts: compiled, or BENCH_APP=ts-node), with its
  * scheduler off. Results are also written to bench/results/.
  */
+import { loadConfig } from '../src/config/app-config';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -244,7 +245,7 @@ async function loadSpecs(client: Client): Promise<{ id: string; spec: Omit<Match
       [vacancy.id],
     )).rows;
     if (criteria.length !== 8) throw new Error(`Bench vacancy ${VACANCIES[index].name} has ${criteria.length} criteria, expected 8`);
-    specs.push({ id: vacancy.id as string, spec: matchSpec(vacancy, criteria, DEFAULT_WEIGHTS, new Date()) });
+    specs.push({ id: vacancy.id as string, spec: matchSpec(vacancy, criteria, DEFAULT_WEIGHTS, new Date(), loadConfig().DEFAULT_TIME_ZONE) });
   }
   return specs;
 }

@@ -8,7 +8,7 @@ const spec = matchSpec({ id: 'v1', title: 'Platform Engineer', team: 'Platform',
   { skillId: 1, name: 'kubernetes', weight: 5, required: true },
   { skillId: 2, name: 'go', weight: 4, required: true },
   { skillId: 3, name: 'kafka', weight: 3, required: false },
-], DEFAULT_WEIGHTS, now);
+], DEFAULT_WEIGHTS, now, 'Europe/Stockholm');
 
 function row(overrides: Partial<RankedRow> = {}): RankedRow {
   return {
@@ -53,6 +53,20 @@ describe(explainMatch.name, () => {
     expect(explanation.summary).toBe(
       'Promise to keep: "We will call you first."; closed the kafka gap; silver medalist (Platform 2025); 2 of 3 skills, missing required go; in Stockholm.',
     );
+  });
+
+  it('counts days and names months on the organisation\'s calendar, not in 24-hour blocks or UTC', () => {
+    // 23:30 last night in Stockholm, 10:00 now: yesterday, though under 24 hours ago; a medal at 00:30 on 1 July is July's.
+    const explanation = explainMatch(spec, row({
+      contact_at: new Date('2026-03-01T22:30:00Z'), updated_at: new Date('2026-03-02T06:00:00Z'),
+      medals: [{ medal: 'silver', rank: 2, vacancyId: 'v0', vacancyTitle: 'Platform 2025', awardedAt: '2025-06-30T22:30:00Z' }],
+    }));
+    const said = Object.fromEntries(explanation.signals.map((signal) => [signal.signal, signal.explanation]));
+    expect(said).toMatchObject({
+      recentContact: 'Last contact 1 day ago (feedback given).',
+      profileUpdate: 'Profile updated today.',
+      history: 'Silver medalist for Platform 2025 (July 2025).',
+    });
   });
 
   it('writes the digest line in Swedish for a Swedish organisation', () => {

@@ -1,3 +1,4 @@
+import { calendarDaysBetween } from '../common/time/calendar-days';
 import { Locale } from '../config/app-config';
 import { LocationFit, locationFit } from './location-fit';
 import { PHRASES } from './match-phrases';
@@ -48,8 +49,6 @@ export interface MatchExplanation {
   location: { fit: LocationFit; city: string | null; country: string | null };
 }
 
-const DAY_MS = 86_400_000;
-const daysBetween = (from: Date, to: Date) => Math.max(0, Math.floor((to.getTime() - from.getTime()) / DAY_MS));
 /** Points arrive as whole tenths (see match-ranking.ts). */
 const num = (tenths: number | null | undefined) => (tenths ?? 0) / 10;
 const iso = (value: string | Date | null | undefined) => (value ? new Date(value).toISOString() : null);
@@ -112,7 +111,7 @@ export function explainMatch(spec: MatchSpec, row: RankedRow, locale: Locale = '
     {
       signal: 'history', points: num(row.history_pts), max: w.history,
       explanation: bestMedal
-        ? say.medal(bestMedal.medal, bestMedal.vacancy.title, bestMedal.awardedAt)
+        ? say.medal(bestMedal.medal, bestMedal.vacancy.title, bestMedal.awardedAt, spec.timeZone)
         : history && history.stage !== 'applied' ? say.stage(history.stage, history.vacancy.title) : say.noHistory,
     },
     {
@@ -127,9 +126,9 @@ export function explainMatch(spec: MatchSpec, row: RankedRow, locale: Locale = '
     },
     {
       signal: 'recentContact', points: num(row.contact_pts), max: w.recentContact,
-      explanation: lastContact ? say.contact(daysBetween(new Date(lastContact.at), spec.now), lastContact.type) : say.noContact,
+      explanation: lastContact ? say.contact(calendarDaysBetween(new Date(lastContact.at), spec.now, spec.timeZone), lastContact.type) : say.noContact,
     },
-    { signal: 'profileUpdate', points: num(row.profile_pts), max: w.profileUpdate, explanation: say.profile(daysBetween(updatedAt, spec.now)) },
+    { signal: 'profileUpdate', points: num(row.profile_pts), max: w.profileUpdate, explanation: say.profile(calendarDaysBetween(updatedAt, spec.now, spec.timeZone)) },
     {
       signal: 'location', points: num(row.location_pts), max: w.location,
       explanation: say.location(fit, row.city, row.country, spec.location),

@@ -10,19 +10,25 @@ export interface SkillMention {
 const list = (items: string[], and: string) =>
   items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${and} ${items[items.length - 1]}`;
 
-/** "June 2025", "juni 2025": one formatter per language, as a page formats a hundred of these. */
-const MONTH_YEAR: Record<Locale, Intl.DateTimeFormat> = {
-  en: new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
-  sv: new Intl.DateTimeFormat('sv-SE', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
-};
-const monthYear = (iso: string | null, locale: Locale) => (iso ? MONTH_YEAR[locale].format(new Date(iso)) : '');
+/** "June 2025", "juni 2025" on the organisation's calendar: one formatter per language and zone, as a page formats a hundred. */
+const monthYearFormats = new Map<string, Intl.DateTimeFormat>();
+function monthYear(iso: string | null, locale: Locale, timeZone: string): string {
+  if (!iso) return '';
+  const key = `${locale} ${timeZone}`;
+  let format = monthYearFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale === 'sv' ? 'sv-SE' : 'en-GB', { month: 'long', year: 'numeric', timeZone });
+    monthYearFormats.set(key, format);
+  }
+  return format.format(new Date(iso));
+}
 
 export interface Phrases {
   and: string;
   skill(skill: SkillMention): string;
   skills(held: SkillMention[], total: number, missing: string[], missingRequired: string[], requiredCount: number): string;
   noHistory: string;
-  medal(medal: 'silver' | 'bronze', vacancyTitle: string, at: string): string;
+  medal(medal: 'silver' | 'bronze', vacancyTitle: string, at: string, timeZone: string): string;
   stage(stage: string, vacancyTitle: string): string;
   noGap: string;
   closedGap(vacancyTitle: string, skills: SkillMention[]): string;
@@ -77,7 +83,7 @@ const en: Phrases = {
     return `${has}${required}${rest.length ? `. Missing: ${list(rest, 'and')}` : ''}.`;
   },
   noHistory: 'No earlier process with us.',
-  medal: (medal, title, at) => `${medal === 'silver' ? 'Silver' : 'Bronze'} medalist for ${title}${at ? ` (${monthYear(at, 'en')})` : ''}.`,
+  medal: (medal, title, at, timeZone) => `${medal === 'silver' ? 'Silver' : 'Bronze'} medalist for ${title}${at ? ` (${monthYear(at, 'en', timeZone)})` : ''}.`,
   stage: (stage, title) => `Reached the ${STAGE_EN[stage] ?? stage} stage for ${title}.`,
   noGap: 'No gap from earlier feedback that this role needs and they have closed.',
   closedGap: (title, skills) => `Not chosen for ${title} for lack of ${list(skills.map((s) => s.name), 'and')}; now has ${list(skills.map(en.skill), 'and')}.`,
@@ -120,7 +126,7 @@ const sv: Phrases = {
     return `${has}${required}${rest.length ? `. Saknar: ${list(rest, 'och')}` : ''}.`;
   },
   noHistory: 'Ingen tidigare process hos oss.',
-  medal: (medal, title, at) => `${medal === 'silver' ? 'Silvermedaljör' : 'Bronsmedaljör'} för ${title}${at ? ` (${monthYear(at, 'sv')})` : ''}.`,
+  medal: (medal, title, at, timeZone) => `${medal === 'silver' ? 'Silvermedaljör' : 'Bronsmedaljör'} för ${title}${at ? ` (${monthYear(at, 'sv', timeZone)})` : ''}.`,
   stage: (stage, title) => `Kom till ${STAGE_SV[stage] ?? stage} för ${title}.`,
   noGap: 'Inget gap från tidigare återkoppling som rollen kräver och som har stängts.',
   closedGap: (title, skills) => `Valdes inte för ${title} i brist på ${list(skills.map((s) => s.name), 'och')}; har nu ${list(skills.map(sv.skill), 'och')}.`,

@@ -24,7 +24,7 @@ describe(matchSpec.name, () => {
       { skillId: 2, name: 'a', weight: 3, required: false },
       { skillId: 3, name: 'c', weight: 1, required: true },
       { skillId: 4, name: 'd', weight: 5, required: false },
-    ], DEFAULT_WEIGHTS, new Date());
+    ], DEFAULT_WEIGHTS, new Date(), 'UTC');
     expect(spec.criteria.map((criterion) => criterion.name)).toEqual(['c', 'd', 'a', 'b']);
   });
 });

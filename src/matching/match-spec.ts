@@ -19,6 +19,8 @@ export interface MatchSpec {
   locationTerms: LocationTerms;
   weights: MatchWeights;
   now: Date;
+  /** The organisation's: "n days ago" and "June 2025" are on its calendar. */
+  timeZone: string;
 }
 
 export function matchSpec(
@@ -26,6 +28,7 @@ export function matchSpec(
   criteria: Criterion[],
   weights: MatchWeights,
   now: Date,
+  timeZone: string,
 ): MatchSpec {
   return {
     vacancyId: vacancy.id,
@@ -36,6 +39,7 @@ export function matchSpec(
     locationTerms: locationTerms(vacancy.location),
     weights,
     now,
+    timeZone,
   };
 }
 

@@ -36,6 +36,7 @@ const VACANCY_FOR_MATCHING: PreparedStatement = {
 @Injectable()
 export class MatchSpecs {
   readonly weights: MatchWeights;
+  private readonly timeZone: string;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -43,12 +44,13 @@ export class MatchSpecs {
     config: AppConfig,
   ) {
     this.weights = parseWeights(config.MATCH_WEIGHTS);
+    this.timeZone = config.DEFAULT_TIME_ZONE;
   }
 
   /** Throws VacancyNotFound. */
   async load(vacancyId: string, manager: EntityManager = this.dataSource.manager): Promise<{ spec: MatchSpec; status: VacancyStatus }> {
     const [row] = await runPrepared<VacancyForMatching>(manager, VACANCY_FOR_MATCHING, [vacancyId]);
     if (!row) throw vacancyNotFound(vacancyId);
-    return { spec: matchSpec(row, row.criteria, this.weights, this.clock.now()), status: row.status };
+    return { spec: matchSpec(row, row.criteria, this.weights, this.clock.now(), this.timeZone), status: row.status };
   }
 }
