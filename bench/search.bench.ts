@@ -188,9 +188,12 @@ async function openFloor(databaseUrl: string, cursors: Map<number, string>, view
     // The key check and the skill names: an app instance answers them from memory once it has seen them
     // (LOOKUP_CACHE_SECONDS), so they are looked up once here and are not part of a timed request.
     await prepared(AUTHENTICATE, [hashKey(viewerKey)]);
-    const resolvedIds = await Promise.all(requests.map(async (r) =>
-      (await prepared<{ id: number | null }>(RESOLVE_SKILLS, [[...new Set(r.names)]])).rows
-        .filter((row): row is { id: number } => row.id !== null)));
+    // One after another: a pg client runs one query at a time (queuing them is deprecated in pg 8).
+    const resolvedIds: { id: number }[][] = [];
+    for (const r of requests) {
+      resolvedIds.push((await prepared<{ id: number | null }>(RESOLVE_SKILLS, [[...new Set(r.names)]])).rows
+        .filter((row): row is { id: number } => row.id !== null));
+    }
 
     /** The statements one HTTP search request sends, in the same order. */
     const fullRequest = async (i: number) => {
