@@ -83,7 +83,7 @@ export class CreateCampaignDto {
   audience?: CampaignAudienceDto;
 
   /** In the order they are sent. */
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_STEPS) @ValidateNested({ each: true }) @Type(() => CampaignStepDto)
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_STEPS) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => CampaignStepDto)
   steps: CampaignStepDto[];
 }
 
@@ -97,7 +97,7 @@ export class UpdateCampaignDto {
   audience?: CampaignAudienceDto;
 
   /** Replaces every step. */
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_STEPS) @ValidateNested({ each: true }) @Type(() => CampaignStepDto)
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_STEPS) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => CampaignStepDto)
   steps?: CampaignStepDto[];
 
   @ApiPropertyOptional({ enum: CAMPAIGN_STATUSES })

@@ -13,6 +13,7 @@ import {
   Max,
   MaxLength,
   Min,
+  IsObject,
   ValidateNested,
 } from 'class-validator';
 import { SUPPORTED_LOCALES } from '../../config/app-config';
@@ -64,7 +65,7 @@ export class CandidateFields {
   @MaxLength(500)
   profileUrl?: string | null;
 
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => SkillInput)
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => SkillInput)
   skills?: SkillInput[];
 
   @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 50, { each: true })

@@ -75,7 +75,7 @@ export class DecisionDto {
   finalistRank?: number;
 
   /** Only with `rejected`. */
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => DecisionReasonDto)
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => DecisionReasonDto)
   reasons?: DecisionReasonDto[];
 
   /** Only with `rejected`. */

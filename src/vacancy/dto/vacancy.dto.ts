@@ -50,7 +50,7 @@ export class CriterionSkillDto {
 
 /** What the vacancy asks for; rejection reasons refer to these criteria. */
 export class CriteriaDto {
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => CriterionSkillDto)
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => CriterionSkillDto)
   skills?: CriterionSkillDto[];
 
   @ApiPropertyOptional({ enum: SENIORITIES })
