@@ -119,6 +119,10 @@ describe('Platform: auth, errors, health, docs', () => {
     const tampered = [
       `/api/v1/candidates?cursor=${cursor(['1', '00000000-0000-0000-0000-000000000000'])}`,
       `/api/v1/candidates?cursor=${cursor(['2026-13-45T00:00:00Z', '00000000-0000-0000-0000-000000000000'])}`,
+      `/api/v1/candidates?cursor=${cursor(['2026-02-30T00:00:00Z', '00000000-0000-0000-0000-000000000000'])}`,
+      `/api/v1/candidates?cursor=${cursor(['0000-01-01T00:00:00Z', '00000000-0000-0000-0000-000000000000'])}`,
+      `/api/v1/candidates?skills=go&cursor=${cursor([1, 1, '2026-04-31T00:00:00Z', '00000000-0000-0000-0000-000000000000'])}`,
+      `/api/v1/audit?cursor=${cursor(['2026-02-29T10:00:00.123456Z', 1])}`,
       `/api/v1/candidates?cursor=${cursor(['2026-01-01T00:00:00Z', dashes])}`,
       `/api/v1/candidates?skills=go&cursor=${cursor([2 ** 40, 1, '2026-01-01T00:00:00Z', '00000000-0000-0000-0000-000000000000'])}`,
       `/api/v1/candidates?skills=go&cursor=${cursor([1.5, 1, '2026-01-01T00:00:00Z', '00000000-0000-0000-0000-000000000000'])}`,

@@ -39,9 +39,18 @@ const CURSOR_CHECKS: Record<CursorValue, (value: unknown) => boolean> = {
   string: (value) => typeof value === 'string' && !value.includes('\u0000'),
   int: (value) => Number.isInteger(value) && Math.abs(value as number) <= INT4_MAX,
   bigint: (value) => Number.isSafeInteger(value),
-  timestamp: (value) => typeof value === 'string' && CURSOR_TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value)),
+  timestamp: (value) => typeof value === 'string' && CURSOR_TIMESTAMP.test(value) && isCalendarTime(value),
   uuid: (value) => typeof value === 'string' && UUID_PATTERN.test(value),
 };
+
+/**
+ * A time PostgreSQL reads as written: Date.parse rolls 30 February over to 2 March, and PostgreSQL refuses
+ * both that and year 0, so the date must come back from Date unchanged, in year 1 or later.
+ */
+function isCalendarTime(value: string): boolean {
+  const parsed = new Date(value);
+  return !Number.isNaN(parsed.getTime()) && parsed.getUTCFullYear() >= 1 && parsed.toISOString().slice(0, 19) === value.slice(0, 19);
+}
 
 /** A cursor this list did not hand out (tampered, or from another list); also for checks a list adds of its own. */
 export function invalidCursor(): DomainError {
