@@ -63,7 +63,9 @@ describe(ProfileService.name, () => {
     expect((await api().get(`${path}?interest=open`).expect(200)).text).toMatch(/value="open"[^>]*checked/);
 
     const tampered = `${path.slice(0, -1)}${path.endsWith('A') ? 'B' : 'A'}`;
-    for (const bad of [tampered, `/p/${sut.app.get(Signer).sign({ purpose: 'unsubscribe', candidateId: sara })}`, '/p/nonsense']) {
+    const signed = (purpose: 'unsubscribe' | 'profile', candidateId: string) => `/p/${sut.app.get(Signer).sign({ purpose, candidateId })}`;
+    // Signed, but for another page or for an id that is no id (a leaked or test secret must not reach SQL with it).
+    for (const bad of [tampered, signed('unsubscribe', sara), signed('profile', 'not-a-uuid'), signed('profile', ''), '/p/nonsense']) {
       const refused = await api().get(bad).expect(400);
       expect(refused.headers['content-type']).toMatch(/^text\/html/);
       expect(refused.text).toContain('This link does not work');

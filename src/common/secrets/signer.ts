@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { UUID_PATTERN } from '../pagination/page';
 
 /**
  * What a link does; a token signed for one purpose opens no other page. `consent` is how both consent
@@ -67,7 +68,8 @@ export class Signer implements OnModuleInit {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
     try {
       const [tokenPurpose, candidateId, expiresAt] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-      if (tokenPurpose !== purpose || typeof candidateId !== 'string') return null;
+      // Checked like any id from outside: a token signed with a leaked or test secret must not reach SQL as a non-UUID.
+      if (tokenPurpose !== purpose || typeof candidateId !== 'string' || !UUID_PATTERN.test(candidateId)) return null;
       if (expiresAt && expiresAt * 1000 <= now.getTime()) return null;
       return { purpose, candidateId, expiresAt: expiresAt || undefined };
     } catch {
