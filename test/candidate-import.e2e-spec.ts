@@ -125,6 +125,16 @@ describe(CandidateImportService.name, () => {
     });
   });
 
+  it('matches an email pasted with a zero-width space or a full-width letter to the person already stored', async () => {
+    await importCsv('fullName,email\nPasted Person,pasted-import@example.com\n').expect(200);
+    const again = await importJsonLines([
+      JSON.stringify({ fullName: 'Pasted Person', email: '\u200bpasted-import@example.com', city: 'Luleå' }),
+      JSON.stringify({ fullName: 'Pasted Person', email: '\uff50asted-import@example.com\u200b', headline: 'Still here' }),
+    ]).expect(200);
+    expect(again.body).toMatchObject({ created: 0, updated: 2, failed: 0 });
+    expect(await findByName('Pasted Person')).toMatchObject({ email: 'pasted-import@example.com', city: 'Luleå', headline: 'Still here' });
+  });
+
   it('lets the later of two rows with the same email win, counting one create and one update', async () => {
     const response = await importCsv(
       'fullName,email,city,tags\nFirst Spelling,twice@example.com,Lund,early\nSecond Spelling,TWICE@example.com,,late\n',

@@ -54,6 +54,16 @@ describe('CandidateController', () => {
       expect(second.existingId).toBe(first.body.id);
     });
 
+    it('takes an email pasted with invisible characters or full-width letters as the same address', async () => {
+      const first = await create({ fullName: 'Paste One', email: 'pasted@example.com' }).expect(201);
+      // A zero-width space from a LinkedIn profile, a BOM, a direction mark, a full-width o.
+      for (const email of ['\u200bpasted@example.com', 'pasted@example.com\ufeff', 'pas\u200eted@example.com', '\uff50asted@example.com']) {
+        expect(expectProblem(await create({ fullName: 'Paste Two', email }), 409).existingId).toBe(first.body.id);
+      }
+      const stored = await create({ fullName: 'Paste Three', email: ' \u200bpasted-three@example.com\u200d' }).expect(201);
+      expect(stored.body.email).toBe('pasted-three@example.com');
+    });
+
     it('validates fields and refuses status and consent fields', async () => {
       expectProblem(
         await create({ fullName: 'X', email: 'x@example.com', country: 'Sweden', timeZone: 'Mars/Base', locale: 'de' }),

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { canonicalEmail } from '../common/validation/transforms';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Signer } from '../common/secrets/signer';
@@ -8,7 +9,7 @@ import { TableChanges } from '../database/table-changes';
 export type SuppressionReason = 'unsubscribed' | 'hard_bounce' | 'complaint' | 'erased';
 
 /** An address as the list compares it, and as `reasons` keys its answer: however it is spelt. */
-export const addressKey = (address: string) => address.trim().toLowerCase();
+export const addressKey = (address: string) => canonicalEmail(address).toLowerCase();
 
 /**
  * Addresses we must not mail, stored as keyed hashes so the list never

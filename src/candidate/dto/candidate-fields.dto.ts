@@ -19,7 +19,7 @@ import {
 import { SUPPORTED_LOCALES } from '../../config/app-config';
 import { IsTimeZone } from '../../common/validation/is-time-zone.decorator';
 import { IsSkillName } from '../../skill/is-skill-name.decorator';
-import { trim } from '../../common/validation/transforms';
+import { emailAddress, trim } from '../../common/validation/transforms';
 
 const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
 
@@ -38,7 +38,7 @@ export class CandidateFields {
   @Transform(trim) @IsString() @Length(1, 200)
   fullName: string;
 
-  @Transform(trim) @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(254)
+  @Transform(emailAddress) @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(254)
   email: string;
 
   @IsOptional() @Transform(trim) @IsString() @Matches(/^\+?[0-9 ()./-]{5,40}$/, { message: 'phone must be a phone number' }) @MaxLength(40)

@@ -22,7 +22,7 @@ import { IsSkillName } from '../../skill/is-skill-name.decorator';
 import { SENIORITIES, Seniority, VACANCY_STATUSES, VacancyStatus } from '../vacancy-status';
 import { IsIsoDateTime } from '../../common/validation/is-iso-date-time.decorator';
 import { IsPresentIfGiven } from '../../common/validation/is-present-if-given.decorator';
-import { trim } from '../../common/validation/transforms';
+import { emailAddress, trim } from '../../common/validation/transforms';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -31,7 +31,7 @@ export class ContactDto {
   @Transform(trim) @IsString() @Length(1, 200)
   name: string;
 
-  @Transform(trim) @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(254)
+  @Transform(emailAddress) @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(254)
   email: string;
 }
 
