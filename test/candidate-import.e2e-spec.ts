@@ -55,6 +55,7 @@ describe(CandidateImportService.name, () => {
     expect(response.body).toEqual({
       created: 2,
       updated: 0,
+      unchanged: 0,
       failed: 3,
       errorsTruncated: false,
       errors: [
@@ -135,6 +136,44 @@ describe(CandidateImportService.name, () => {
     expect(await findByName('Pasted Person')).toMatchObject({ email: 'pasted-import@example.com', city: 'Luleå', headline: 'Still here' });
   });
 
+  it('leaves a person whose row changes nothing as they were, "last updated" included, and counts them apart', async () => {
+    const file = 'fullName,email,city,tags,skills\nSame Again,same-again@example.com,Kiruna,backend,go:4;rust\n';
+    await importCsv(file).expect(200);
+    const before = await findByName('Same Again');
+    const audited = async () => (await sut.http().get(`/api/v1/audit?candidateId=${before.id}`).set(sut.admin).expect(200)).body.items.length;
+    const entries = await audited();
+    sut.clock.advance(3_600_000);
+
+    // The same file again (an old export re-imported): nothing to write, nothing to audit, search order untouched.
+    expect((await importCsv(file).expect(200)).body).toMatchObject({ created: 0, updated: 0, unchanged: 1, failed: 0 });
+    expect(await findByName('Same Again')).toEqual(before);
+    expect(await audited()).toBe(entries);
+
+    // A new level is a change, even with every other field the same.
+    expect((await importCsv(file.replace('go:4', 'go:5')).expect(200)).body).toMatchObject({ updated: 1, unchanged: 0 });
+    expect(await findByName('Same Again')).toMatchObject({
+      skills: [{ name: 'go', level: 5 }, { name: 'rust', level: null }], updatedAt: sut.clock.now().toISOString(),
+    });
+  });
+
+  it('does not bring back a person erased at their request, unless they were added again since', async () => {
+    const file = 'fullName,email,city\nErased Once,erased-once@example.com,Visby\nKept Along,kept-along@example.com,Visby\n';
+    await importCsv(file).expect(200);
+    await sut.http().delete(`/api/v1/candidates/${(await findByName('Erased Once')).id}`).set(sut.admin).expect(204);
+
+    const again = await importCsv(file).expect(200);
+    expect(again.body).toMatchObject({
+      created: 0, unchanged: 1, failed: 1,
+      errors: [{ row: 1, field: 'email', message: expect.stringMatching(/^belongs to a person who was erased at their request/) }],
+    });
+    expect(await findByName('Erased Once')).toBeUndefined();
+
+    // They came back of their own accord and were added by hand: from then on the import updates them as anyone.
+    await sut.http().post('/api/v1/candidates').set(recruiter).send({ fullName: 'Erased Once', email: 'erased-once@example.com' }).expect(201);
+    expect((await importCsv(file).expect(200)).body).toMatchObject({ updated: 1, unchanged: 1, failed: 0 });
+    expect(await findByName('Erased Once')).toMatchObject({ city: 'Visby' });
+  });
+
   it('lets the later of two rows with the same email win, counting one create and one update', async () => {
     const response = await importCsv(
       'fullName,email,city,tags\nFirst Spelling,twice@example.com,Lund,early\nSecond Spelling,TWICE@example.com,,late\n',
@@ -158,6 +197,7 @@ describe(CandidateImportService.name, () => {
     expect(response.body).toEqual({
       created: 1,
       updated: 1,
+      unchanged: 0,
       failed: 3,
       errorsTruncated: false,
       errors: [

@@ -6,23 +6,20 @@ import { AppConfig } from '../../config/app-config';
 import { CandidateSkillWriter, skillKeysOf } from '../candidate-skill-writer';
 import { normaliseTags } from '../candidate.service';
 import { CreateCandidateDto } from '../dto/candidate.dto';
-import { ImportRow, RowProblem } from './import-row';
+import { ImportRow } from './import-row';
 import { holdSkillNamesForWriting } from '../../skill/skill.service';
 import { givenFields } from '../../privacy/audit/audit-actions';
 import { AuditLog } from '../../privacy/audit/audit-log.service';
 import { transactionRetryingConflicts } from '../../database/conflict-retry';
+import { addressKey, SuppressionService } from '../../email/suppression.service';
+import { ImportResult, ImportTally, WriteOutcome } from './import-tally';
+
+// TEMP until the controller imports them from import-tally (being edited alongside).
+export type { ImportResult } from './import-tally';
+export { MAX_REPORTED_ERRORS } from './import-tally';
+import { IMPORT_UPSERT } from './import-upsert.sql';
 
 export const IMPORT_BATCH_SIZE = 1000;
-export const MAX_REPORTED_ERRORS = 1000;
-
-export interface ImportResult {
-  created: number;
-  updated: number;
-  failed: number;
-  /** The problems of the first rows, MAX_REPORTED_ERRORS at most, in file order; `failed` counts every failed row. */
-  errors: RowProblem[];
-  errorsTruncated: boolean;
-}
 
 /** One candidate of a batch: rows with the same email (any case) merged in file order, later given fields winning. */
 interface BatchEntry {
@@ -33,43 +30,6 @@ interface BatchEntry {
 }
 
 type ValidRow = Extract<ImportRow, { candidate: CreateCandidateDto }>;
-
-/**
- * Fields left out keep what is stored: the nullable ones by coalescing with
- * EXCLUDED. Tags, time zone and locale are NOT NULL, which PostgreSQL checks
- * before it looks for a conflict, so the insert carries defaults for them and
- * EXCLUDED cannot tell "not given" from a default; $5 says which of them each
- * row gave ({ "<email as given>": ["tags", ...] }). One statement per batch,
- * so an updated candidate gets one new row version, not two.
- */
-const UPSERT = `
-  WITH input AS (
-    SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
-      ord int, full_name text, email text, phone text, city text, country text, time_zone text,
-      locale text, headline text, profile_url text, tags text[], source text, skill_keys int[])
-  ), upserted AS (
-    -- A new candidate gets its skill keys now, so the skill-keys trigger has nothing to rewrite; a stored
-    -- one keeps its keys here and the trigger updates them if its skills change.
-    INSERT INTO candidate (full_name, email, phone, city, country, time_zone, locale, headline,
-                           profile_url, tags, source, status, created_at, updated_at, skill_keys)
-    SELECT full_name, email, phone, city, country, coalesce(time_zone, $2), coalesce(locale, $3), headline,
-           profile_url, coalesce(tags, '{}'), source, 'active', $4, $4, coalesce(skill_keys, '{}')
-    FROM input ORDER BY lower(email)
-    ON CONFLICT (lower(email)) DO UPDATE SET -- the stored email keeps its spelling: it is what matched
-      full_name = EXCLUDED.full_name,
-      phone = coalesce(EXCLUDED.phone, candidate.phone),
-      city = coalesce(EXCLUDED.city, candidate.city),
-      country = coalesce(EXCLUDED.country, candidate.country),
-      headline = coalesce(EXCLUDED.headline, candidate.headline),
-      profile_url = coalesce(EXCLUDED.profile_url, candidate.profile_url),
-      source = coalesce(EXCLUDED.source, candidate.source),
-      tags = CASE WHEN ($5::jsonb -> EXCLUDED.email) ? 'tags' THEN EXCLUDED.tags ELSE candidate.tags END,
-      time_zone = CASE WHEN ($5::jsonb -> EXCLUDED.email) ? 'time_zone' THEN EXCLUDED.time_zone ELSE candidate.time_zone END,
-      locale = CASE WHEN ($5::jsonb -> EXCLUDED.email) ? 'locale' THEN EXCLUDED.locale ELSE candidate.locale END,
-      updated_at = EXCLUDED.updated_at
-    RETURNING id, lower(email) AS key, (xmax = 0) AS inserted
-  )
-  SELECT u.id, u.inserted, i.ord FROM upserted u JOIN input i ON lower(i.email) = u.key`;
 
 /** Streams validated rows into the pool in set-based batches, upserting by email. */
 @Injectable()
@@ -82,6 +42,7 @@ export class CandidateImportService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly audit: AuditLog,
+    private readonly suppression: SuppressionService,
   ) {}
 
   async import(rows: AsyncIterable<ImportRow>): Promise<ImportResult> {
@@ -112,7 +73,7 @@ export class CandidateImportService {
     }
     await writes.start(mergeByEmail(batch), (entries) => this.writeBatch(entries, tally));
     await writes.finish();
-    this.logger.log({ created: tally.created, updated: tally.updated, failed: tally.failed }, 'Candidate import finished');
+    this.logger.log({ created: tally.created, updated: tally.updated, unchanged: tally.unchanged, failed: tally.failed }, 'Candidate import finished');
     return tally.result();
   }
 
@@ -120,8 +81,8 @@ export class CandidateImportService {
     if (entries.size === 0) return;
     const list = [...entries.values()];
     try {
-      const inserted = await transactionRetryingConflicts(this.dataSource, (manager) => this.upsert(manager, list));
-      list.forEach((entry, i) => tally.saved(entry, inserted[i]));
+      const outcomes = await transactionRetryingConflicts(this.dataSource, (manager) => this.upsert(manager, list));
+      list.forEach((entry, i) => tally.written(entry.rows, outcomes[i]));
     } catch (error) {
       if (!isDataError(error)) throw error;
       // Validation passed but the database refused something: find the rows to blame, save the rest.
@@ -131,8 +92,8 @@ export class CandidateImportService {
 
   private async writeOne(entry: BatchEntry, tally: ImportTally): Promise<void> {
     try {
-      const [inserted] = await transactionRetryingConflicts(this.dataSource, (manager) => this.upsert(manager, [entry]));
-      tally.saved(entry, inserted);
+      const [outcome] = await transactionRetryingConflicts(this.dataSource, (manager) => this.upsert(manager, [entry]));
+      tally.written(entry.rows, outcome);
     } catch (error) {
       if (!isDataError(error)) throw error;
       if (entry.parts.length > 1) {
@@ -147,9 +108,34 @@ export class CandidateImportService {
     }
   }
 
-  /** Returns, per entry, whether the candidate was new. */
-  private async upsert(manager: EntityManager, entries: BatchEntry[]): Promise<boolean[]> {
+  /** Writes the entries; returns, per entry, what came of it. */
+  private async upsert(manager: EntityManager, entries: BatchEntry[]): Promise<WriteOutcome[]> {
     await holdSkillNamesForWriting(manager);
+    const erased = await this.erasedAndGone(manager, entries);
+    const kept = entries.filter((entry) => !erased.has(entry));
+    const written = await this.upsertKept(manager, kept);
+    return entries.map((entry) => (erased.has(entry) ? 'erased' : written.get(entry)!));
+  }
+
+  /**
+   * Entries for an address whose person was erased at their request, and that nobody holds now. An old
+   * spreadsheet imported again must not bring them back; someone who returns of their own accord is
+   * added one at a time (and stays off the mailing list: the suppression outlives them).
+   */
+  private async erasedAndGone(manager: EntityManager, entries: BatchEntry[]): Promise<Set<BatchEntry>> {
+    const reasons = await this.suppression.reasons(entries.map((entry) => entry.candidate.email), manager);
+    const erased = entries.filter((entry) => reasons.get(addressKey(entry.candidate.email)) === 'erased');
+    if (erased.length === 0) return new Set();
+    const held: { key: string }[] = await manager.query(
+      `SELECT lower(email) AS key FROM candidate WHERE lower(email) = ANY($1::text[])`,
+      [erased.map((entry) => entry.candidate.email.toLowerCase())],
+    );
+    const heldKeys = new Set(held.map((row) => row.key));
+    return new Set(erased.filter((entry) => !heldKeys.has(entry.candidate.email.toLowerCase())));
+  }
+
+  private async upsertKept(manager: EntityManager, entries: BatchEntry[]): Promise<Map<BatchEntry, WriteOutcome>> {
+    if (entries.length === 0) return new Map();
     const withSkills = entries.filter(({ candidate }) => candidate.skills);
     const resolved = await this.skillWriter.resolve(manager, withSkills.map(({ candidate }) => candidate.skills!));
     const skillsOf = new Map(withSkills.map((entry, i) => [entry, resolved[i]]));
@@ -162,34 +148,32 @@ export class CandidateImportService {
         tags: c.tags && normaliseTags(c.tags), source: c.source, skill_keys: skills && skillKeysOf(skills),
       };
     });
-    const givenNotNull: Record<string, string[]> = {};
+    const given: Record<string, string[]> = {};
     for (const row of input) {
       // null (JSON lines) means "not given", as an empty CSV cell does.
-      const given = (['tags', 'time_zone', 'locale'] as const).filter((field) => row[field] != null);
-      if (given.length > 0) givenNotNull[row.email] = given;
+      const fields = (['tags', 'time_zone', 'locale'] as const).filter((field) => row[field] != null);
+      if (row.skill_keys) fields.push('skills' as never);
+      if (fields.length > 0) given[row.email] = fields;
     }
-    const returned: { id: string; inserted: boolean; ord: number }[] = await manager.query(UPSERT, [
-      JSON.stringify(input), this.config.DEFAULT_TIME_ZONE, this.config.DEFAULT_LOCALE, this.clock.now(),
-      JSON.stringify(givenNotNull),
+    const returned: { id: string; inserted: boolean; ord: number }[] = await manager.query(IMPORT_UPSERT, [
+      JSON.stringify(input), this.config.DEFAULT_TIME_ZONE, this.config.DEFAULT_LOCALE, this.clock.now(), JSON.stringify(given),
     ]);
-    const ids: string[] = [];
-    const inserted: boolean[] = [];
-    for (const { id, inserted: isNew, ord } of returned) {
-      ids[ord] = id;
-      inserted[ord] = isNew;
-    }
-    await this.skillWriter.write(manager, new Map(entries.flatMap((entry, ord) => {
+    // Rows not returned changed nothing: no skills to write, nothing to audit.
+    const changed = returned.map(({ id, inserted, ord }) => ({ id, inserted, entry: entries[ord] }));
+    await this.skillWriter.write(manager, new Map(changed.flatMap(({ id, entry }) => {
       const skills = skillsOf.get(entry);
-      return skills ? [[ids[ord], skills] as const] : [];
+      return skills ? [[id, skills] as const] : [];
     })));
     // Personal data changed in bulk is audited like one candidate at a time, in the same transaction.
-    await this.audit.recordMany(entries.map((entry, ord) => ({
-      action: inserted[ord] ? 'candidate_created' : 'candidate_updated',
-      candidateId: ids[ord],
+    await this.audit.recordMany(changed.map(({ id, inserted, entry }) => ({
+      action: inserted ? 'candidate_created' : 'candidate_updated',
+      candidateId: id,
       // null in a JSON line means "not given", as an empty CSV cell does.
       details: { fields: givenFields(entry.candidate).filter((field) => entry.candidate[field as keyof typeof entry.candidate] !== null), via: 'import' },
     })), manager);
-    return inserted;
+    const outcomes = new Map<BatchEntry, WriteOutcome>(entries.map((entry) => [entry, 'unchanged']));
+    for (const { inserted, entry } of changed) outcomes.set(entry, inserted ? 'created' : 'updated');
+    return outcomes;
   }
 }
 
@@ -237,44 +221,6 @@ class BatchWrites {
 
   async finish(): Promise<void> {
     while (this.inFlight.length > 0) await this.inFlight.shift()!.done;
-  }
-}
-
-class ImportTally {
-  created = 0;
-  updated = 0;
-  failed = 0;
-  private readonly errors: RowProblem[] = [];
-  private truncated = false;
-
-  saved(entry: BatchEntry, inserted: boolean): void {
-    // Merged duplicates count as if applied one after another: the first may create, the rest update.
-    this.created += inserted ? 1 : 0;
-    this.updated += entry.rows.length - (inserted ? 1 : 0);
-  }
-
-  /** One failed row, with every problem found in it. */
-  fail(problems: RowProblem[]): void {
-    this.failed += 1;
-    this.errors.push(...problems);
-    if (this.errors.length >= 2 * MAX_REPORTED_ERRORS) this.keepFirstRows();
-  }
-
-  result(): ImportResult {
-    this.keepFirstRows();
-    return { created: this.created, updated: this.updated, failed: this.failed, errors: this.errors, errorsTruncated: this.truncated };
-  }
-
-  /**
-   * The list holds the problems of the first rows of the file, not the first found: a batch's database
-   * failures are found after later rows were validated. Stable, so a row's problems keep their order.
-   */
-  private keepFirstRows(): void {
-    this.errors.sort((a, b) => a.row - b.row);
-    if (this.errors.length > MAX_REPORTED_ERRORS) {
-      this.errors.length = MAX_REPORTED_ERRORS;
-      this.truncated = true;
-    }
   }
 }
 
