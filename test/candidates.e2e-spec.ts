@@ -76,6 +76,16 @@ describe('CandidateController', () => {
       expectProblem(await create({ fullName: 'X', email: 'x@example.com', status: 'hired' }), 400, ['status']);
       expectProblem(await create({ fullName: 'X', email: 'x@example.com', consentExpiresAt: '2030-01-01' }), 400, ['consentExpiresAt']);
       expectProblem(await create({ fullName: 'X', email: 'x@example.com', skills: [{ name: 'go', level: 9 }] }), 400, ['skills.0.level']);
+      // Two letters are not yet a country: UK is GB, and EU and XX are none. A phone needs digits.
+      for (const country of ['UK', 'eu', 'XX']) expectProblem(await create({ fullName: 'X', email: 'x@example.com', country }), 400, ['country']);
+      for (const phone of ['------', '.....', '(+) / -']) expectProblem(await create({ fullName: 'X', email: 'x@example.com', phone }), 400, ['phone']);
+      expectProblem(await sut.http().get('/api/v1/candidates?country=UK').set(sut.admin), 400, ['country']);
+    });
+
+    it('keeps a phone number pasted with no-break or thin spaces, with plain spaces', async () => {
+      const created = await create({ fullName: 'Nbsp Phone', email: 'nbsp-phone@example.com', phone: '+46\u00a070\u202f123\u200945\u00a0\u00a067', country: 'gb' })
+        .expect(201);
+      expect(created.body).toMatchObject({ phone: '+46 70 123 45 67', country: 'GB' });
     });
 
     it('updates a candidate, replacing skills and allowing only recruiter-owned statuses', async () => {

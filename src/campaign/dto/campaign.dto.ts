@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -20,6 +20,7 @@ import { IsIsoDuration } from '../../common/validation/is-iso-duration.decorator
 import { CAMPAIGN_STATUSES, CampaignStatus } from '../campaign.entity';
 import { CAMPAIGN_TEMPLATE_KEYS } from '../campaign-templates';
 import { STEP_DELAY_PATTERN } from '../step-delay';
+import { IsCountryCode } from '../../common/validation/is-country-code.decorator';
 import { IsPresentIfGiven } from '../../common/validation/is-present-if-given.decorator';
 
 export const MAX_STEPS = 20;
@@ -38,8 +39,7 @@ export class CampaignAudienceDto {
   @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 50, { each: true })
   tags?: string[];
 
-  @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value))
-  @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code such as SE' })
+  @IsOptional() @IsCountryCode()
   country?: string;
 
   @IsOptional() @IsString() @Length(1, 100)

@@ -19,9 +19,9 @@ import {
 import { SUPPORTED_LOCALES } from '../../config/app-config';
 import { IsTimeZone } from '../../common/validation/is-time-zone.decorator';
 import { IsSkillName } from '../../skill/is-skill-name.decorator';
-import { emailAddress, trim } from '../../common/validation/transforms';
+import { emailAddress, phoneNumber, trim } from '../../common/validation/transforms';
+import { IsCountryCode } from '../../common/validation/is-country-code.decorator';
 
-const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
 
 export class SkillInput {
   /** Any spelling; stored under its canonical name ("JS" becomes "javascript"). */
@@ -41,14 +41,17 @@ export class CandidateFields {
   @Transform(emailAddress) @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(254)
   email: string;
 
-  @IsOptional() @Transform(trim) @IsString() @Matches(/^\+?[0-9 ()./-]{5,40}$/, { message: 'phone must be a phone number' }) @MaxLength(40)
+  // At least five digits: "------" is no number.
+  @IsOptional() @Transform(phoneNumber) @IsString()
+  @Matches(/^(?=(?:\D*\d){5})\+?[0-9 ()./-]{5,40}$/, { message: 'phone must be a phone number: at least 5 digits, with spaces and + ( ) . / - if you like' })
+  @MaxLength(40)
   phone?: string | null;
 
   @IsOptional() @Transform(trim) @IsString() @Length(1, 100)
   city?: string | null;
 
   /** ISO 3166-1 alpha-2, e.g. SE. */
-  @IsOptional() @Transform(upper) @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code such as SE' })
+  @IsOptional() @IsCountryCode()
   country?: string | null;
 
   /** IANA time zone; defaults to DEFAULT_TIME_ZONE. */

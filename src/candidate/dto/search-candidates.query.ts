@@ -1,8 +1,9 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
 import { IsIsoDuration } from '../../common/validation/is-iso-duration.decorator';
 import { CANDIDATE_STATUSES, CandidateStatus } from '../candidate.entity';
+import { IsCountryCode } from '../../common/validation/is-country-code.decorator';
 import { IsIsoDateTime } from '../../common/validation/is-iso-date-time.decorator';
 
 const commaList = ({ value }: { value: unknown }) =>
@@ -23,8 +24,7 @@ export class SearchCandidatesQuery extends PageQuery {
   @IsOptional() @Transform(commaList) @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 50, { each: true })
   tags?: string[];
 
-  @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value))
-  @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code such as SE' })
+  @IsOptional() @IsCountryCode()
   country?: string;
 
   @IsOptional() @IsString() @Length(1, 100)

@@ -14,3 +14,10 @@ export function canonicalEmail(address: string): string {
 }
 
 export const emailAddress = ({ value }: { value: unknown }) => (typeof value === 'string' ? canonicalEmail(value) : value);
+
+/**
+ * A phone number as pasted: compatibility forms folded (no-break and thin spaces, full-width digits),
+ * invisible characters removed, runs of spaces made one.
+ */
+export const phoneNumber = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.normalize('NFKC').replace(FORMAT_CHARACTERS, '').replace(/\s+/g, ' ').trim() : value;
