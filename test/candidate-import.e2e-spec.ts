@@ -60,7 +60,7 @@ describe(CandidateImportService.name, () => {
       errorsTruncated: false,
       errors: [
         { row: 2, field: 'email', message: 'email must be an email address' },
-        { row: 3, field: 'country', message: 'country must be an ISO 3166-1 alpha-2 code such as SE' },
+        { row: 3, field: 'country', message: 'country must be an ISO 3166-1 alpha-2 code such as SE (GB for the United Kingdom)' },
         { row: 4, field: 'skills.0.level', message: 'level must not be greater than 5' },
       ],
     });
@@ -154,6 +154,20 @@ describe(CandidateImportService.name, () => {
     expect(await findByName('Same Again')).toMatchObject({
       skills: [{ name: 'go', level: 5 }, { name: 'rust', level: null }], updatedAt: sut.clock.now().toISOString(),
     });
+  });
+
+  it('keeps the stored level of a skill a file names without one (a LinkedIn export has no levels)', async () => {
+    await importCsv('fullName,email,skills\nLevel Kept,level-kept@example.com,typescript:5;go:4\n').expect(200);
+    const noLevels = 'fullName,email,skills\nLevel Kept,level-kept@example.com,TypeScript;Go;Rust\n';
+    expect((await importCsv(noLevels).expect(200)).body).toMatchObject({ updated: 1 });
+    expect((await findByName('Level Kept')).skills).toEqual([
+      { name: 'typescript', level: 5 }, { name: 'go', level: 4 }, { name: 'rust', level: null },
+    ]);
+    expect((await importCsv(noLevels).expect(200)).body).toMatchObject({ updated: 0, unchanged: 1 });
+    // JSON lines can say a level is unknown: null clears it.
+    await importJsonLines([JSON.stringify({ fullName: 'Level Kept', email: 'level-kept@example.com', skills: [{ name: 'go', level: null }, 'typescript'] })])
+      .expect(200);
+    expect((await findByName('Level Kept')).skills).toEqual([{ name: 'typescript', level: 5 }, { name: 'go', level: null }]);
   });
 
   it('does not bring back a person erased at their request, unless they were added again since', async () => {

@@ -99,6 +99,15 @@ describe('CandidateController', () => {
       expectProblem(await sut.http().patch(`/api/v1/candidates/${body.id}`).set(sut.admin).send({ email: 'greta@example.com' }), 409);
     });
 
+    it('keeps the level of a skill named again without one, and clears it when the level is null', async () => {
+      const { body } = await create({ fullName: 'Level Patch', email: 'level-patch@example.com', skills: [{ name: 'go', level: 4 }, { name: 'rust', level: 2 }] })
+        .expect(201);
+      const patch = (skills: unknown[]) => sut.http().patch(`/api/v1/candidates/${body.id}`).set(sut.admin).send({ skills }).expect(200);
+      expect((await patch([{ name: 'Go' }, { name: 'rust', level: null }, { name: 'kafka' }])).body.skills).toEqual([
+        { name: 'go', level: 4 }, { name: 'kafka', level: null }, { name: 'rust', level: null },
+      ]);
+    });
+
     it('deletes a candidate with their skills and consents', async () => {
       const { body } = await create({ fullName: 'Gone Soon', email: 'gone@example.com', skills: [{ name: 'cobol' }] });
       await sut.http().post(`/api/v1/candidates/${body.id}/consents`).set(sut.admin)

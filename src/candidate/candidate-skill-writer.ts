@@ -8,8 +8,18 @@ export interface SkillLevel {
   level?: number | null;
 }
 
-/** A person's skills as stored: one row per skill id, the highest level given when a skill was named twice. */
-export type ResolvedSkills = { skillId: number; level: number | null }[];
+/**
+ * A person's skills by id, the highest level given when a skill was named twice. A level left out
+ * (`undefined`, as in a LinkedIn export) keeps the one stored for that skill; `null` says it is unknown.
+ */
+export type ResolvedSkills = { skillId: number; level: number | null | undefined }[];
+
+/** The higher of two levels given; a number beats null (unknown), which beats undefined (not given). */
+function higherLevel(a: number | null | undefined, b: number | null | undefined): number | null | undefined {
+  if (typeof a === 'number' && typeof b === 'number') return Math.max(a, b);
+  if (typeof a === 'number' || typeof b === 'number') return typeof a === 'number' ? a : b;
+  return a === null || b === null ? null : undefined;
+}
 
 /** candidate.skill_keys for resolved skills, as the CandidateSkillKeys migration's candidate_skill_keys() computes them. */
 export function skillKeysOf(skills: ResolvedSkills): number[] {
@@ -34,13 +44,11 @@ export class CandidateSkillWriter {
     const canonical = await this.skills.canonicalNames(raw, manager);
     const ids = await this.skills.idsFor([...canonical.values()], manager);
     return lists.map((list) => {
-      const best = new Map<number, number | null>();
+      const best = new Map<number, number | null | undefined>();
       for (const skill of list) {
         const id = ids.get(canonical.get(skill.name)!);
         if (id === undefined) continue;
-        const level = skill.level ?? null;
-        const previous = best.get(id);
-        best.set(id, previous == null ? level : level == null ? previous : Math.max(previous, level));
+        best.set(id, best.has(id) ? higherLevel(best.get(id), skill.level) : skill.level);
       }
       return [...best].map(([skillId, level]) => ({ skillId, level }));
     });
@@ -50,8 +58,9 @@ export class CandidateSkillWriter {
    * Stores resolved skills, replacing what each candidate had. Only what changed is written: the skills
    * dropped are deleted, new or re-levelled ones upserted, so saving the same skills rewrites nothing.
    */
-  async write(manager: EntityManager, skillsByCandidate: Map<string, ResolvedSkills>): Promise<void> {
-    if (skillsByCandidate.size === 0) return;
+  async write(manager: EntityManager, given: Map<string, ResolvedSkills>): Promise<void> {
+    if (given.size === 0) return;
+    const skillsByCandidate = await this.withStoredLevels(manager, given, 'id');
     const candidateIds: string[] = [];
     const skillIds: number[] = [];
     const levels: (number | null)[] = [];
@@ -59,7 +68,7 @@ export class CandidateSkillWriter {
       for (const { skillId, level } of list) {
         candidateIds.push(candidateId);
         skillIds.push(skillId);
-        levels.push(level);
+        levels.push(level ?? null);
       }
     }
     await manager.query(
@@ -77,5 +86,25 @@ export class CandidateSkillWriter {
          WHERE candidate_skill.level IS DISTINCT FROM EXCLUDED.level`,
       [candidateIds, skillIds, levels],
     );
+  }
+
+  /**
+   * The lists with each level left out taken from what is stored for that person and skill (null
+   * when there is none), keyed by candidate id or by lower-cased email (an import, before it knows ids).
+   */
+  async withStoredLevels(manager: EntityManager, lists: Map<string, ResolvedSkills>, by: 'id' | 'email'): Promise<Map<string, ResolvedSkills>> {
+    const keys = [...lists].filter(([, list]) => list.some((skill) => skill.level === undefined)).map(([key]) => key);
+    if (keys.length === 0) return lists;
+    const rows: { key: string; skill_id: number; level: number | null }[] = await manager.query(
+      by === 'id'
+        ? `SELECT candidate_id::text AS key, skill_id, level FROM candidate_skill WHERE candidate_id = ANY($1::uuid[])`
+        : `SELECT lower(c.email) AS key, cs.skill_id, cs.level
+           FROM candidate c JOIN candidate_skill cs ON cs.candidate_id = c.id WHERE lower(c.email) = ANY($1::text[])`,
+      [keys],
+    );
+    const stored = new Map(rows.map((row) => [`${row.key} ${row.skill_id}`, row.level]));
+    return new Map([...lists].map(([key, list]) => [
+      key, list.map(({ skillId, level }) => ({ skillId, level: level !== undefined ? level : (stored.get(`${key} ${skillId}`) ?? null) })),
+    ]));
   }
 }

@@ -138,7 +138,10 @@ export class CandidateImportService {
     if (entries.length === 0) return new Map();
     const withSkills = entries.filter(({ candidate }) => candidate.skills);
     const resolved = await this.skillWriter.resolve(manager, withSkills.map(({ candidate }) => candidate.skills!));
-    const skillsOf = new Map(withSkills.map((entry, i) => [entry, resolved[i]]));
+    // Levels left out keep the stored ones now, so the skill keys compared below are what will be stored.
+    const keyOf = (entry: BatchEntry) => entry.candidate.email.toLowerCase();
+    const levelled = await this.skillWriter.withStoredLevels(manager, new Map(withSkills.map((entry, i) => [keyOf(entry), resolved[i]])), 'email');
+    const skillsOf = new Map(withSkills.map((entry) => [entry, levelled.get(keyOf(entry))!]));
     const input = entries.map((entry, ord) => {
       const c = entry.candidate;
       const skills = skillsOf.get(entry);
