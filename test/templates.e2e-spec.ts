@@ -175,6 +175,25 @@ describe('TemplateController', () => {
     expect(current.body.overridden).toBe(false);
   });
 
+  it('refuses templates nested deeper than 20 levels, naming the part, and saves and renders one at the limit', async () => {
+    const nested = (depth: number, field: string) => `{{#if ${field}}}`.repeat(depth) + 'Deep {{candidate.firstName}}' + '{{/if}}'.repeat(depth);
+    const tooDeep = expectProblem(await save('application_received', 'en', { subject: 'S', html: nested(3000, 'a'), text: nested(21, 'candidate.firstName') }), 400, ['html', 'text']);
+    expect(tooDeep.code).toBe('TemplateInvalid');
+    expect(tooDeep.errors).toEqual([
+      { field: 'html', messages: [expect.stringMatching(/^line 1: blocks and sub-expressions nest more than 20 levels deep/)] },
+      { field: 'text', messages: [expect.stringMatching(/^line 1: blocks and sub-expressions nest more than 20 levels deep/)] },
+    ]);
+    expect((await sut.http().get('/api/v1/templates/application_received?locale=en').set(sut.admin).expect(200)).body.overridden).toBe(false);
+
+    const atLimit = { subject: 'S {{candidate.firstName}}', html: `<p>${nested(20, 'candidate.firstName')}</p>`, text: nested(20, 'candidate.firstName') };
+    await save('application_received', 'en', atLimit).expect(200);
+    const { body } = await preview('application_received', { locale: 'en' }).expect(200);
+    expect(body.subject).toBe('S Alva');
+    expect(body.html).toContain('<p>Deep Alva</p>');
+    expect(body.text).toMatch(/^Deep Alva/);
+    await sut.http().delete('/api/v1/templates/application_received/en').set(sut.admin).expect(204);
+  });
+
   it('lets viewers read and preview but only recruiters change templates', async () => {
     const viewer = await sut.keyFor('viewer');
     await sut.http().get('/api/v1/templates').set(viewer).expect(200);

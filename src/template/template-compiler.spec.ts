@@ -61,6 +61,23 @@ describe(TemplateCompiler.name, () => {
     expect(render({ html: '[{{#if a.constructor}}leak{{/if}}{{a.__proto__}}]' }, { a: {} }).html).toContain('[]');
   });
 
+  it('refuses to render a part nested past the limit (an override stored before it existed), naming the part', () => {
+    const deep = '{{#if a}}'.repeat(500) + 'x' + '{{/if}}'.repeat(500);
+    const attempt = () => render({ text: deep }, { a: true });
+    expect(attempt).toThrow(/nest more than 20 levels deep/);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as TemplateRenderError).part).toBe('text');
+    }
+    expect(render({ text: '{{#if a}}'.repeat(20) + 'deep' + '{{/if}}'.repeat(20) }, { a: true }).text).toBe('deep');
+  });
+
+  it('refuses a body that renders past 512 KB, however cheaply it was built', () => {
+    const body = '{{#each items}}' + 'x'.repeat(40_000) + '{{/each}}';
+    expect(() => render({ html: body }, { items: Array.from({ length: 5_000 }, () => '') })).toThrow('the html body renders to more than 512 KB');
+  });
+
   it('compiles once per cache key', () => {
     const first = sut.remember('k:en:v1', source({}));
     expect(sut.cached('k:en:v1')).toBe(first);

@@ -1,6 +1,7 @@
 import { Locale } from '../config/app-config';
 import { BodyKind, TemplateFiles, TemplateSource } from './template-files';
 import { COMPILE_OPTIONS, createHandlebarsEnvironment, RenderSettings } from './template-helpers';
+import { nestingProblem } from './template-nesting';
 
 export type TemplatePart = keyof TemplateSource;
 
@@ -78,8 +79,9 @@ export class TemplateCompiler {
   render(template: CompiledTemplate, data: Record<string, unknown>, settings: RenderSettings): RenderedEmail {
     const partials = this.partialsFor(settings.locale);
     const run = (part: TemplatePart, delegate: Delegate, kind: BodyKind, extra: Record<string, unknown> = {}) => {
+      let rendered: string;
       try {
-        return delegate(data, {
+        rendered = delegate(data, {
           data: { ...settings, ...extra },
           partials: partials[kind],
           allowProtoPropertiesByDefault: false,
@@ -88,6 +90,10 @@ export class TemplateCompiler {
       } catch (error) {
         throw new TemplateRenderError(part, (error as Error).message);
       }
+      // A big list times a big body builds hundreds of MB cheaply (as a rope); refuse it before tidying
+      // flattens it. `length` costs nothing and never exceeds the byte count, so this refuses only what the check below would.
+      if (part !== 'subject' && rendered.length > RENDERED_BODY_MAX_BYTES) throw tooBig(part);
+      return rendered;
     };
     const subject = plainSubject(run('subject', template.subject, 'text'));
     if (!subject) throw new TemplateRenderError('subject', 'the subject renders empty');
@@ -95,9 +101,7 @@ export class TemplateCompiler {
     const html = run('html', this.layouts.html, 'html', { body: htmlBody, subject }).trim();
     const text = tidyText(run('text', this.layouts.text, 'text', { body: run('text', template.text, 'text'), subject }));
     for (const [part, body] of [['html', html], ['text', text]] as const) {
-      if (Buffer.byteLength(body) > RENDERED_BODY_MAX_BYTES) {
-        throw new TemplateRenderError(part, `the ${part} body renders to more than ${RENDERED_BODY_MAX_BYTES / 1024} KB`);
-      }
+      if (Buffer.byteLength(body) > RENDERED_BODY_MAX_BYTES) throw tooBig(part);
     }
     return { subject, html, text };
   }
@@ -115,8 +119,20 @@ export class TemplateCompiler {
   }
 
   private compileBody(kind: BodyKind, source: string): Delegate {
+    // An override saved before the nesting limit existed: it fails when rendered, as a syntax error does
+    // (compiling is lazy), instead of stalling the server while Handlebars parses it.
+    const tooDeep = nestingProblem(source);
+    if (tooDeep) {
+      return () => {
+        throw new Error(tooDeep);
+      };
+    }
     return this.environments[kind].compile(source, { ...COMPILE_OPTIONS, noEscape: kind === 'text' });
   }
+}
+
+function tooBig(part: TemplatePart): TemplateRenderError {
+  return new TemplateRenderError(part, `the ${part} body renders to more than ${RENDERED_BODY_MAX_BYTES / 1024} KB`);
 }
 
 /** A subject is one header line: control characters and line breaks (header injection) become spaces. */

@@ -22,6 +22,8 @@ interface Scope {
   /** Field path of `this` in each enclosing block, innermost last ('' is the root data). */
   contexts: string[];
   inEach: boolean;
+  /** The item of the innermost enclosing `{{#each}}` (`items[]`), if any. */
+  eachItem?: string;
 }
 
 /**
@@ -107,7 +109,12 @@ class SourceChecker {
     const field = this.expression(subject, scope);
     let inner = scope;
     if ((name === 'each' || name === 'with') && subject.type === 'PathExpression' && field !== undefined) {
-      inner = { contexts: [...scope.contexts, name === 'each' ? `${field}[]` : field], inEach: scope.inEach || name === 'each' };
+      if (name === 'each' && scope.eachItem !== undefined && !field.startsWith(`${scope.eachItem}.`)) {
+        // Every item would loop over a whole list again: nested, that grows as the lists' sizes multiplied.
+        return this.report(node, `#each inside #each must go over a list of the current item, not "${(subject as PathExpression).original}"`);
+      }
+      const context = name === 'each' ? `${field}[]` : field;
+      inner = { contexts: [...scope.contexts, context], inEach: scope.inEach || name === 'each', eachItem: name === 'each' ? context : scope.eachItem };
     } else if (name === 'each' || name === 'with') {
       return this.report(node, `#${name} needs a field`);
     }

@@ -2,6 +2,7 @@ import { SUPPORTED_LOCALES } from '../config/app-config';
 import { TemplateCompiler } from './template-compiler';
 import { TemplateFiles, TemplateSource } from './template-files';
 import { TEMPLATE_KEYS, TemplateKey } from './template-keys';
+import { TEMPLATE_NESTING_MAX } from './template-nesting';
 import { validateTemplateSource } from './template-validation';
 
 describe(validateTemplateSource.name, () => {
@@ -86,6 +87,53 @@ describe(validateTemplateSource.name, () => {
       { field: 'text', messages: ['text must not be empty'] },
     ]);
     expect(validate({ subject: 'x'.repeat(200) })).toEqual([]);
+  });
+
+  describe('nesting', () => {
+    const nestedIf = (depth: number, inner = '{{summary}}') => '{{#if promise}}'.repeat(depth) + inner + '{{/if}}'.repeat(depth);
+
+    it(`accepts blocks nested ${TEMPLATE_NESTING_MAX} deep, and renders them`, () => {
+      expect(TEMPLATE_NESTING_MAX).toBe(20);
+      expect(validate({ html: nestedIf(20), text: nestedIf(19, '{{#each gapSkills}}{{this}} {{/each}}') })).toEqual([]);
+      const email = compiler.render(compiler.compile({ subject: 'S', html: nestedIf(20, '<p>{{summary}}</p>'), text: 'T' }), { links: {}, promise: 'yes', summary: 'Deep enough' }, { locale: 'en', timeZone: 'UTC' });
+      expect(email.html).toContain('<p>Deep enough</p>');
+    });
+
+    it.each([
+      ['#if blocks', (depth: number) => nestedIf(depth)],
+      ['#unless and ^ blocks', (depth: number) => '{{#unless promise}}{{^promise}}'.repeat(depth / 2) + 'x' + '{{/promise}}{{/unless}}'.repeat(depth / 2)],
+      ['{{else if}} chains', (depth: number) => '{{#if promise}}' + '{{else if promise}}'.repeat(depth - 1) + 'x{{/if}}'],
+      ['sub-expressions', (depth: number) => '{{list ' + '(list '.repeat(depth - 1) + 'gapSkills' + ')'.repeat(depth - 1) + '}}'],
+    ])('refuses %s nested deeper than the limit, naming the part', (_, nested) => {
+      expect(messagesFor({ text: nested(20) }).join('\n')).not.toMatch(/nest more than/);
+      expect(messagesFor({ text: nested(22) })).toEqual([expect.stringMatching(/^text: line 1: blocks and sub-expressions nest more than 20 levels deep/)]);
+    });
+
+    it('refuses thousands of levels at once, with the line where the limit is passed', () => {
+      const huge = 'Hi\n' + '{{#if promise}}\n'.repeat(1500) + '{{/if}}'.repeat(1500);
+      expect(validate({ subject: '{{#if a}}'.repeat(22), html: huge, text: huge })).toEqual([
+        { field: 'subject', messages: [expect.stringMatching(/^line 1: .*more than 20 levels deep/)] },
+        { field: 'html', messages: [expect.stringMatching(/^line 22: .*more than 20 levels deep/)] },
+        { field: 'text', messages: [expect.stringMatching(/^line 22: .*more than 20 levels deep/)] },
+      ]);
+    });
+
+    it('counts only what Handlebars reads as blocks: not comments, escapes or closed siblings', () => {
+      const siblings = '{{#if promise}}{{summary}}{{/if}}'.repeat(200);
+      const commented = `{{!-- ${'{{#if promise}}'.repeat(30)} --}}`;
+      const escaped = '\\{{#if promise}}'.repeat(30);
+      expect(validate({ html: siblings + commented + escaped })).toEqual([]);
+    });
+
+    it('refuses an #each over an outer list inside an #each: the loops would multiply', () => {
+      expect(messagesFor({ text: '{{#each gapSkills}}{{#each @root.gapSkills}}{{this}}{{/each}}{{/each}}' })).toEqual([
+        'text: line 1: #each inside #each must go over a list of the current item, not "@root.gapSkills"',
+      ]);
+      expect(messagesFor({ text: '{{#each gapSkills}}{{#with @root}}{{#each gapSkills}}x{{/each}}{{/with}}{{/each}}' }).join('\n'))
+        .toMatch(/#each inside #each must go over a list of the current item/);
+      expect(messagesFor({ html: '{{#each items}}{{#each ../decisionsOverdue}}x{{/each}}{{/each}}' }, 'feedback_digest').join('\n'))
+        .toMatch(/not "..\/decisionsOverdue"/);
+    });
   });
 
   it('reports syntax errors with their line', () => {

@@ -4,6 +4,7 @@ import { TemplateCompiler, TemplatePart, TemplateRenderError } from './template-
 import { fieldCatalog, withOptionalParents, withoutOptionalFields } from './template-fields';
 import { TEMPLATE_PARTIALS, TemplateSource } from './template-files';
 import { sampleData, TEMPLATE_DEFINITIONS, TemplateKey } from './template-keys';
+import { nestingProblem } from './template-nesting';
 import { checkTemplateSource } from './template-source-check';
 
 export const SUBJECT_MAX_CHARS = 200;
@@ -13,8 +14,10 @@ const PARTS: readonly TemplatePart[] = ['subject', 'html', 'text'];
 
 /**
  * Everything wrong with a template source, per part, or [] when it is safe
- * to store: size caps, then the static check (syntax, helpers, partials,
- * fields, no triple-stash or prototype names), then a trial render with the
+ * to store: size caps and nesting depth first (cheap, and they keep the
+ * parser, whose cost grows with depth, from ever seeing a hostile source),
+ * then the static check (syntax, helpers, partials, fields, no
+ * triple-stash or prototype names), then a trial render with the
  * key's sample data, once complete and once without the optional fields,
  * so a field used outside its `{{#if}}` guard is caught now, not at send time.
  */
@@ -28,8 +31,8 @@ export function validateTemplateSource(
   const catalog = fieldCatalog(definition);
   const problems = new Map<TemplatePart, string[]>(PARTS.map((part) => [part, []]));
   for (const part of PARTS) {
-    const sizeProblem = sizeProblemOf(part, source[part]);
-    if (sizeProblem) problems.get(part)!.push(sizeProblem);
+    const cheapProblem = sizeProblemOf(part, source[part]) ?? nestingProblem(source[part]);
+    if (cheapProblem) problems.get(part)!.push(cheapProblem);
     else problems.get(part)!.push(...checkTemplateSource(source[part], { catalog, partials: part === 'subject' ? [] : TEMPLATE_PARTIALS }));
   }
   if ([...problems.values()].every((messages) => messages.length === 0)) {
