@@ -88,6 +88,15 @@ describe('CandidateController', () => {
       expect(created.body).toMatchObject({ phone: '+46 70 123 45 67', country: 'GB' });
     });
 
+    it('stores tags that read the same as one tag, and finds them however they are spelled', async () => {
+      const created = await create({
+        fullName: 'Tag Forms', email: 'tag-forms@example.com', tags: ['Café', 'Cafe\u0301', 'senior  dev', ' Senior\u00a0Dev', 're\u200bmote'],
+      }).expect(201);
+      expect(created.body.tags).toEqual(['café', 'senior dev', 'remote']);
+      const found = await sut.http().get('/api/v1/candidates').query({ tags: 'CAFE\u0301,senior   dev' }).set(sut.admin).expect(200);
+      expect(found.body.items.map((item: { id: string }) => item.id)).toEqual([created.body.id]);
+    });
+
     it('updates a candidate, replacing skills and allowing only recruiter-owned statuses', async () => {
       const { body } = await create({ fullName: 'Up Date', email: 'update@example.com', phone: '+46 70 123 45 67', skills: [{ name: 'go' }] });
       const updated = await sut.http().patch(`/api/v1/candidates/${body.id}`).set(sut.admin)

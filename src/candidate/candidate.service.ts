@@ -11,6 +11,7 @@ import { CandidateView, CandidateViews } from './candidate.view';
 import { CreateCandidateDto, UpdateCandidateDto } from './dto/candidate.dto';
 import { holdSkillNamesForWriting } from '../skill/skill.service';
 import { AuditDetails, givenFields } from '../privacy/audit/audit-actions';
+import { canonicalText } from '../common/validation/transforms';
 import { AuditLog } from '../privacy/audit/audit-log.service';
 
 const NOT_NULL_FIELDS = ['fullName', 'email', 'timeZone', 'locale', 'status'] as const;
@@ -126,6 +127,11 @@ export function notFound(id: string): DomainError {
 }
 
 /** Tags compare case-insensitively; stored trimmed, lower case, once each. */
+/**
+ * Tags in the one form they are stored and searched in: lower case, one space between words,
+ * compatibility forms folded and invisible characters dropped, so "Café" typed and "Cafe\u0301"
+ * pasted, or "senior  dev" and "senior dev", are one tag.
+ */
 export function normaliseTags(tags: string[]): string[] {
-  return [...new Set(tags.map((tag) => tag.trim().toLowerCase()).filter(Boolean))];
+  return [...new Set(tags.map((tag) => canonicalText(tag).toLowerCase()).filter(Boolean))];
 }

@@ -15,9 +15,10 @@ export function canonicalEmail(address: string): string {
 
 export const emailAddress = ({ value }: { value: unknown }) => (typeof value === 'string' ? canonicalEmail(value) : value);
 
-/**
- * A phone number as pasted: compatibility forms folded (no-break and thin spaces, full-width digits),
- * invisible characters removed, runs of spaces made one.
- */
-export const phoneNumber = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.normalize('NFKC').replace(FORMAT_CHARACTERS, '').replace(/\s+/g, ' ').trim() : value;
+/** A phone number as pasted: no-break and thin spaces, full-width digits and invisible characters made plain (canonicalText). */
+export const phoneNumber = ({ value }: { value: unknown }) => (typeof value === 'string' ? canonicalText(value) : value);
+
+/** Text compared as people read it: compatibility forms folded, invisible characters dropped, runs of spaces made one. */
+export function canonicalText(text: string): string {
+  return text.normalize('NFKC').replace(FORMAT_CHARACTERS, '').replace(/\s+/g, ' ').trim();
+}
