@@ -13,10 +13,6 @@ import { AuditLog } from '../../privacy/audit/audit-log.service';
 import { transactionRetryingConflicts } from '../../database/conflict-retry';
 import { addressKey, SuppressionService } from '../../email/suppression.service';
 import { ImportResult, ImportTally, WriteOutcome } from './import-tally';
-
-// TEMP until the controller imports them from import-tally (being edited alongside).
-export type { ImportResult } from './import-tally';
-export { MAX_REPORTED_ERRORS } from './import-tally';
 import { IMPORT_UPSERT } from './import-upsert.sql';
 
 export const IMPORT_BATCH_SIZE = 1000;

@@ -1,16 +1,11 @@
 import { Readable } from 'node:stream';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { DomainError } from '../../common/errors/domain-error';
-import {
-  columnsFromHeader,
-  csvRows,
-  fieldsFromCsv,
-  fieldsFromJsonLine,
-  ImportRow,
-  importFormat,
-  jsonLineRows,
-  parseSkillList,
-  readLines,
-} from './import-row';
+import { columnsFromHeader } from './csv-columns';
+import { headerDelimiter } from './csv-dialect';
+import { csvRows, fieldsFromCsv, fieldsFromJsonLine, ImportRow, importFormat, jsonLineRows, readLines } from './import-row';
+import { parseSkillList } from './list-cells';
+import { decodedUpload } from './upload-encoding';
 
 async function collect<T>(rows: AsyncIterable<T>): Promise<T[]> {
   const all: T[] = [];
@@ -19,7 +14,7 @@ async function collect<T>(rows: AsyncIterable<T>): Promise<T[]> {
 }
 
 /** Splits text into small chunks so multi-byte characters and lines straddle chunk boundaries. */
-const streamOf = (text: string, chunkSize = 7) => {
+const streamOf = (text: string | Buffer, chunkSize = 7) => {
   const bytes = Buffer.from(text);
   const chunks: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += chunkSize) chunks.push(bytes.subarray(i, i + chunkSize));
@@ -40,6 +35,7 @@ async function columnsProblem(work: () => unknown): Promise<string> {
 }
 
 const problemsOf = (rows: ImportRow[]) => rows.flatMap((row) => ('problems' in row ? row.problems : []));
+const candidates = (rows: ImportRow[]) => rows.flatMap((row) => ('candidate' in row ? [row.candidate] : []));
 
 describe('importFormat', () => {
   it('knows CSV and the JSON-lines media types, with or without parameters', () => {
@@ -58,14 +54,34 @@ describe('importFormat', () => {
 
 describe('columnsFromHeader', () => {
   it('accepts camelCase, snake_case, any case, and `name` for fullName', () => {
-    expect(columnsFromHeader(['Name', 'EMAIL', 'time_zone', 'profileUrl', 'SKILLS'])).toEqual([
+    expect(columnsFromHeader(['Name', 'EMAIL', 'time_zone', 'profileUrl', 'SKILLS']).fields).toEqual([
       'fullName', 'email', 'timeZone', 'profileUrl', 'skills',
     ]);
-    expect(columnsFromHeader(['full_name', 'email', 'Profile URL'])).toEqual(['fullName', 'email', 'profileUrl']);
+    expect(columnsFromHeader(['full_name', 'email', 'Profile URL']).fields).toEqual(['fullName', 'email', 'profileUrl']);
   });
 
-  it('rejects unknown columns, naming them', async () => {
-    await expect(columnsProblem(() => columnsFromHeader(['fullName', 'email', 'salary', 'age']))).resolves.toMatch(/"salary", "age"/);
+  it('knows the email headers of Google Forms and other exports, and first plus last name', () => {
+    for (const header of ['Email Address', 'E-mail address', 'Mail', 'E-mail']) {
+      expect(columnsFromHeader(['Full Name', header]).fields).toEqual(['fullName', 'email']);
+    }
+    expect(columnsFromHeader(['First Name', 'Last Name', 'Email Address']).fields).toEqual(['firstName', 'lastName', 'email']);
+  });
+
+  it('passes over columns with an empty header cell, such as Excel\'s trailing ones', () => {
+    expect(columnsFromHeader(['name', '', 'email', '', ' '])).toEqual({
+      fields: ['fullName', undefined, 'email', undefined, undefined], unnamed: [1, 3, 4], minCells: 3,
+    });
+  });
+
+  it('rejects unknown columns, naming them and the columns it knows', async () => {
+    const message = await columnsProblem(() => columnsFromHeader(['fullName', 'email', 'salary', 'age']));
+    expect(message).toMatch(/"salary", "age"/);
+    expect(message).toContain('known columns are fullName (or name, or firstName and lastName), email (or emailAddress, mail), phone, city');
+  });
+
+  it('rejects half a split name, or a split name beside a fullName column', async () => {
+    await expect(columnsProblem(() => columnsFromHeader(['First Name', 'email']))).resolves.toMatch(/firstName needs a lastName column/);
+    await expect(columnsProblem(() => columnsFromHeader(['name', 'first_name', 'last_name', 'email']))).resolves.toMatch(/twice: fullName/);
   });
 
   it('rejects a column given twice and missing required columns', async () => {
@@ -81,6 +97,16 @@ describe('parseSkillList', () => {
       { name: 'postgres' },
       { name: 'JS', level: 3 },
     ]);
+  });
+
+  it('reads `name (4)` and `name=4` as levels, and splits on commas as on `;`', () => {
+    expect(parseSkillList('TypeScript (4), typescript=4, Postgres ( 3 ),k8s')).toEqual([
+      { name: 'TypeScript', level: 4 },
+      { name: 'typescript', level: 4 },
+      { name: 'Postgres', level: 3 },
+      { name: 'k8s' },
+    ]);
+    expect(parseSkillList('go=expert;Excel (advanced)')).toEqual([{ name: 'go', level: 'expert' }, { name: 'Excel (advanced)' }]);
   });
 
   it('keeps a malformed level for the validator to reject, and ignores an empty one', () => {
@@ -104,6 +130,14 @@ describe('fieldsFromCsv', () => {
     // Only separators in a list cell: as empty as an empty cell, so an update keeps the stored list.
     expect(fieldsFromCsv(columns, ['Ada', 'ada@example.com', '', ' ; ', ';'])).toEqual({ fullName: 'Ada', email: 'ada@example.com' });
   });
+
+  it('splits tags on commas and joins first and last name', () => {
+    const columns = columnsFromHeader(['First Name', 'Last Name', 'email', 'tags']);
+    expect(fieldsFromCsv(columns, ['Ada', 'Lovelace', 'ada@example.com', 'backend, frontend'])).toEqual({
+      fullName: 'Ada Lovelace', email: 'ada@example.com', tags: ['backend', 'frontend'],
+    });
+    expect(fieldsFromCsv(columns, ['', ' Lovelace ', 'ada@example.com', ', ,'])).toEqual({ fullName: 'Lovelace', email: 'ada@example.com' });
+  });
 });
 
 describe('fieldsFromJsonLine', () => {
@@ -112,6 +146,20 @@ describe('fieldsFromJsonLine', () => {
       fullName: 'Ada',
       skills: [{ name: 'go' }, { name: 'sql', level: 2 }],
     });
+  });
+
+  it('takes empty and blank strings as not given, in fields and in the tags and skills lists', () => {
+    const line = JSON.stringify({
+      fullName: 'Ada', email: 'ada@example.com', headline: '', phone: '', city: ' ', country: '', profileUrl: '', source: '\t',
+      tags: ['', 'backend', ' '], skills: ['', { name: 'go', level: 2 }],
+    });
+    expect(fieldsFromJsonLine(line)).toEqual({
+      fullName: 'Ada', email: 'ada@example.com', tags: ['backend'], skills: [{ name: 'go', level: 2 }],
+    });
+    // A list of only blanks is as empty as an empty CSV cell: it must not clear the stored list.
+    expect(fieldsFromJsonLine('{"email":"ada@example.com","tags":[""," "]}')).toEqual({ email: 'ada@example.com' });
+    // Unknown fields are still reported, empty or not.
+    expect(fieldsFromJsonLine('{"salary":""}')).toEqual({ salary: '' });
   });
 
   it('explains lines that are not a JSON object', () => {
@@ -147,6 +195,52 @@ describe('csvRows', () => {
     ]);
   });
 
+  it('reads a semicolon-separated file (Swedish Excel), commas in cells included', async () => {
+    const csv = '\uFEFFFull Name;E-mail;City;Skills\r\nÅsa Öberg;asa@example.com;Göteborg, Västra Götaland;"TypeScript (4), Postgres"\r\n';
+    const rows = await collect(csvRows(streamOf(csv)));
+    expect(problemsOf(rows)).toEqual([]);
+    expect(candidates(rows)).toEqual([expect.objectContaining({
+      fullName: 'Åsa Öberg', email: 'asa@example.com', city: 'Göteborg, Västra Götaland',
+      skills: [expect.objectContaining({ name: 'TypeScript', level: 4 }), expect.objectContaining({ name: 'Postgres' })],
+    })]);
+  });
+
+  it('reads a tab-separated UTF-16LE file with a byte-order mark (Excel "Unicode text")', async () => {
+    const text = 'Full Name\tE-mail\tCity\r\nÅsa Öberg\tasa@example.com\tLund, Skåne\r\nBo Ek\tbo@example.com\t\r\n';
+    const rows = await collect(csvRows(streamOf(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]))));
+    expect(problemsOf(rows)).toEqual([]);
+    expect(candidates(rows)).toEqual([
+      expect.objectContaining({ fullName: 'Åsa Öberg', email: 'asa@example.com', city: 'Lund, Skåne' }),
+      expect.objectContaining({ fullName: 'Bo Ek', email: 'bo@example.com' }),
+    ]);
+  });
+
+  it('skips Excel\'s empty rows, allows trailing empty cells and unnamed empty columns, and still fails extra values', async () => {
+    const csv = [
+      'name,email,,,',
+      'Ada,ada@example.com,,,',
+      ',,,,',
+      ' , ,,,',
+      'Bo,bo@example.com,,,,',
+      'Cy,cy@example.com',
+      'Di,di@example.com,,,surplus',
+      'Ed,ed@example.com,,,,surplus',
+      '',
+    ].join('\n');
+    const rows = await collect(csvRows(streamOf(csv)));
+    expect(candidates(rows).map((candidate) => candidate.email)).toEqual(['ada@example.com', 'bo@example.com', 'cy@example.com']);
+    expect(problemsOf(rows)).toEqual([
+      { row: 4, field: 'row', message: 'cell 5 has a value, but its column has no name in the header' },
+      { row: 5, field: 'row', message: 'row has 6 cells; the header has 5' },
+    ]);
+  });
+
+  it('accepts a trailing empty cell past the header, but not a value there', async () => {
+    const rows = await collect(csvRows(streamOf('fullName,email\nAda,ada@example.com,\nBo,bo@example.com,x\n,\n')));
+    expect(candidates(rows).map((candidate) => candidate.email)).toEqual(['ada@example.com']);
+    expect(problemsOf(rows)).toEqual([{ row: 2, field: 'row', message: 'row has 3 cells; the header has 2' }]);
+  });
+
   it('rejects a bad header before yielding any row', async () => {
     await expect(columnsProblem(() => collect(csvRows(streamOf('fullName,email,salary\nA,a@example.com,1\n'))))).resolves.toMatch(/salary/);
     await expect(columnsProblem(() => collect(csvRows(streamOf(''))))).resolves.toMatch(/header row is required/);
@@ -168,8 +262,59 @@ describe('csvRows', () => {
   });
 });
 
+describe('headerDelimiter', () => {
+  it('counts commas, semicolons and tabs outside quotes on the header line only', () => {
+    expect(headerDelimiter('"Name, full";email;city\na,b,c,d,e\n', false)).toBe(';');
+    expect(headerDelimiter('name\temail\tcity\r\n', false)).toBe('\t');
+    expect(headerDelimiter('\n;;;\nname,email\n', false)).toBe(',');
+    expect(headerDelimiter('email\n', false)).toBe(',');
+  });
+
+  it('waits for the end of the header line unless the text is complete', () => {
+    expect(headerDelimiter('name;ema', false)).toBeUndefined();
+    expect(headerDelimiter('name;email', true)).toBe(';');
+  });
+});
+
+describe('decodedUpload', () => {
+  const lines = 'fullName,email\nAda,ada@example.com\n';
+  const text = async (stream: Readable) => Buffer.concat(await collect(stream as AsyncIterable<Buffer>)).toString();
+
+  it('inflates gzip and deflate and passes identity through', async () => {
+    await expect(text(decodedUpload(streamOf(gzipSync(lines)), 'gzip', Infinity))).resolves.toBe(lines);
+    await expect(text(decodedUpload(streamOf(deflateSync(lines)), ' Deflate', Infinity))).resolves.toBe(lines);
+    const plain = streamOf(lines);
+    expect(decodedUpload(plain, 'identity', Infinity)).toBe(plain);
+  });
+
+  it('refuses any other encoding as unsupported media type, naming it', () => {
+    expect(() => decodedUpload(streamOf(lines), 'br', Infinity)).toThrow(
+      expect.objectContaining({ code: 'UnsupportedMediaType', detail: expect.stringContaining('not "br"') }),
+    );
+    expect(() => decodedUpload(streamOf(lines), 'gzip, br', Infinity)).toThrow(DomainError);
+  });
+
+  it('tells the reader that the stream is not gzip, rather than failing the process', async () => {
+    const rows = collect(csvRows(decodedUpload(streamOf(lines), 'gzip', Infinity)));
+    await expect(rows).rejects.toMatchObject({ code: 'ValidationFailed', detail: 'Invalid field(s): body' });
+  });
+
+  it('stops a decompression bomb, and a stream read past the deadline, with 413, keeping the rows before', async () => {
+    const bomb = gzipSync(Buffer.concat([Buffer.from(lines), Buffer.alloc(50 * 1024 * 1024, '\n')]));
+    const rows: ImportRow[] = [];
+    const reading = (async () => {
+      for await (const row of csvRows(decodedUpload(streamOf(bomb, 64 * 1024), 'gzip', Infinity))) rows.push(row);
+    })();
+    await expect(reading).rejects.toMatchObject({ code: 'PayloadTooLarge', detail: expect.stringContaining('more than 100 times') });
+    expect(candidates(rows).map((candidate) => candidate.email)).toEqual(['ada@example.com']);
+    await expect(collect(jsonLineRows(decodedUpload(streamOf(gzipSync(lines)), 'gzip', Date.now() - 1)))).rejects.toMatchObject({
+      code: 'PayloadTooLarge', detail: expect.stringContaining('took longer'),
+    });
+  });
+});
+
 describe('a dropped upload', () => {
-  const dropAfterFirstChunk = (text: string) => {
+  const dropAfterFirstChunk = (text: string | Buffer) => {
     const source = new Readable({ read() {} });
     source.push(text);
     setImmediate(() => source.destroy());
@@ -178,6 +323,14 @@ describe('a dropped upload', () => {
 
   it('fails the CSV reader instead of leaving it waiting', async () => {
     await expect(collect(csvRows(dropAfterFirstChunk('fullName,email\nA,a@example.com\n')))).rejects.toThrow(DomainError);
+  });
+
+  it('fails the reader of a gzip upload instead of leaving it waiting', async () => {
+    const compressed = gzipSync('fullName,email\nA,a@example.com\n'.repeat(100));
+    const dropped = dropAfterFirstChunk(compressed.subarray(0, compressed.length - 10));
+    await expect(collect(csvRows(decodedUpload(dropped, 'gzip', Infinity)))).rejects.toMatchObject({
+      detail: 'Invalid field(s): body', extra: { errors: [{ field: 'body', messages: [expect.stringContaining('The upload stopped')] }] },
+    });
   });
 
   it('fails the JSON-lines reader instead of leaving it waiting', async () => {

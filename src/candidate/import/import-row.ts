@@ -7,6 +7,9 @@ import { DomainError } from '../../common/errors/domain-error';
 import { unstorableTextErrors } from '../../common/validation/unstorable-text';
 import { flattenValidationErrors } from '../../common/validation/validation.pipe';
 import { CreateCandidateDto } from '../dto/candidate.dto';
+import { cellsMisfit, columnsFromHeader, CsvColumns, IMPORT_FIELDS } from './csv-columns';
+import { CsvDialectSniffer } from './csv-dialect';
+import { parseSkillList, splitList } from './list-cells';
 
 /** One entry of the import's error list. `row` is the 1-based data row (CSV) or line (JSON lines). */
 export interface RowProblem {
@@ -19,13 +22,6 @@ export type ImportRow = { row: number; candidate: CreateCandidateDto } | { row: 
 
 export type ImportFormat = 'csv' | 'json-lines';
 
-export const IMPORT_FIELDS = [
-  'fullName', 'email', 'phone', 'city', 'country', 'timeZone', 'locale',
-  'headline', 'profileUrl', 'skills', 'tags', 'source',
-] as const;
-export type ImportField = (typeof IMPORT_FIELDS)[number];
-
-const REQUIRED_COLUMNS: ImportField[] = ['fullName', 'email'];
 /** Far above any valid row (about 12 kB at every field's maximum); stops one broken quote from buffering the file. */
 const MAX_ROW_BYTES = 64 * 1024;
 
@@ -59,62 +55,29 @@ const UTF8_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
 const NOT_UTF8 = '\uFFFD';
 const NOT_UTF8_MESSAGE = 'row is not valid UTF-8 (save the file as UTF-8)';
 
-/** Header spellings compare without case, `_`, `-` or spaces, so `full_name`, `fullName` and `Full Name` all match. */
-const squash = (name: string) => name.toLowerCase().replace(/[\s_-]+/g, '');
-const COLUMN_NAMES = new Map<string, ImportField>([
-  ...IMPORT_FIELDS.map((field): [string, ImportField] => [squash(field), field]),
-  ['name', 'fullName'],
-]);
-
-/** The field each CSV column fills; an unknown, repeated or missing column rejects the whole file. */
-export function columnsFromHeader(header: string[]): ImportField[] {
-  const columns = header.map((name) => COLUMN_NAMES.get(squash(name)));
-  const unknown = header.filter((_, i) => !columns[i]);
-  if (unknown.length > 0) {
-    throw DomainError.field(
-      'columns',
-      `Unknown column(s) ${unknown.map((name) => JSON.stringify(name)).join(', ')}; known columns are ${IMPORT_FIELDS.join(', ')}.`,
-    );
-  }
-  const known = columns as ImportField[];
-  const repeated = known.filter((field, i) => known.indexOf(field) !== i);
-  if (repeated.length > 0) throw DomainError.field('columns', `Column(s) given twice: ${[...new Set(repeated)].join(', ')}.`);
-  const missing = REQUIRED_COLUMNS.filter((field) => !known.includes(field));
-  if (missing.length > 0) throw DomainError.field('columns', `Required column(s) missing: ${missing.join(', ')}.`);
-  return known;
-}
-
-const splitList = (text: string) => text.split(';').map((item) => item.trim()).filter(Boolean);
-
-/** `typescript:4;postgres` -> [{ name: 'typescript', level: 4 }, { name: 'postgres' }]. A non-numeric level is kept for the validator to reject. */
-export function parseSkillList(text: string): { name: string; level?: number | string }[] {
-  return splitList(text).map((item) => {
-    const colon = item.lastIndexOf(':');
-    if (colon < 0) return { name: item };
-    const name = item.slice(0, colon).trim();
-    const level = item.slice(colon + 1).trim();
-    if (level === '') return { name };
-    return { name, level: /^\d+(\.\d+)?$/.test(level) ? Number(level) : level };
-  });
-}
-
 /** A CSV record as the plain object the API would receive; empty cells are "not given". */
-export function fieldsFromCsv(columns: ImportField[], cells: string[]): Record<string, unknown> {
+export function fieldsFromCsv(columns: CsvColumns, cells: string[]): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
-  columns.forEach((field, i) => {
+  let firstName: string | undefined;
+  let lastName: string | undefined;
+  columns.fields.forEach((field, i) => {
     const cell = cells[i]?.trim();
-    if (!cell) return;
-    if (field !== 'skills' && field !== 'tags') {
-      fields[field] = cell;
-      return;
+    if (!cell || !field) return;
+    if (field === 'firstName') firstName = cell;
+    else if (field === 'lastName') lastName = cell;
+    else if (field !== 'skills' && field !== 'tags') fields[field] = cell;
+    else {
+      // A list cell with only separators (";") is as empty as an empty cell: it must not clear what is stored.
+      const list = splitList(cell);
+      if (list.length > 0) fields[field] = field === 'skills' ? parseSkillList(cell) : list;
     }
-    // A list cell with only separators (";") is as empty as an empty cell: it must not clear what is stored.
-    const list = splitList(cell);
-    if (list.length === 0) return;
-    fields[field] = field === 'skills' ? parseSkillList(cell) : list;
   });
+  if (firstName || lastName) fields.fullName = [firstName, lastName].filter(Boolean).join(' ');
   return fields;
 }
+
+const IMPORTED = new Set<string>(IMPORT_FIELDS);
+const isBlank = (value: unknown) => typeof value === 'string' && value.trim() === '';
 
 /** A JSON line as the plain object the API would receive; skills may also be plain names. */
 export function fieldsFromJsonLine(line: string): Record<string, unknown> | string {
@@ -126,6 +89,16 @@ export function fieldsFromJsonLine(line: string): Record<string, unknown> | stri
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'line must be a JSON object';
   const fields = value as Record<string, unknown>;
+  for (const [field, given] of Object.entries(fields)) {
+    if (!IMPORTED.has(field)) continue;
+    // "" (or only spaces) means "not given", as null and an empty CSV cell do: it must not clear or fail a stored value.
+    if (isBlank(given)) delete fields[field];
+    else if ((field === 'tags' || field === 'skills') && Array.isArray(given) && given.some(isBlank)) {
+      const list = given.filter((item) => !isBlank(item));
+      if (list.length > 0) fields[field] = list;
+      else delete fields[field];
+    }
+  }
   if (Array.isArray(fields.skills)) {
     fields.skills = fields.skills.map((skill: unknown) => (typeof skill === 'string' ? { name: skill } : skill));
   }
@@ -152,13 +125,19 @@ function validateFields(row: number, fields: Record<string, unknown>): ImportRow
   return { row, problems: problems.length > 0 ? problems : [{ row, field: 'row', message: 'row is not a valid candidate' }] };
 }
 
-/** pipe() does not pass errors on: without this a dropped upload would leave the reader waiting forever. */
+/**
+ * pipe() does not pass errors on: without this a dropped upload would leave the reader waiting forever.
+ * A source that failed with a reason for the client (a corrupt gzip stream, say) passes that reason on.
+ */
 function failOnDroppedUpload<T extends Duplex>(source: Readable, reader: T): T {
-  source.once('close', () => {
-    if (!source.readableEnded) {
-      reader.destroy(DomainError.field('body', 'The upload stopped before the end of the file; the rows before that point were imported.'));
-    }
-  });
+  const failIfDropped = () => {
+    if (source.readableEnded) return;
+    reader.destroy(source.errored instanceof DomainError
+      ? source.errored
+      : DomainError.field('body', 'The upload stopped before the end of the file; the rows before that point were imported.'));
+  };
+  if (source.closed) failIfDropped();
+  else source.once('close', failIfDropped);
   return reader;
 }
 
@@ -173,29 +152,39 @@ const rowProblem = (row: number, message: string): ImportRow => ({ row, problems
  */
 export async function* csvRows(source: Readable): AsyncGenerator<ImportRow> {
   let syntaxError: CsvError | undefined;
+  const sniffer = new CsvDialectSniffer(MAX_ROW_BYTES);
+  source.pipe(failOnDroppedUpload(source, sniffer));
   const parser = parse({
-    bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true,
+    bom: true, delimiter: await sniffer.delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true,
+    // Excel's empty rows (",,,"): skipped and not counted, like blank lines.
+    skip_records_with_empty_values: true,
     max_record_size: MAX_ROW_BYTES, skip_records_with_error: true,
   });
   parser.on('skip', (error: CsvError) => (syntaxError ??= error));
-  source.pipe(failOnDroppedUpload(source, parser));
-  let columns: ImportField[] | undefined;
+  sniffer.pipe(failOnDroppedUpload(sniffer, parser));
+  let columns: CsvColumns | undefined;
   let row = 0;
-  for await (const cells of parser as AsyncIterable<string[]>) {
-    // Records counted by csv-parse include the header, so `records` is the data row that broke.
-    if (syntaxError && row >= syntaxError.records) break;
-    if (!columns) {
-      columns = columnsFromHeader(cells);
-      continue;
+  try {
+    for await (const cells of parser as AsyncIterable<string[]>) {
+      // Records counted by csv-parse include the header, so `records` is the data row that broke.
+      if (syntaxError && row >= syntaxError.records) break;
+      if (!columns) {
+        columns = columnsFromHeader(cells);
+        continue;
+      }
+      row += 1;
+      const misfit = cells.length !== columns.fields.length || columns.unnamed.length > 0 ? cellsMisfit(columns, cells) : undefined;
+      if (misfit) {
+        yield rowProblem(row, misfit);
+      } else if (cells.some((cell) => cell.includes(NOT_UTF8))) {
+        yield rowProblem(row, NOT_UTF8_MESSAGE);
+      } else {
+        yield validateRow(row, fieldsFromCsv(columns, cells));
+      }
     }
-    row += 1;
-    if (cells.length !== columns.length) {
-      yield rowProblem(row, `row has ${cells.length} cells; the header has ${columns.length}`);
-    } else if (cells.some((cell) => cell.includes(NOT_UTF8))) {
-      yield rowProblem(row, NOT_UTF8_MESSAGE);
-    } else {
-      yield validateRow(row, fieldsFromCsv(columns, cells));
-    }
+  } finally {
+    // Stopped early (a rejected header): the upload is drained by the controller, not held here.
+    sniffer.destroy();
   }
   if (syntaxError && !columns) throw DomainError.field('columns', `The header row could not be read: ${syntaxError.message}`);
   if (!columns) throw DomainError.field('columns', 'The file is empty; a header row is required.');
