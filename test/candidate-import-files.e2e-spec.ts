@@ -1,9 +1,8 @@
 import { deflateSync, gzipSync } from 'node:zlib';
 import { CandidateImportController } from '../src/candidate/import/candidate-import.controller';
 import { expectProblem } from './support/problem';
+import { importApi } from './support/import-api';
 import { startTestApp, TestApp } from './support/test-app';
-
-const IMPORT = '/api/v1/candidates/import';
 
 /** Files as other tools export them: Excel in Sweden, Excel "Unicode text", Google Forms, ATS exports, compressed uploads. */
 describe(CandidateImportController.name, () => {
@@ -16,19 +15,8 @@ describe(CandidateImportController.name, () => {
   });
   afterAll(() => sut.close());
 
-  const upload = (contentType: string, body: string | Buffer, contentEncoding?: string) => {
-    const request = sut.http().post(IMPORT).set(recruiter).set('Content-Type', contentType);
-    return (contentEncoding ? request.set('Content-Encoding', contentEncoding) : request).send(Buffer.from(body));
-  };
-  const importCsv = (csv: string | Buffer, contentEncoding?: string) => upload('text/csv', csv, contentEncoding);
-  const importJsonLines = (lines: object[]) => upload('application/x-ndjson', lines.map((line) => JSON.stringify(line)).join('\n'));
-  /** The candidate as a recruiter opens it after searching the pool by name. */
-  const candidate = async (fullName: string) => {
-    const found = await sut.http().get('/api/v1/candidates').query({ q: fullName, limit: 100 }).set(recruiter).expect(200);
-    const item = found.body.items.find((entry: { fullName: string }) => entry.fullName === fullName);
-    if (!item) return undefined;
-    return (await sut.http().get(`/api/v1/candidates/${item.id}`).set(recruiter).expect(200)).body;
-  };
+  const { upload, importCsv, importJsonLines, findByName } = importApi(() => sut, () => recruiter);
+  const jsonLines = (lines: object[]) => importJsonLines(lines.map((line) => JSON.stringify(line)));
 
   it('imports a semicolon-separated file as Swedish Excel saves it, commas in cells included', async () => {
     const csv = '\uFEFFFull Name;E-mail;City;Skills\r\nÅsa Öberg;asa@example.com;Göteborg, Västra Götaland;TypeScript:4\r\n';
@@ -36,7 +24,7 @@ describe(CandidateImportController.name, () => {
     const response = await importCsv(csv).expect(200);
 
     expect(response.body).toMatchObject({ created: 1, updated: 0, failed: 0, errors: [], errorsTruncated: false });
-    expect(await candidate('Åsa Öberg')).toMatchObject({
+    expect(await findByName('Åsa Öberg')).toMatchObject({
       email: 'asa@example.com', city: 'Göteborg, Västra Götaland', skills: [{ name: 'typescript', level: 4 }],
     });
   });
@@ -47,7 +35,7 @@ describe(CandidateImportController.name, () => {
     const response = await importCsv(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])).expect(200);
 
     expect(response.body).toMatchObject({ created: 1, failed: 0 });
-    expect(await candidate('Örjan Åkesson')).toMatchObject({ email: 'orjan@example.com', city: 'Malmö, Skåne', tags: ['backend'] });
+    expect(await findByName('Örjan Åkesson')).toMatchObject({ email: 'orjan@example.com', city: 'Malmö, Skåne', tags: ['backend'] });
   });
 
   it('maps Google Forms and ATS headers, joins first and last name, and passes over empty columns', async () => {
@@ -63,21 +51,21 @@ describe(CandidateImportController.name, () => {
     expect(response.body).toMatchObject({
       created: 2, failed: 1, errors: [{ row: 3, field: 'row', message: 'cell 4 has a value, but its column has no name in the header' }],
     });
-    expect(await candidate('Grace Hopper')).toMatchObject({ email: 'grace@example.com', city: 'Arlington' });
-    expect(await candidate('Bo Ek')).toMatchObject({ email: 'bo@example.com' });
-    expect(await candidate('Stray Value')).toBeUndefined();
+    expect(await findByName('Grace Hopper')).toMatchObject({ email: 'grace@example.com', city: 'Arlington' });
+    expect(await findByName('Bo Ek')).toMatchObject({ email: 'bo@example.com' });
+    expect(await findByName('Stray Value')).toBeUndefined();
     for (const header of ['E-mail address', 'Mail']) {
       expect((await importCsv(`name,${header}\nMail ${header},${header === 'Mail' ? 'mail' : 'e-mail'}@example.com\n`).expect(200)).body)
         .toMatchObject({ created: 1, failed: 0 });
     }
-    expect(await candidate('Mail Mail')).toMatchObject({ email: 'mail@example.com' });
+    expect(await findByName('Mail Mail')).toMatchObject({ email: 'mail@example.com' });
   });
 
   it('still rejects an unknown column, saying which columns it knows', async () => {
     const body = expectProblem(await importCsv('Full Name;E-mail;Salary\nNot Saved;notsaved@example.com;1\n'), 400, ['columns']);
 
     expect(body.errors[0].messages[0]).toMatch(/^Unknown column\(s\) "Salary"; known columns are fullName \(or name, or firstName and lastName\), email/);
-    expect(await candidate('Not Saved')).toBeUndefined();
+    expect(await findByName('Not Saved')).toBeUndefined();
   });
 
   it('skips Excel\'s empty rows and trailing empty cells, but still fails a row with values past the header', async () => {
@@ -89,7 +77,7 @@ describe(CandidateImportController.name, () => {
       created: 1, updated: 0, failed: 1, errorsTruncated: false,
       errors: [{ row: 2, field: 'row', message: 'row has 4 cells; the header has 3' }],
     });
-    expect(await candidate('Ada Lovelace')).toMatchObject({ email: 'ada@example.com', city: 'London' });
+    expect(await findByName('Ada Lovelace')).toMatchObject({ email: 'ada@example.com', city: 'London' });
   });
 
   it('reads skill levels written `name (4)` or `name=4`, and comma-separated skills and tags', async () => {
@@ -101,13 +89,13 @@ describe(CandidateImportController.name, () => {
 
     expect((await importCsv(csv).expect(200)).body).toMatchObject({ created: 2, failed: 0 });
 
-    const linnea = await candidate('Linnea Berg');
+    const linnea = await findByName('Linnea Berg');
     expect(linnea.skills).toEqual(expect.arrayContaining([
       { name: 'typescript', level: 4 }, { name: 'postgresql', level: null }, { name: 'kubernetes', level: null },
     ]));
     expect(linnea.skills).toHaveLength(3);
     expect(linnea.tags).toEqual(['backend', 'frontend']);
-    expect((await candidate('Nils Holm')).skills).toEqual([{ name: 'typescript', level: 4 }, { name: 'go', level: 2 }]);
+    expect((await findByName('Nils Holm')).skills).toEqual([{ name: 'typescript', level: 4 }, { name: 'go', level: 2 }]);
   });
 
   it('takes empty strings in JSON lines as not given, like null and an empty CSV cell', async () => {
@@ -116,17 +104,17 @@ describe(CandidateImportController.name, () => {
       city: 'Uppsala', tags: ['data'],
     }).expect(201);
 
-    const response = await importJsonLines([
+    const response = await jsonLines([
       { fullName: 'Karin Lund', email: 'karin@example.com', headline: '', phone: '', city: ' ', country: '', profileUrl: '', source: '', tags: [''] },
       { fullName: 'Olle Ny', email: 'olle@example.com', phone: '', skills: ['', 'go'], tags: ['', 'new'] },
     ]).expect(200);
 
     // Karin's row gives nothing new: what counts is that nothing failed and nothing stored was cleared.
     expect(response.body).toMatchObject({ created: 1, failed: 0, errors: [] });
-    expect(await candidate('Karin Lund')).toMatchObject({
+    expect(await findByName('Karin Lund')).toMatchObject({
       headline: 'Data engineer', phone: '+46 70 111 22 33', city: 'Uppsala', tags: ['data'],
     });
-    expect(await candidate('Olle Ny')).toMatchObject({ phone: null, tags: ['new'], skills: [{ name: 'go', level: null }] });
+    expect(await findByName('Olle Ny')).toMatchObject({ phone: null, tags: ['new'], skills: [{ name: 'go', level: null }] });
   });
 
   it('reads uploads sent with Content-Encoding gzip or deflate', async () => {
@@ -137,8 +125,8 @@ describe(CandidateImportController.name, () => {
     expect(gzipped.body).toMatchObject({ created: 1, failed: 0 });
     expect(deflated.status).toBe(200);
     expect(deflated.body).toMatchObject({ created: 1, failed: 0 });
-    expect(await candidate('Gun Zip')).toMatchObject({ email: 'gun@example.com', city: 'Kiruna' });
-    expect(await candidate('De Flate')).toMatchObject({ email: 'de@example.com' });
+    expect(await findByName('Gun Zip')).toMatchObject({ email: 'gun@example.com', city: 'Kiruna' });
+    expect(await findByName('De Flate')).toMatchObject({ email: 'de@example.com' });
   });
 
   it('answers 415 naming any other encoding, and 400 for a body that is not what it says', async () => {
@@ -147,8 +135,8 @@ describe(CandidateImportController.name, () => {
 
     const notGzip = expectProblem(await importCsv('fullName,email\nNot Zipped,notzipped@example.com\n', 'gzip'), 400, ['body']);
     expect(notGzip.errors[0].messages[0]).toMatch(/^The upload is not valid gzip/);
-    expect(await candidate('Br Otli')).toBeUndefined();
-    expect(await candidate('Not Zipped')).toBeUndefined();
+    expect(await findByName('Br Otli')).toBeUndefined();
+    expect(await findByName('Not Zipped')).toBeUndefined();
   });
 
   it('stops a gzip bomb with 413, keeping the rows before it', async () => {
@@ -159,6 +147,6 @@ describe(CandidateImportController.name, () => {
     const response = await importCsv(bomb, 'gzip');
 
     expect(expectProblem(response, 413).detail).toContain('decompresses to more than 100 times its compressed size');
-    expect(await candidate('Bomb 1999')).toMatchObject({ email: 'bomb1999@example.com' });
+    expect(await findByName('Bomb 1999')).toMatchObject({ email: 'bomb1999@example.com' });
   });
 });

@@ -7,6 +7,7 @@ import { UPLOAD_TIMEOUT_MS } from '../src/bootstrap';
 import { skillKeysOf } from '../src/candidate/candidate-skill-writer';
 import { CandidateImportService, IMPORT_BATCH_SIZE } from '../src/candidate/import/candidate-import.service';
 import { expectProblem } from './support/problem';
+import { importApi } from './support/import-api';
 import { startTestApp, TestApp } from './support/test-app';
 
 const IMPORT = '/api/v1/candidates/import';
@@ -31,14 +32,7 @@ describe(CandidateImportService.name, () => {
   });
   afterAll(() => sut.close());
 
-  const importCsv = (csv: string) => sut.http().post(IMPORT).set(recruiter).set('Content-Type', 'text/csv').send(csv);
-  const importJsonLines = (lines: string[]) =>
-    sut.http().post(IMPORT).set(recruiter).set('Content-Type', 'application/x-ndjson').send(lines.join('\n'));
-  /** What a recruiter finds when searching the pool by name. */
-  const findByName = async (fullName: string) => {
-    const found = await sut.http().get('/api/v1/candidates').query({ q: fullName, limit: 100 }).set(recruiter).expect(200);
-    return found.body.items.find((item: { fullName: string }) => item.fullName === fullName);
-  };
+  const { importCsv, importJsonLines, findByName } = importApi(() => sut, () => recruiter);
 
   it('imports the good rows of a CSV and lists why each bad row failed', async () => {
     const response = await importCsv(
