@@ -1,21 +1,12 @@
 import { deflateSync, gzipSync } from 'node:zlib';
 import { CandidateImportController } from '../src/candidate/import/candidate-import.controller';
 import { expectProblem } from './support/problem';
-import { importApi } from './support/import-api';
-import { startTestApp, TestApp } from './support/test-app';
+import { importSuite } from './support/import-api';
 
 /** Files as other tools export them: Excel in Sweden, Excel "Unicode text", Google Forms, ATS exports, compressed uploads. */
 describe(CandidateImportController.name, () => {
-  let sut: TestApp;
-  let recruiter: { Authorization: string };
-
-  beforeAll(async () => {
-    sut = await startTestApp();
-    recruiter = await sut.keyFor('recruiter');
-  });
-  afterAll(() => sut.close());
-
-  const { upload, importCsv, importJsonLines, findByName } = importApi(() => sut, () => recruiter);
+  const suite = importSuite();
+  const { upload, importCsv, importJsonLines, findByName } = suite;
   const jsonLines = (lines: object[]) => importJsonLines(lines.map((line) => JSON.stringify(line)));
 
   it('imports a semicolon-separated file as Swedish Excel saves it, commas in cells included', async () => {
@@ -99,7 +90,7 @@ describe(CandidateImportController.name, () => {
   });
 
   it('takes empty strings in JSON lines as not given, like null and an empty CSV cell', async () => {
-    await sut.http().post('/api/v1/candidates').set(recruiter).send({
+    await suite.sut.http().post('/api/v1/candidates').set(suite.recruiter).send({
       fullName: 'Karin Lund', email: 'karin@example.com', headline: 'Data engineer', phone: '+46 70 111 22 33',
       city: 'Uppsala', tags: ['data'],
     }).expect(201);

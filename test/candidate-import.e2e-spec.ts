@@ -7,8 +7,7 @@ import { UPLOAD_TIMEOUT_MS } from '../src/bootstrap';
 import { skillKeysOf } from '../src/candidate/candidate-skill-writer';
 import { CandidateImportService, IMPORT_BATCH_SIZE } from '../src/candidate/import/candidate-import.service';
 import { expectProblem } from './support/problem';
-import { importApi } from './support/import-api';
-import { startTestApp, TestApp } from './support/test-app';
+import { importSuite } from './support/import-api';
 
 const IMPORT = '/api/v1/candidates/import';
 
@@ -23,16 +22,8 @@ async function waitForLockWait(client: Client): Promise<void> {
 }
 
 describe(CandidateImportService.name, () => {
-  let sut: TestApp;
-  let recruiter: { Authorization: string };
-
-  beforeAll(async () => {
-    sut = await startTestApp();
-    recruiter = await sut.keyFor('recruiter');
-  });
-  afterAll(() => sut.close());
-
-  const { importCsv, importJsonLines, findByName } = importApi(() => sut, () => recruiter);
+  const suite = importSuite();
+  const { importCsv, importJsonLines, findByName } = suite;
 
   it('imports the good rows of a CSV and lists why each bad row failed', async () => {
     const response = await importCsv(
@@ -58,9 +49,9 @@ describe(CandidateImportService.name, () => {
         { row: 4, field: 'skills.0.level', message: 'level must not be greater than 5' },
       ],
     });
-    const bySkill = await sut.http().get('/api/v1/candidates').query({ skills: 'javascript' }).set(recruiter).expect(200);
+    const bySkill = await suite.sut.http().get('/api/v1/candidates').query({ skills: 'javascript' }).set(suite.recruiter).expect(200);
     expect(bySkill.body.items.map((item: { email: string }) => item.email)).toEqual(['ada@example.com']);
-    const ada = await sut.http().get(`/api/v1/candidates/${bySkill.body.items[0].id}`).set(recruiter).expect(200);
+    const ada = await suite.sut.http().get(`/api/v1/candidates/${bySkill.body.items[0].id}`).set(suite.recruiter).expect(200);
     expect(ada.body).toMatchObject({
       fullName: 'Ada Lovelace',
       country: 'SE',
@@ -71,7 +62,7 @@ describe(CandidateImportService.name, () => {
       status: 'active',
       timeZone: 'Europe/Stockholm',
       locale: 'en',
-      createdAt: sut.clock.now().toISOString(),
+      createdAt: suite.sut.clock.now().toISOString(),
     });
     expect(ada.body.skills).toEqual([
       { name: 'javascript', level: 4 },
@@ -81,7 +72,7 @@ describe(CandidateImportService.name, () => {
     expect(await findByName('Bad Level')).toBeUndefined();
     // The import writes the search keys with the new rows (so they are not rewritten): the same keys the
     // database derives from the stored skills.
-    const db = sut.app.get(DataSource);
+    const db = suite.sut.app.get(DataSource);
     const stored: { skill_id: number; level: number | null }[] = await db.query(
       `SELECT skill_id, level FROM candidate_skill WHERE candidate_id = $1`, [ada.body.id],
     );
@@ -94,11 +85,11 @@ describe(CandidateImportService.name, () => {
   });
 
   it('updates a candidate matched by email in any case and keeps what the file leaves out', async () => {
-    const created = await sut.http().post('/api/v1/candidates').set(recruiter).send({
+    const created = await suite.sut.http().post('/api/v1/candidates').set(suite.recruiter).send({
       fullName: 'Linus T', email: 'linus@example.com', phone: '+46 70 123 45 67', city: 'Helsinki',
       timeZone: 'Europe/Helsinki', locale: 'sv', tags: ['kernel'], skills: [{ name: 'c', level: 5 }],
     }).expect(201);
-    sut.clock.advance(60_000);
+    suite.sut.clock.advance(60_000);
 
     const response = await importCsv('full_name,email,headline,city\nLinus Torvalds,LINUS@Example.COM,Maintainer,\nNew Person,new-person@example.com,,\n')
       .expect(200);
@@ -106,17 +97,17 @@ describe(CandidateImportService.name, () => {
     expect(response.body).toMatchObject({ created: 1, updated: 1, failed: 0, errors: [] });
     // Audited like edits through the API: who, which fields (never their values), and that it came by import.
     const trail = async (candidateId: string) =>
-      (await sut.http().get(`/api/v1/audit?candidateId=${candidateId}`).set(sut.admin).expect(200)).body.items;
+      (await suite.sut.http().get(`/api/v1/audit?candidateId=${candidateId}`).set(suite.sut.admin).expect(200)).body.items;
     expect((await trail(created.body.id))[0]).toMatchObject({
       action: 'candidate_updated', actor: { role: 'recruiter' }, details: { fields: ['email', 'fullName', 'headline'], via: 'import' },
     });
     const newcomer = await findByName('New Person');
     expect(await trail(newcomer.id)).toMatchObject([{ action: 'candidate_created', details: { fields: ['email', 'fullName'], via: 'import' } }]);
-    const linus = await sut.http().get(`/api/v1/candidates/${created.body.id}`).set(recruiter).expect(200);
+    const linus = await suite.sut.http().get(`/api/v1/candidates/${created.body.id}`).set(suite.recruiter).expect(200);
     expect(linus.body).toMatchObject({
       fullName: 'Linus Torvalds', email: 'linus@example.com', headline: 'Maintainer', phone: '+46 70 123 45 67',
       city: 'Helsinki', timeZone: 'Europe/Helsinki', locale: 'sv', tags: ['kernel'], skills: [{ name: 'c', level: 5 }],
-      updatedAt: sut.clock.now().toISOString(),
+      updatedAt: suite.sut.clock.now().toISOString(),
     });
   });
 
@@ -134,9 +125,9 @@ describe(CandidateImportService.name, () => {
     const file = 'fullName,email,city,tags,skills\nSame Again,same-again@example.com,Kiruna,backend,go:4;rust\n';
     await importCsv(file).expect(200);
     const before = await findByName('Same Again');
-    const audited = async () => (await sut.http().get(`/api/v1/audit?candidateId=${before.id}`).set(sut.admin).expect(200)).body.items.length;
+    const audited = async () => (await suite.sut.http().get(`/api/v1/audit?candidateId=${before.id}`).set(suite.sut.admin).expect(200)).body.items.length;
     const entries = await audited();
-    sut.clock.advance(3_600_000);
+    suite.sut.clock.advance(3_600_000);
 
     // The same file again (an old export re-imported): nothing to write, nothing to audit, search order untouched.
     expect((await importCsv(file).expect(200)).body).toMatchObject({ created: 0, updated: 0, unchanged: 1, failed: 0 });
@@ -146,7 +137,7 @@ describe(CandidateImportService.name, () => {
     // A new level is a change, even with every other field the same.
     expect((await importCsv(file.replace('go:4', 'go:5')).expect(200)).body).toMatchObject({ updated: 1, unchanged: 0 });
     expect(await findByName('Same Again')).toMatchObject({
-      skills: [{ name: 'go', level: 5 }, { name: 'rust', level: null }], updatedAt: sut.clock.now().toISOString(),
+      skills: [{ name: 'go', level: 5 }, { name: 'rust', level: null }], updatedAt: suite.sut.clock.now().toISOString(),
     });
   });
 
@@ -167,7 +158,7 @@ describe(CandidateImportService.name, () => {
   it('does not bring back a person erased at their request, unless they were added again since', async () => {
     const file = 'fullName,email,city\nErased Once,erased-once@example.com,Visby\nKept Along,kept-along@example.com,Visby\n';
     await importCsv(file).expect(200);
-    await sut.http().delete(`/api/v1/candidates/${(await findByName('Erased Once')).id}`).set(sut.admin).expect(204);
+    await suite.sut.http().delete(`/api/v1/candidates/${(await findByName('Erased Once')).id}`).set(suite.sut.admin).expect(204);
 
     const again = await importCsv(file).expect(200);
     expect(again.body).toMatchObject({
@@ -177,7 +168,7 @@ describe(CandidateImportService.name, () => {
     expect(await findByName('Erased Once')).toBeUndefined();
 
     // They came back of their own accord and were added by hand: from then on the import updates them as anyone.
-    await sut.http().post('/api/v1/candidates').set(recruiter).send({ fullName: 'Erased Once', email: 'erased-once@example.com' }).expect(201);
+    await suite.sut.http().post('/api/v1/candidates').set(suite.recruiter).send({ fullName: 'Erased Once', email: 'erased-once@example.com' }).expect(201);
     expect((await importCsv(file).expect(200)).body).toMatchObject({ updated: 1, unchanged: 1, failed: 0 });
     expect(await findByName('Erased Once')).toMatchObject({ city: 'Visby' });
   });
@@ -242,7 +233,7 @@ describe(CandidateImportService.name, () => {
   });
 
   it('keeps every row that arrived whole when the upload breaks off', async () => {
-    const server = sut.app.getHttpServer() as Server;
+    const server = suite.sut.app.getHttpServer() as Server;
     // A large file arrives only as fast as the database takes its rows: longer than Node's default 5 minutes is allowed.
     expect(server.requestTimeout).toBe(UPLOAD_TIMEOUT_MS);
     if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -251,10 +242,10 @@ describe(CandidateImportService.name, () => {
     // More than one batch of whole rows, then half a row, and the connection drops.
     const body = `fullName,email\n${Array.from({ length: 1_200 }, (_, i) => `Dropped ${i},dropped${i}@example.com\n`).join('')}Half Ro`;
     socket.write(
-      `POST ${IMPORT} HTTP/1.1\r\nHost: localhost\r\nAuthorization: ${recruiter.Authorization}\r\n` +
+      `POST ${IMPORT} HTTP/1.1\r\nHost: localhost\r\nAuthorization: ${suite.recruiter.Authorization}\r\n` +
         `Content-Type: text/csv\r\nContent-Length: ${Buffer.byteLength(body) + 1_000}\r\n\r\n${body}`,
     );
-    const db = sut.app.get(DataSource);
+    const db = suite.sut.app.get(DataSource);
     const stored = async () => (await db.query(`SELECT count(*)::int AS n FROM candidate WHERE email LIKE 'dropped%@example.com'`))[0].n;
     // Once the first batch is in, the server has read the rest of what was sent: now the connection drops.
     for (let i = 0; i < 200 && (await stored()) < 1_000; i++) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -265,13 +256,13 @@ describe(CandidateImportService.name, () => {
 
   it('refuses a file declared in another charset, and names rows whose bytes are not UTF-8', async () => {
     const latin1 = Buffer.from('fullName,email,city\n\u00c5sa \u00d6berg,asa@example.com,G\u00f6teborg\n', 'latin1');
-    const declared = await sut.http().post(IMPORT).set(recruiter).set('Content-Type', 'text/csv; charset=windows-1252').send(latin1);
+    const declared = await suite.sut.http().post(IMPORT).set(suite.recruiter).set('Content-Type', 'text/csv; charset=windows-1252').send(latin1);
     expect(expectProblem(declared, 415).detail).toBe('Send the file in UTF-8 (charset=utf-8), not windows-1252.');
-    const undeclared = await sut.http().post(IMPORT).set(recruiter).set('Content-Type', 'text/csv').send(latin1).expect(200);
+    const undeclared = await suite.sut.http().post(IMPORT).set(suite.recruiter).set('Content-Type', 'text/csv').send(latin1).expect(200);
     expect(undeclared.body).toMatchObject({
       created: 0, failed: 1, errors: [{ row: 1, field: 'row', message: 'row is not valid UTF-8 (save the file as UTF-8)' }],
     });
-    const utf8 = await sut.http().post(IMPORT).set(recruiter).set('Content-Type', 'text/csv; charset=UTF-8')
+    const utf8 = await suite.sut.http().post(IMPORT).set(suite.recruiter).set('Content-Type', 'text/csv; charset=UTF-8')
       .send(Buffer.from(latin1.toString('latin1'), 'utf8')).expect(200);
     expect(utf8.body).toMatchObject({ created: 1, failed: 0 });
     expect(await findByName('Åsa Öberg')).toMatchObject({ city: 'Göteborg' });
@@ -279,7 +270,7 @@ describe(CandidateImportService.name, () => {
 
   it('saves the rest of a batch when the database refuses one row that passed validation', async () => {
     // Validation now catches everything the schema checks, so the refusal is staged with a constraint of the test's own.
-    const db = sut.app.get(DataSource);
+    const db = suite.sut.app.get(DataSource);
     await db.query(`ALTER TABLE candidate ADD CONSTRAINT test_refuses_odd CHECK (full_name <> 'Odd Skill') NOT VALID`);
     const response = await Promise.resolve(importCsv(
       `fullName,email,skills\nOk Before,before@example.com,go\nOdd Skill,odd@example.com,scala\nOk After,after@example.com,rust\n`,
@@ -293,7 +284,7 @@ describe(CandidateImportService.name, () => {
   });
 
   it('blames only the row that brought a refused value when rows for one email were merged', async () => {
-    const db = sut.app.get(DataSource);
+    const db = suite.sut.app.get(DataSource);
     await db.query(`ALTER TABLE candidate ADD CONSTRAINT test_refuses_headline CHECK (headline IS DISTINCT FROM 'Refused') NOT VALID`);
     const response = await Promise.resolve(importCsv(
       'fullName,email,headline,city\nMerged Once,merged@example.com,Refused,\nMerged Twice,MERGED@example.com,,Umeå\n',
@@ -309,7 +300,7 @@ describe(CandidateImportService.name, () => {
     await importCsv('fullName,email,headline\nLock First,lock-a@example.com,Before\nLock Second,lock-b@example.com,Before\n').expect(200);
     // Another writer (an erasure, say) that takes the same two people in the other order than the import
     // does (by email). Its own deadlock check is slowed, so PostgreSQL breaks the cycle on the import's side.
-    const rival = new Client({ connectionString: sut.databaseUrl });
+    const rival = new Client({ connectionString: suite.sut.databaseUrl });
     await rival.connect();
     try {
       await rival.query(`SET deadlock_timeout = '10s'`);
@@ -333,7 +324,7 @@ describe(CandidateImportService.name, () => {
   });
 
   it('lists the problems of the first rows of the file, even when a database refusal is found after later rows failed', async () => {
-    const db = sut.app.get(DataSource);
+    const db = suite.sut.app.get(DataSource);
     await db.query(`ALTER TABLE candidate ADD CONSTRAINT test_refuses_early CHECK (full_name <> 'Refused Early') NOT VALID`);
     // Row 1 is refused when its batch is written, while the 1,200 invalid rows after the batch are being validated.
     const valid = Array.from({ length: IMPORT_BATCH_SIZE - 1 }, (_, i) => `Early Ok ${i},early${i}@example.com`);
@@ -381,7 +372,7 @@ describe(CandidateImportService.name, () => {
 
   it('accepts application/jsonl as JSON lines', async () => {
     const line = JSON.stringify({ fullName: 'Katherine Johnson', email: 'katherine@example.com', country: 'US' });
-    const response = await sut.http().post(IMPORT).set(recruiter).set('Content-Type', 'application/jsonl').send(`${line}\n`).expect(200);
+    const response = await suite.sut.http().post(IMPORT).set(suite.recruiter).set('Content-Type', 'application/jsonl').send(`${line}\n`).expect(200);
 
     expect(response.body).toMatchObject({ created: 1, failed: 0 });
   });
@@ -394,15 +385,15 @@ describe(CandidateImportService.name, () => {
   });
 
   it('answers 415 for other content types and 403 for a viewer key', async () => {
-    const json = await sut.http().post(IMPORT).set(recruiter).send({ fullName: 'A', email: 'a@example.com' });
+    const json = await suite.sut.http().post(IMPORT).set(suite.recruiter).send({ fullName: 'A', email: 'a@example.com' });
     expectProblem(json, 415);
-    expectProblem(await sut.http().post(IMPORT).set(recruiter).set('Content-Type', 'text/plain').send('fullName,email\n'), 415);
-    const viewer = await sut.keyFor('viewer');
-    expectProblem(await sut.http().post(IMPORT).set(viewer).set('Content-Type', 'text/csv').send('fullName,email\n'), 403);
+    expectProblem(await suite.sut.http().post(IMPORT).set(suite.recruiter).set('Content-Type', 'text/plain').send('fullName,email\n'), 415);
+    const viewer = await suite.sut.keyFor('viewer');
+    expectProblem(await suite.sut.http().post(IMPORT).set(viewer).set('Content-Type', 'text/csv').send('fullName,email\n'), 403);
   });
 
   it('is documented in OpenAPI with both content types', async () => {
-    const doc = await sut.http().get('/docs-json').expect(200);
+    const doc = await suite.sut.http().get('/docs-json').expect(200);
     const operation = doc.body.paths[IMPORT].post;
     expect(Object.keys(operation.requestBody.content)).toEqual(['text/csv', 'application/x-ndjson']);
     expect(operation.tags).toEqual(['candidates']);
