@@ -27,6 +27,17 @@ describe(nextSendTime.name, () => {
     expect(nextSendTime(fridayEvening, stockholm, office).toISOString()).toBe('2026-10-26T08:00:00.000Z'); // Mon 09:00 CET
   });
 
+  it('opens a window whose edge the clocks skipped at the moment they went forward, not a week later', () => {
+    // Sunday 29 March 2026 in Stockholm: 02:00 CET became 03:00 CEST, so 02:30 never happened.
+    const night = parseSendWindow('Sun 02:30-03:30');
+    const sundayOne = new Date('2026-03-29T00:00:00Z'); // Sun 01:00 CET
+    expect(nextSendTime(sundayOne, stockholm, night).toISOString()).toBe('2026-03-29T01:00:00.000Z'); // Sun 03:00 CEST
+    const inside = new Date('2026-03-29T01:10:00Z'); // Sun 03:10 CEST
+    expect(nextSendTime(inside, stockholm, night)).toEqual(inside);
+    // A window that lies wholly in the skipped hour does not open that day.
+    expect(nextSendTime(sundayOne, stockholm, parseSendWindow('Sun 02:10-02:50')).toISOString()).toBe('2026-04-05T00:10:00.000Z');
+  });
+
   it('treats the end of the window as closed', () => {
     const closing = new Date('2026-06-03T15:00:00Z'); // Wed 17:00 CEST
     expect(nextSendTime(closing, stockholm, office).toISOString()).toBe('2026-06-04T07:00:00.000Z');

@@ -47,14 +47,26 @@ export function nextSendTime(now: Date, zone: string, window: SendWindow): Date 
     const day = local.startOf('day').plus({ days: offset });
     if (!window.weekdays.has(day.weekday)) continue;
     const opening = wallClock(day, window.startMinute);
+    const closing = wallClock(day, window.endMinute);
+    // Empty when the clocks skipped the whole window that day.
+    if (opening >= closing) continue;
     if (local < opening) return opening.toJSDate();
-    if (local < wallClock(day, window.endMinute)) return now;
+    if (local < closing) return now;
   }
   throw new Error('A send window always opens within a week');
 }
 
-/** The local wall-clock time on that day (09:00 stays 09:00 on either side of a DST change). */
+/**
+ * The local wall-clock time on that day (09:00 stays 09:00 on either side of a DST change). A time
+ * the clocks skipped that day (02:30 when they go from 02:00 to 03:00) is the moment they went
+ * forward: luxon would move it an hour on, to 03:30, and "Sun 02:30-03:30" would not open that day.
+ */
 function wallClock(day: DateTime, minuteOfDay: number): DateTime {
   if (minuteOfDay === 24 * 60) return day.plus({ days: 1 });
-  return day.set({ hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 });
+  const at = day.set({ hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 });
+  if (at.hour * 60 + at.minute === minuteOfDay) return at;
+  let change = at;
+  // At most the size of the gap (an hour in most zones), and only on the day of a change.
+  while (change.minus({ minutes: 1 }).offset === at.offset) change = change.minus({ minutes: 1 });
+  return change;
 }
