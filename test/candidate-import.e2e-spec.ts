@@ -8,6 +8,7 @@ import { skillKeysOf } from '../src/candidate/candidate-skill-writer';
 import { CandidateImportService, IMPORT_BATCH_SIZE } from '../src/candidate/import/candidate-import.service';
 import { expectProblem } from './support/problem';
 import { importSuite } from './support/import-api';
+import { SuppressionService } from '../src/email/suppression.service';
 
 const IMPORT = '/api/v1/candidates/import';
 
@@ -141,6 +142,31 @@ describe(CandidateImportService.name, () => {
     });
   });
 
+  it('does not bring back a person whose erasure commits while the import waits for their row', async () => {
+    await importCsv('fullName,email,city\nErased Meanwhile,erased-meanwhile@example.com,Gotland\n').expect(200);
+    const person = await findByName('Erased Meanwhile');
+    // What an erasure on another instance does, held open: the person locked, their address suppressed, the row deleted.
+    const eraser = new Client({ connectionString: suite.sut.databaseUrl });
+    await eraser.connect();
+    try {
+      await eraser.query('BEGIN');
+      await eraser.query('SELECT 1 FROM candidate WHERE id = $1 FOR UPDATE', [person.id]);
+      await eraser.query(`INSERT INTO suppression (address_hash, reason) VALUES ($1, 'erased')`,
+        [suite.sut.app.get(SuppressionService).hashOf('erased-meanwhile@example.com')]);
+      await eraser.query('DELETE FROM candidate WHERE id = $1', [person.id]);
+      const imported = importCsv('fullName,email,city\nErased Meanwhile,erased-meanwhile@example.com,Gotland\n').then((response) => response);
+      await waitForLockWait(eraser);
+      await eraser.query('COMMIT');
+
+      const response = await imported;
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ created: 0, failed: 1, errors: [{ row: 1, field: 'email' }] });
+    } finally {
+      await eraser.end();
+    }
+    expect(await findByName('Erased Meanwhile')).toBeUndefined();
+  });
+
   it('keeps the stored level of a skill a file names without one (a LinkedIn export has no levels)', async () => {
     await importCsv('fullName,email,skills\nLevel Kept,level-kept@example.com,typescript:5;go:4\n').expect(200);
     const noLevels = 'fullName,email,skills\nLevel Kept,level-kept@example.com,TypeScript;Go;Rust\n';
@@ -155,7 +181,7 @@ describe(CandidateImportService.name, () => {
     expect((await findByName('Level Kept')).skills).toEqual([{ name: 'typescript', level: 5 }, { name: 'go', level: null }]);
   });
 
-  it('does not bring back a person erased at their request, unless they were added again since', async () => {
+  it('does not bring back an erased person, unless they were added again since', async () => {
     const file = 'fullName,email,city\nErased Once,erased-once@example.com,Visby\nKept Along,kept-along@example.com,Visby\n';
     await importCsv(file).expect(200);
     await suite.sut.http().delete(`/api/v1/candidates/${(await findByName('Erased Once')).id}`).set(suite.sut.admin).expect(204);
@@ -163,7 +189,7 @@ describe(CandidateImportService.name, () => {
     const again = await importCsv(file).expect(200);
     expect(again.body).toMatchObject({
       created: 0, unchanged: 1, failed: 1,
-      errors: [{ row: 1, field: 'email', message: expect.stringMatching(/^belongs to a person who was erased at their request/) }],
+      errors: [{ row: 1, field: 'email', message: expect.stringMatching(/^belongs to a person erased from the pool/) }],
     });
     expect(await findByName('Erased Once')).toBeUndefined();
 

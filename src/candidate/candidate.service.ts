@@ -126,7 +126,6 @@ export function notFound(id: string): DomainError {
   return new DomainError('CandidateNotFound', `No candidate with id ${id}.`);
 }
 
-/** Tags compare case-insensitively; stored trimmed, lower case, once each. */
 /**
  * Tags in the one form they are stored and searched in: lower case, one space between words,
  * compatibility forms folded and invisible characters dropped, so "Café" typed and "Cafe\u0301"

@@ -7,6 +7,7 @@ import {
   ApiHeader,
   ApiOkResponse,
   ApiPayloadTooLargeResponse,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
@@ -72,6 +73,9 @@ export class CandidateImportController {
   @ApiOkResponse({ description: 'Counts and the rows that failed', schema: IMPORT_RESULT_SCHEMA })
   @ApiBadRequestResponse({ description: 'Unknown, repeated or missing CSV column; nothing was imported' })
   @ApiUnsupportedMediaTypeResponse({ description: 'Neither text/csv nor application/x-ndjson, or a Content-Encoding other than gzip or deflate' })
+  @ApiServiceUnavailableResponse({
+    description: 'The database aborted a batch four times for concurrent changes to the same people; the batches before were saved, and sending the file again is safe',
+  })
   @ApiPayloadTooLargeResponse({
     description: `A compressed upload that inflates more than ${MAX_INFLATE_RATIO}-fold, or takes longer than an upload may; the rows before were imported`,
   })

@@ -114,9 +114,10 @@ export class CandidateImportService {
   }
 
   /**
-   * Entries for an address whose person was erased at their request, and that nobody holds now. An old
-   * spreadsheet imported again must not bring them back; someone who returns of their own accord is
-   * added one at a time (and stays off the mailing list: the suppression outlives them).
+   * Entries for an address whose person was erased (at their request, or when their consent or the
+   * retention period ended), and that nobody holds now. An old spreadsheet imported again must not
+   * bring them back; someone who returns of their own accord is added one at a time (and stays off
+   * the mailing list: the suppression outlives them).
    */
   private async erasedAndGone(manager: EntityManager, entries: BatchEntry[]): Promise<Set<BatchEntry>> {
     const reasons = await this.suppression.reasons(entries.map((entry) => entry.candidate.email), manager);
@@ -128,6 +129,19 @@ export class CandidateImportService {
     );
     const heldKeys = new Set(held.map((row) => row.key));
     return new Set(erased.filter((entry) => !heldKeys.has(entry.candidate.email.toLowerCase())));
+  }
+
+  /**
+   * People this batch has just created whose address was erased meanwhile: an erasure that committed
+   * while the upsert waited for the person's row (it deletes the row, so the insert then found no
+   * conflict) would otherwise have them back. This statement sees that commit; they are taken out again.
+   */
+  private async erasedMeanwhile(manager: EntityManager, created: { id: string; entry: BatchEntry }[]): Promise<Set<BatchEntry>> {
+    if (created.length === 0) return new Set();
+    const reasons = await this.suppression.reasons(created.map(({ entry }) => entry.candidate.email), manager);
+    const back = created.filter(({ entry }) => reasons.get(addressKey(entry.candidate.email)) === 'erased');
+    if (back.length > 0) await manager.query(`DELETE FROM candidate WHERE id = ANY($1::uuid[])`, [back.map(({ id }) => id)]);
+    return new Set(back.map(({ entry }) => entry));
   }
 
   private async upsertKept(manager: EntityManager, entries: BatchEntry[]): Promise<Map<BatchEntry, WriteOutcome>> {
@@ -157,8 +171,11 @@ export class CandidateImportService {
     const returned: { id: string; inserted: boolean; ord: number }[] = await manager.query(IMPORT_UPSERT, [
       JSON.stringify(input), this.config.DEFAULT_TIME_ZONE, this.config.DEFAULT_LOCALE, this.clock.now(), JSON.stringify(given),
     ]);
+    const erasedMeanwhile = await this.erasedMeanwhile(manager, returned.filter((row) => row.inserted).map((row) => ({ id: row.id, entry: entries[row.ord] })));
     // Rows not returned changed nothing: no skills to write, nothing to audit.
-    const changed = returned.map(({ id, inserted, ord }) => ({ id, inserted, entry: entries[ord] }));
+    const changed = returned
+      .filter((row) => !erasedMeanwhile.has(entries[row.ord]))
+      .map(({ id, inserted, ord }) => ({ id, inserted, entry: entries[ord] }));
     await this.skillWriter.write(manager, new Map(changed.flatMap(({ id, entry }) => {
       const skills = skillsOf.get(entry);
       return skills ? [[id, skills] as const] : [];
@@ -172,6 +189,7 @@ export class CandidateImportService {
     })), manager);
     const outcomes = new Map<BatchEntry, WriteOutcome>(entries.map((entry) => [entry, 'unchanged']));
     for (const { inserted, entry } of changed) outcomes.set(entry, inserted ? 'created' : 'updated');
+    for (const entry of erasedMeanwhile) outcomes.set(entry, 'erased');
     return outcomes;
   }
 }

@@ -107,6 +107,10 @@ describe('parseSkillList', () => {
       { name: 'k8s' },
     ]);
     expect(parseSkillList('go=expert;Excel (advanced)')).toEqual([{ name: 'go', level: 'expert' }, { name: 'Excel (advanced)' }]);
+    // A number in brackets outside 1-5 is a version, part of the name.
+    expect(parseSkillList('Java (8);ISO 9001 (2015);HTML (5)')).toEqual([
+      { name: 'Java (8)' }, { name: 'ISO 9001 (2015)' }, { name: 'HTML', level: 5 },
+    ]);
   });
 
   it('keeps a malformed level for the validator to reject, and ignores an empty one', () => {

@@ -31,7 +31,8 @@ export class ImportTally {
       for (const row of rows) {
         this.fail([{
           row, field: 'email',
-          message: 'belongs to a person who was erased at their request; add them one at a time (POST /api/v1/candidates) only if they came back to you themselves',
+          message: 'belongs to a person erased from the pool (at their request, or when their consent or the time we may keep them ran out); ' +
+            'add them one at a time (POST /api/v1/candidates) only if they came back to you themselves',
         }]);
       }
       return;

@@ -5,8 +5,11 @@
  */
 export const splitList = (text: string) => text.split(/[;,]/).map((item) => item.trim()).filter(Boolean);
 
-/** `typescript (4)`: a level in brackets, as CVs and some ATS exports write it. */
-const BRACKETED_LEVEL = /^(.*?)\s*\(\s*(\d+(?:\.\d+)?)\s*\)$/;
+/**
+ * `typescript (4)`: a level in brackets, as CVs and some ATS exports write it. Only 1-5: "Java (8)" and
+ * "ISO 9001 (2015)" are names with a version in them, not levels out of range.
+ */
+const BRACKETED_LEVEL = /^(.*?)\s*\(\s*([1-5])\s*\)$/;
 
 /**
  * `typescript:4;postgres` -> [{ name: 'typescript', level: 4 }, { name: 'postgres' }];
