@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { OutboxService } from '../src/email/outbox.service';
 import { expectProblem } from './support/problem';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -185,8 +186,14 @@ describe('CandidateController', () => {
 
       await sut.http().post(`/api/v1/candidates/${candidate.id}/consents`).set(sut.admin)
         .send({ scope: 'talent_pool', textVersion: '2027-01', source: 'email_reply' }).expect(201);
+      const [waiting] = await sut.app.get(OutboxService).enqueueForCandidates([
+        { candidateId: candidate.id, templateKey: 'nurture_checkin', category: 'nurture', idempotencyKey: `nurture:${candidate.id}`, data: {} },
+      ]);
+      // Withdrawal recorded by a recruiter (the person said so on the phone) takes effect at once, as on their own page.
       await sut.http().post(`/api/v1/candidates/${candidate.id}/consents/withdrawal`).set(sut.admin)
         .send({ scope: 'talent_pool' }).expect(200);
+      expect((await sut.http().get(`/api/v1/emails/${waiting.id}`).set(sut.admin).expect(200)).body)
+        .toMatchObject({ status: 'cancelled', lastError: 'talent-pool consent withdrawn' });
       const withdrawn = await sut.http().get(`/api/v1/candidates/${candidate.id}`).set(sut.admin).expect(200);
       expect(withdrawn.body.consent).toEqual({ state: 'withdrawn', validUntil: null });
       const list = await sut.http().get(`/api/v1/candidates/${candidate.id}/consents`).set(sut.admin).expect(200);

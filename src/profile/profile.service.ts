@@ -10,7 +10,6 @@ import { MatchDecisionService } from '../matching/match-decision.service';
 import { TimelineService } from '../timeline/timeline.service';
 import { InterestChoice, INTEREST_CHOICES, ProfileFormBody, ProfileValues, readProfileForm } from './profile-form';
 import { Lang, ProfilePageModel } from './profile.pages';
-import { OutboxService } from '../email/outbox.service';
 
 export type ProfileOutcome =
   | { kind: 'saved' | 'invalid'; model: ProfilePageModel }
@@ -30,7 +29,6 @@ const VIA = 'profile page';
 @Injectable()
 export class ProfileService {
   constructor(
-    private readonly outbox: OutboxService,
     private readonly links: CandidateLinks,
     private readonly candidates: CandidateService,
     private readonly consents: ConsentService,
@@ -61,7 +59,6 @@ export class ProfileService {
     const form = await readProfileForm(body, valuesOf(candidate));
     if (form.interest === 'remove' && form.errors.every((error) => error.field !== 'interest')) {
       await this.consents.withdraw(candidate.id, 'talent_pool', VIA);
-      await this.outbox.cancelPending([candidate.id], 'talent-pool consent withdrawn', 'nurture');
       return { kind: 'removed' };
     }
     const base = await this.model(candidate, token, form.matchId ?? undefined);

@@ -4,7 +4,6 @@ import { DateTime } from 'luxon';
 import { ConsentService } from '../../candidate/consent.service';
 import { LEGACY_CONSENT_PURPOSE, Signer } from '../../common/secrets/signer';
 import { AppConfig } from '../../config/app-config';
-import { OutboxService } from '../../email/outbox.service';
 import { RENEWAL_TEXT_VERSION } from './renewal-link.pages';
 
 export interface RenewalLinkHolder {
@@ -26,7 +25,6 @@ export class RenewalLinkService {
     private readonly signer: Signer,
     private readonly links: CandidateLinks,
     private readonly consents: ConsentService,
-    private readonly outbox: OutboxService,
     private readonly config: AppConfig,
   ) {}
 
@@ -56,7 +54,6 @@ export class RenewalLinkService {
   /** Withdrawal takes effect at once: out of search and matching, nurture waiting in the outbox is cancelled. */
   async leave(holder: RenewalLinkHolder): Promise<void> {
     await this.consents.withdraw(holder.candidateId, 'talent_pool', 'consent renewal link');
-    await this.outbox.cancelPending([holder.candidateId], 'talent-pool consent withdrawn', 'nurture');
   }
 
   /** A date as the reader writes it ("2 March 2027", "2 mars 2027"), in their time zone. */
