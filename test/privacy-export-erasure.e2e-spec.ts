@@ -335,10 +335,13 @@ describe('Privacy: export and erasure of everything held about a person', () => 
     const [{ text_body: text }] = await sql<{ text_body: string }>(`SELECT text_body FROM email WHERE id = $1`, [digest!.id]);
     expect(text).toContain('- [erased] ([erased], [erased]) – match score 40');
     expect(await sql(`SELECT id FROM candidate_former_identity WHERE candidate_id = $1`, [corrected.id])).toEqual([]);
-    // Their address now is blocked; a former one may have been a typo that is someone else's.
+    // Their address now and the one before are blocked: an old spreadsheet with either does not bring them back.
     const hashOf = (address: string) => sut.app.get(SuppressionService).hashOf(address);
     expect(await sql(`SELECT reason FROM suppression WHERE address_hash = $1`, [hashOf('quenby.new@example.org')])).toEqual([{ reason: 'erased' }]);
-    expect(await sql(`SELECT reason FROM suppression WHERE address_hash = $1`, [hashOf(before.email)])).toEqual([]);
+    expect(await sql(`SELECT reason FROM suppression WHERE address_hash = $1`, [hashOf(before.email)])).toEqual([{ reason: 'erased' }]);
+    const reimport = await api().post('/api/v1/candidates/import').set(sut.admin).set('Content-Type', 'text/csv')
+      .send(`fullName,email\n${before.fullName},${before.email}\n`).expect(200);
+    expect(reimport.body).toMatchObject({ created: 0, failed: 1, errors: [{ row: 1, field: 'email' }] });
   });
 
   it('leaves alone a former address that someone else holds now', async () => {
@@ -353,6 +356,9 @@ describe('Privacy: export and erasure of everything held about a person', () => 
     expect(text).toContain('- Bee Bystander (wren.shared@example.org) – match score 40');
     expect(text).toContain('- [erased] ([erased]) – match score 40');
     await api().get(`/api/v1/candidates/${other.id}`).set(sut.admin).expect(200);
+    // The address is Bee's now: it stays mailable.
+    expect(await sql(`SELECT reason FROM suppression WHERE address_hash = $1`, [sut.app.get(SuppressionService).hashOf('wren.shared@example.org')]))
+      .toEqual([]);
   });
 
   it('lets a decision being recorded finish before erasing the person, instead of aborting one of them', async () => {

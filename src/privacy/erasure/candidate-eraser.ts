@@ -26,6 +26,8 @@ export interface StillDue {
 interface Person {
   id: string;
   email: string;
+  /** Addresses they had before a correction that nobody else holds now. */
+  former_emails: string[];
 }
 
 /**
@@ -66,7 +68,11 @@ export class CandidateEraser {
       await manager.query(`SELECT 1 FROM candidacy WHERE candidate_id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [candidateIds]);
       await manager.query(`SELECT 1 FROM candidate WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [candidateIds]);
       const people: Person[] = await manager.query(
-        `SELECT c.id, c.email FROM candidate c
+        `SELECT c.id, c.email,
+                array(SELECT DISTINCT f.email FROM candidate_former_identity f
+                      WHERE f.candidate_id = c.id AND f.email IS NOT NULL
+                        AND NOT EXISTS (SELECT 1 FROM candidate o WHERE lower(o.email) = lower(f.email) AND o.id <> c.id)) AS former_emails
+         FROM candidate c
          WHERE c.id = ANY($1::uuid[]) ${stillDue ? `AND (${stillDue.where})` : ''} ORDER BY c.id`,
         stillDue ? [candidateIds, stillDue.cutoff] : [candidateIds],
       );
@@ -75,7 +81,11 @@ export class CandidateEraser {
       await anonymiseCountedRows(manager, ids, now);
       const closed = await this.closeErasureRequests(manager, ids, now, actor);
       await this.redactMentions(manager, ids, now);
-      for (const person of people) await this.suppression.suppress(person.email, 'erased', manager);
+      // A former address too: an old spreadsheet that still has it must not bring them back (the import refuses
+      // suppressed-as-erased addresses), nor may it be mailed. One someone else holds now is theirs, left alone.
+      for (const person of people) {
+        for (const address of [person.email, ...person.former_emails]) await this.suppression.suppress(address, 'erased', manager);
+      }
       await manager.query(`DELETE FROM candidate WHERE id = ANY($1::uuid[])`, [ids]);
       await this.audit.recordMany([
         ...closed.map((request) => ({
