@@ -136,7 +136,7 @@ describe('Nurture campaigns', () => {
     const newer = await person(tag, { skills: [{ name: `vue-${tag}` }] });
     const target = await campaign({ audience: { skills: [`vuejs-${tag}`], tags: [tag] }, steps: [checkin('P1D')] });
     // vuejs-… becomes an alias of vue-…: its holders move to vue-…, and the skill vuejs-… is gone.
-    await api().post('/api/v1/skills/aliases').set(sut.admin).send({ alias: `vuejs-${tag}`, skill: `vue-${tag}` }).expect(201);
+    await api().post('/api/v1/skills/aliases').set(sut.admin).send({ alias: `vuejs-${tag}`, skill: `vue-${tag}`, merge: true }).expect(201);
     await runDue();
     expect((await enrollments(target.id)).map((e) => e.candidateId).sort()).toEqual([older.id, newer.id].sort());
   });

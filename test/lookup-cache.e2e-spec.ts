@@ -88,7 +88,7 @@ describe('Lookup caches across instances', () => {
     expect(await searchOn(second)()).toEqual([before.id]);
     expect(await searchOn(first)()).toEqual([before.id]);
 
-    await first.http().post('/api/v1/skills/aliases').set(first.admin).send({ alias: 'elixirlang', skill: 'elixir' }).expect(201);
+    await first.http().post('/api/v1/skills/aliases').set(first.admin).send({ alias: 'elixirlang', skill: 'elixir', merge: true }).expect(201);
     const both = [before.id, other.id].sort();
     expect(await searchOn(first)()).toEqual(both);
     expect(await eventually(searchOn(second), both)).toEqual(both);
@@ -156,7 +156,7 @@ describe('Lookup caches across instances', () => {
     await deaf(first);
     await first.http().delete(`/api/v1/api-keys/${id}`).set(first.admin).expect(204);
     expect(await statusOn(first, viewer)).toBe(401);
-    await first.http().post('/api/v1/skills/aliases').set(first.admin).send({ alias: 'haskell-lang', skill: 'haskell' }).expect(201);
+    await first.http().post('/api/v1/skills/aliases').set(first.admin).send({ alias: 'haskell-lang', skill: 'haskell', merge: true }).expect(201);
     expect(await search()).toEqual(people.map((person) => person.id).sort());
   });
 

@@ -45,9 +45,9 @@ describe('SkillController', () => {
   });
 
   it('adds an alias, merging candidates who had the alias as a skill into the canonical one', async () => {
-    const added = await sut.http().post('/api/v1/skills/aliases').set(sut.admin).send({ alias: 'Git-Ops', skill: 'GitOps Practice' }).expect(201);
+    const added = await sut.http().post('/api/v1/skills/aliases').set(sut.admin).send({ alias: 'Git-Ops', skill: 'GitOps Practice', merge: true }).expect(201);
     expect(added.body).toEqual({ alias: 'git ops', skill: 'gitops practice' });
-    const again = await sut.http().post('/api/v1/skills/aliases').set(sut.admin).send({ alias: 'GitOps', skill: 'gitops practice' }).expect(201);
+    const again = await sut.http().post('/api/v1/skills/aliases').set(sut.admin).send({ alias: 'GitOps', skill: 'gitops practice', merge: true }).expect(201);
     expect(again.body).toEqual({ alias: 'gitops', skill: 'gitops practice' });
 
     const hits = await sut.http().get('/api/v1/candidates?skills=gitops').set(sut.admin).expect(200);
@@ -60,13 +60,30 @@ describe('SkillController', () => {
     expect(created.body.skills).toEqual([{ name: 'gitops practice', level: null }]);
   });
 
+  it('merges a skill in use into another only when asked to, with an admin key, saying first what would move', async () => {
+    const { body: person } = await sut.http().post('/api/v1/candidates').set(sut.admin)
+      .send({ fullName: 'Merge Guard', email: 'merge-guard@example.com', skills: [{ name: 'pulsar', level: 4 }] }).expect(201);
+    const alias = { alias: 'pulsar', skill: 'kafka' };
+    const refused = expectProblem(await sut.http().post('/api/v1/skills/aliases').set(sut.admin).send(alias), 409);
+    expect(refused).toMatchObject({ code: 'SkillAliasConflict', inUse: { candidates: 1, vacancies: 0, gaps: 0 } });
+    expect(refused.detail).toMatch(/send "merge": true/);
+    const recruiter = await sut.keyFor('recruiter');
+    expectProblem(await sut.http().post('/api/v1/skills/aliases').set(recruiter).send({ ...alias, merge: true }), 403);
+    expect((await sut.http().get(`/api/v1/candidates/${person.id}`).set(sut.admin).expect(200)).body.skills).toEqual([{ name: 'pulsar', level: 4 }]);
+
+    await sut.http().post('/api/v1/skills/aliases').set(sut.admin).send({ ...alias, merge: true }).expect(201);
+    expect((await sut.http().get(`/api/v1/candidates/${person.id}`).set(sut.admin).expect(200)).body.skills).toEqual([{ name: 'kafka', level: 4 }]);
+    // A new alias that names no skill in use needs no confirmation, from a recruiter either.
+    await sut.http().post('/api/v1/skills/aliases').set(recruiter).send({ alias: 'apache pulsar', skill: 'kafka' }).expect(201);
+  });
+
   it('moves vacancy criteria along when a skill in use becomes an alias', async () => {
     const vacancy = await sut.http().post('/api/v1/vacancies').set(sut.admin).send({
       title: 'Data Engineer',
       hiringManager: { name: 'Hanna Manager', email: 'hanna@acme.test' },
       criteria: { skills: [{ name: 'dbt core', weight: 5, required: true }, { name: 'dbt', weight: 2 }] },
     }).expect(201);
-    await sut.http().post('/api/v1/skills/aliases').set(sut.admin).send({ alias: 'dbt core', skill: 'dbt' }).expect(201);
+    await sut.http().post('/api/v1/skills/aliases').set(sut.admin).send({ alias: 'dbt core', skill: 'dbt', merge: true }).expect(201);
     const after = await sut.http().get(`/api/v1/vacancies/${vacancy.body.id}`).set(sut.admin).expect(200);
     expect(after.body.criteria.skills).toEqual([expect.objectContaining({ name: 'dbt', weight: 5, required: true })]);
   });
@@ -85,7 +102,7 @@ describe('SkillController', () => {
     await writer.query(`INSERT INTO candidate_skill (candidate_id, skill_id, level) VALUES ($1, $2, 3)`, [person.id, ids.get('helm3')]);
 
     let aliasDone = false;
-    const alias = sut.http().post('/api/v1/skills/aliases').set(sut.admin).send({ alias: 'helm3', skill: 'helm' })
+    const alias = sut.http().post('/api/v1/skills/aliases').set(sut.admin).send({ alias: 'helm3', skill: 'helm', merge: true })
       .then((response) => { aliasDone = true; return response; });
     // Wait until the alias change is queued on the lock the write holds (or has finished, which would be the bug).
     const waitingOnLock = async () => (await sut.app.get(DataSource).query(

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { ApiKeyAuth } from '../common/auth/roles';
+import { ApiConflictResponse, ApiTags } from '@nestjs/swagger';
+import { ApiKeyAuth, CurrentPrincipal, Principal } from '../common/auth/roles';
+import { DomainError } from '../common/errors/domain-error';
 import { DEFAULT_PAGE_LIMIT } from '../common/pagination/page';
 import { CreateSkillAliasDto, ListAliasesQuery, SuggestSkillsQuery } from './dto/skill.dto';
 import { SkillService } from './skill.service';
@@ -22,10 +23,17 @@ export class SkillController {
     return this.skills.listAliases(query.limit ?? DEFAULT_PAGE_LIMIT, query.cursor);
   }
 
-  /** Maps an alias to a canonical skill; candidates who had the alias as a skill are moved over. */
+  /**
+   * Maps an alias to a canonical skill. When the alias is a skill in use, that is a merge (everyone who
+   * has it moves over, and it cannot be undone): it takes `merge: true` and an admin key.
+   */
   @Post('aliases')
-  addAlias(@Body() dto: CreateSkillAliasDto) {
-    return this.skills.addAlias(dto.alias, dto.skill);
+  @ApiConflictResponse({ description: 'The alias is a skill in use: send merge: true (admin) to merge it' })
+  addAlias(@Body() dto: CreateSkillAliasDto, @CurrentPrincipal() principal: Principal) {
+    if (dto.merge && principal.role !== 'admin') {
+      throw new DomainError('Forbidden', 'Merging a skill into another changes every candidate who has it and cannot be undone; it needs an admin key.');
+    }
+    return this.skills.addAlias(dto.alias, dto.skill, dto.merge === true);
   }
 
   @Delete('aliases/:alias')

@@ -169,10 +169,10 @@ export class SkillService {
   }
 
   /**
-   * Adds (or re-points) an alias. If the alias was itself in use as a skill,
-   * that skill is merged into the target so no candidate loses it.
+   * Adds (or re-points) an alias. If the alias was itself in use as a skill, that skill is merged into
+   * the target so no candidate loses it; only when `merge` says so, as nothing undoes it.
    */
-  async addAlias(rawAlias: string, rawSkill: string): Promise<SkillAliasView> {
+  async addAlias(rawAlias: string, rawSkill: string, merge = false): Promise<SkillAliasView> {
     const alias = normalizeSkillName(rawAlias);
     if (!alias) throw DomainError.field('alias', 'alias must contain a letter or digit');
     const added = await this.dataSource.transaction(async (manager) => {
@@ -180,6 +180,7 @@ export class SkillService {
       const target = (await this.canonicalNames([rawSkill], manager)).get(rawSkill)!;
       if (!target) throw DomainError.field('skill', 'skill must contain a letter or digit');
       if (target === alias) throw DomainError.field('alias', 'alias must differ from the skill it stands for');
+      if (!merge) await this.refuseUnaskedMerge(manager, alias, target);
       const targetId = (await this.idsFor([target], manager)).get(target)!;
       await manager.query(
         `INSERT INTO skill_alias (alias, skill_id) VALUES ($1, $2)
@@ -200,6 +201,24 @@ export class SkillService {
     );
     this.tableChanges.committedHere('skill_alias');
     if (result[1] === 0) throw new DomainError('SkillAliasNotFound', `No alias "${rawAlias}".`);
+  }
+
+  /** A 409 saying what a merge would move, when the alias is a skill someone or something has. */
+  private async refuseUnaskedMerge(manager: EntityManager, alias: string, target: string): Promise<void> {
+    const [use]: { candidates: number; vacancies: number; gaps: number }[] = await manager.query(
+      `SELECT (SELECT count(*) FROM candidate_skill WHERE skill_id = s.id)::int AS candidates,
+              (SELECT count(DISTINCT vacancy_id) FROM vacancy_criterion WHERE skill_id = s.id)::int AS vacancies,
+              (SELECT count(*) FROM candidacy_gap_skill WHERE skill_id = s.id)::int AS gaps
+       FROM skill s WHERE s.name = $1`,
+      [alias],
+    );
+    if (!use || use.candidates + use.vacancies + use.gaps === 0) return;
+    throw new DomainError(
+      'SkillAliasConflict',
+      `"${alias}" is a skill of ${use.candidates} candidate(s), ${use.vacancies} vacancy(ies) and ${use.gaps} rejection gap(s). ` +
+        `As an alias of "${target}" they would all move to "${target}", for good: send "merge": true with an admin key to do that.`,
+      { inUse: use },
+    );
   }
 
   private async mergeSkill(manager: EntityManager, name: string, intoId: number): Promise<void> {

@@ -14,7 +14,7 @@ export const ERROR_CODES = {
   EmailNotFound: { status: 404, title: 'Email not found' },
   InvalidLink: { status: 400, title: 'This link is not valid' },
   CandidateEmailTaken: { status: 409, title: 'A candidate with this email already exists' },
-  SkillAliasConflict: { status: 409, title: 'The alias is a canonical skill name' },
+  SkillAliasConflict: { status: 409, title: 'The alias is a skill in use; merging it takes merge: true' },
   PayloadTooLarge: { status: 413, title: 'The request body is too large' },
   UnsupportedMediaType: { status: 415, title: 'Unsupported content type' },
   TooManyRequests: { status: 429, title: 'Too many requests' },

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
 import { IsSkillName } from '../is-skill-name.decorator';
 
@@ -11,6 +11,13 @@ export class CreateSkillAliasDto {
   /** The canonical skill it stands for, e.g. "kubernetes". Created if new. */
   @IsSkillName()
   skill: string;
+
+  /**
+   * `true` to merge: when the alias is itself a skill that candidates, vacancies or rejection gaps use,
+   * they all move to `skill`, for good (a 409 says how many, without it). Admin keys only.
+   */
+  @IsOptional() @IsBoolean()
+  merge?: boolean;
 }
 
 export class SuggestSkillsQuery {
