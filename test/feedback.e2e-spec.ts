@@ -123,8 +123,11 @@ describe('The feedback ladder', () => {
     expect(ids(await r.due(`${scope}&state=overdue`))).toEqual([]);
     expect(ids(await r.due(`${scope}&state=due-soon`))).toEqual([]);
 
+    expect(ids(await r.due(`${scope}&state=upcoming`))).toEqual([interviewed.id, screened.id]);
+
     sut.clock.set('2026-03-04T09:00:00Z'); // Wednesday: Thursday's deadline is one business day away.
     expect(ids(await r.due(`${scope}&state=due-soon`))).toEqual([interviewed.id]);
+    expect(ids(await r.due(`${scope}&state=upcoming`))).toEqual([screened.id]);
     expect(ids(await r.due(`${scope}&state=overdue`))).toEqual([]);
 
     sut.clock.set('2026-03-06T07:00:00Z'); // Friday morning: a day late.

@@ -6,9 +6,9 @@ describe(stageChangeConflict.name, () => {
     expect(stageChangeConflict({ stage: 'screening', outcome: 'pending' }, 'final')).toBeNull();
   });
 
-  it('refuses going back, standing still and changing after a decision', () => {
+  it('refuses going back and changing after a decision; the same stage again is no conflict (a second click)', () => {
     expect(stageChangeConflict({ stage: 'interview', outcome: 'pending' }, 'screening')).toMatch(/only move forward.*interview.*screening/);
-    expect(stageChangeConflict({ stage: 'interview', outcome: 'pending' }, 'interview')).toMatch(/already at the interview/);
+    expect(stageChangeConflict({ stage: 'interview', outcome: 'pending' }, 'interview')).toBeNull();
     expect(stageChangeConflict({ stage: 'interview', outcome: 'rejected' }, 'final')).toMatch(/already decided \(rejected\)/);
   });
 });

@@ -24,7 +24,6 @@ export function stageChangeConflict(current: CandidacyState, to: Stage): string 
   if (current.outcome !== 'pending') {
     return `The candidacy was already decided (${current.outcome}) at the ${current.stage} stage; its stage cannot change any more.`;
   }
-  if (to === current.stage) return `The candidacy is already at the ${to} stage.`;
   if (stageIndex(to) < stageIndex(current.stage)) {
     return `Stages only move forward: the candidacy is at ${current.stage} and cannot go back to ${to}.`;
   }

@@ -107,13 +107,14 @@ export class CandidacyService {
     return view;
   }
 
-  /** Forward only, and only while undecided. */
+  /** Forward only, and only while undecided. The stage it is at already changes nothing: a second click is answered as the first. */
   async changeStage(id: string, dto: ChangeStageDto, principal: Principal): Promise<CandidacyView> {
     const now = this.clock.now();
     await this.dataSource.transaction(async (manager) => {
       const { candidacy } = await this.lockWithVacancy(manager, id);
       const conflict = stageChangeConflict(candidacy, dto.stage);
       if (conflict) throw stateConflict(conflict, candidacy);
+      if (dto.stage === candidacy.stage) return;
       await manager.query(`UPDATE candidacy SET stage = $2, updated_at = $3 WHERE id = $1`, [id, dto.stage, now]);
       await this.recordStage(manager, id, candidacy.stage, dto.stage, now, principal.keyId);
       await this.timeline.record(manager, candidacy.candidate_id, 'stage_changed', {

@@ -68,6 +68,7 @@ export class FeedbackDueService {
     const where = [`d.closed_at IS NULL`];
     if (query.state === 'overdue') where.push(`d.due_at <= ${nowParam}`);
     if (query.state === 'due-soon') where.push(`d.due_at > ${nowParam}`, `d.due_at <= ${param(dueSoonUntil)}`);
+    if (query.state === 'upcoming') where.push(`d.due_at > ${param(dueSoonUntil)}`);
     if (query.vacancyId) where.push(`cy.vacancy_id = ${param(query.vacancyId)}`);
     if (query.ownerEmail) where.push(`lower(${OWNER_EMAIL}) = lower(${param(query.ownerEmail)})`);
     if (query.cursor) {

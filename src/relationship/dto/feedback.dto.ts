@@ -54,11 +54,14 @@ export class GiveFeedbackDto {
   writtenFollowUp?: boolean;
 }
 
-export const DUE_STATES = ['overdue', 'due-soon', 'open'] as const;
+export const DUE_STATES = ['overdue', 'due-soon', 'upcoming', 'open'] as const;
 export type DueState = (typeof DUE_STATES)[number];
 
 export class ListDueQuery extends PageQuery {
-  /** `overdue`: past the deadline; `due-soon`: deadline within the policy's dueSoonBusinessDays; `open` (default): all not given. */
+  /**
+   * As each item's `state`: `overdue` (past the deadline), `due-soon` (deadline within the policy's
+   * dueSoonBusinessDays), `upcoming` (later); `open` (default): all three, everything not given yet.
+   */
   @ApiPropertyOptional({ enum: DUE_STATES })
   @IsOptional() @IsIn(DUE_STATES)
   state?: DueState;
