@@ -115,12 +115,14 @@ describe(ProfileService.name, () => {
     const path = profilePath(sara);
     const levelSeven = await api().post(path).type('form').send(`skill=${encodeURIComponent(skill('scala'))}&level=7&city=G%C3%B6teborg&country=SE`).expect(400);
     expect(levelSeven.text).toContain('Kontrollera de här fälten; inget sparades:');
-    expect(levelSeven.text).toContain('skills.0.level');
+    expect(levelSeven.text).toContain('Nivå: från 1 (grundläggande) till 5 (expert), eller ej angiven.');
     const country = await api().post(path).type('form').send(`skill=${encodeURIComponent(skill('scala'))}&level=3&city=G%C3%B6teborg&country=Sweden`).expect(400);
-    expect(country.text).toContain('country must be an ISO 3166-1 alpha-2 code such as SE');
+    // In the person's language and words, not the API's.
+    expect(country.text).toContain('Land: landskoden med två bokstäver');
+    expect(country.text).not.toContain('ISO 3166');
     expect(country.text).toContain('value="Sweden"');
-    expect((await api().post(path).type('form').send('email=me%40evil.test&city=X').expect(400)).text).toContain('property email should not exist');
-    expect((await api().post(path).type('form').send('interest=maybe').expect(400)).text).toContain('interest must be one of');
+    expect((await api().post(path).type('form').send('email=me%40evil.test&city=X').expect(400)).text).toContain('Formuläret har ändrats');
+    expect((await api().post(path).type('form').send('interest=maybe').expect(400)).text).toContain('Nya roller: välj ett av de tre svaren.');
     const view = await candidate(sara);
     expect(view).toMatchObject({ city: 'Göteborg', country: 'SE', skills: [{ name: skill('scala'), level: 3 }] });
     expect((await timeline(sara)).map((item) => item.type)).not.toContain('profile_updated');

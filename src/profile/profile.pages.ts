@@ -37,6 +37,14 @@ const TEXT = {
     save: 'Save',
     saved: 'Thank you, your profile is up to date.',
     errors: 'Please check these fields; nothing was saved:',
+    fieldHelp: {
+      skill: 'Skill: each one 1 to 80 characters.',
+      level: 'Level: from 1 (basic) to 5 (expert), or not given.',
+      city: 'City: at most 100 characters.',
+      country: 'Country: the two-letter code, such as SE for Sweden or GB for the United Kingdom.',
+      interest: 'New roles: choose one of the three answers.',
+      other: 'The form was changed; reload the page and try again.',
+    },
     removedTitle: 'You have left the talent pool',
     removedBody: 'We will not contact you about new roles any more, and your details will be erased after a short grace period. Thank you for your interest in us, and good luck.',
     notInPoolTitle: 'You are not in our talent pool',
@@ -61,6 +69,14 @@ const TEXT = {
     save: 'Spara',
     saved: 'Tack, din profil är uppdaterad.',
     errors: 'Kontrollera de här fälten; inget sparades:',
+    fieldHelp: {
+      skill: 'Kompetens: var och en 1 till 80 tecken.',
+      level: 'Nivå: från 1 (grundläggande) till 5 (expert), eller ej angiven.',
+      city: 'Ort: högst 100 tecken.',
+      country: 'Land: landskoden med två bokstäver, t.ex. SE för Sverige eller NO för Norge.',
+      interest: 'Nya roller: välj ett av de tre svaren.',
+      other: 'Formuläret har ändrats; ladda om sidan och försök igen.',
+    },
     removedTitle: 'Du har lämnat talangpoolen',
     removedBody: 'Vi kontaktar dig inte längre om nya roller, och dina uppgifter raderas efter en kort tid. Tack för ditt intresse för oss, och lycka till.',
     notInPoolTitle: 'Du finns inte i vår talangpool',
@@ -101,9 +117,16 @@ function form(lang: Lang, model: ProfilePageModel): string {
     `<p><button type="submit">${escapeHtml(t.save)}</button></p></form>`;
 }
 
+/** What the person can do about a field the validator refused, in their language (the API's messages are for developers). */
+function helpFor(lang: Lang, field: string): string {
+  const help = TEXT[lang].fieldHelp;
+  if (field.startsWith('skills.')) return field.endsWith('.level') ? help.level : help.skill;
+  return field === 'city' || field === 'country' || field === 'interest' ? help[field] : help.other;
+}
+
 function errorList(lang: Lang, errors: FieldError[]): string {
   if (errors.length === 0) return '';
-  const items = errors.map((error) => `<li>${escapeHtml(error.field)}: ${escapeHtml(error.messages.join('; '))}</li>`).join('');
+  const items = [...new Set(errors.map((error) => helpFor(lang, error.field)))].map((help) => `<li>${escapeHtml(help)}</li>`).join('');
   return `<div role="alert"><p>${escapeHtml(TEXT[lang].errors)}</p><ul>${items}</ul></div>`;
 }
 
