@@ -137,7 +137,9 @@ describe(CandidateImportController.name, () => {
 
     const response = await importCsv(bomb, 'gzip');
 
-    expect(expectProblem(response, 413).detail).toContain('decompresses to more than 100 times its compressed size');
+    const problem = expectProblem(response, 413);
+    expect(problem.detail).toContain('decompresses to more than 100 times its compressed size');
+    expect(problem.imported).toMatchObject({ created: 2_000, updated: 0, unchanged: 0, failed: 0 });
     expect(await findByName('Bomb 1999')).toMatchObject({ email: 'bomb1999@example.com' });
   });
 });

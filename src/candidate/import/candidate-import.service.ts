@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
 import { AppConfig } from '../../config/app-config';
 import { CandidateSkillWriter, skillKeysOf } from '../candidate-skill-writer';
@@ -65,6 +66,8 @@ export class CandidateImportService {
       } catch {
         // Already failing: the write error would only hide why.
       }
+      // An answer the client can still read (a 413 for a decompression bomb, say) says what was imported.
+      if (error instanceof DomainError) throw new DomainError(error.code, error.detail, { ...error.extra, imported: tally.result() });
       throw error;
     }
     await writes.start(mergeByEmail(batch), (entries) => this.writeBatch(entries, tally));
