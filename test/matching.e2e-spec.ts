@@ -137,6 +137,23 @@ describe(MatchService.name, () => {
     expect(sam.closedGaps).toEqual([]);
   });
 
+  it('counts a gap as closed only by a skill, or a higher level of it, gained since it was named', async () => {
+    // Turned down for "more go" while already at go level 4: still at 4, that gap is not closed.
+    const same = await pool.person('Same Level Siv', { skills: [[skill('go'), 4]] });
+    await pool.pastProcess(same, { title: 'Backend 2025', stage: 'interview', gaps: [skill('go')] });
+    const better = await pool.person('Better Level Bo', { skills: [[skill('go'), 3]] });
+    await pool.pastProcess(better, { title: 'Backend 2025b', stage: 'interview', gaps: [skill('go')] });
+    await api().patch(`/api/v1/candidates/${better}`).set(sut.admin).send({ skills: [{ name: skill('go'), level: 5 }] }).expect(200);
+    sut.clock.set(NOW);
+    const vacancy = await pool.vacancy('Go Engineer', { skills: [{ name: skill('go'), weight: 5, required: true }] });
+
+    const items = await ranking(sut, vacancy);
+    const byName = new Map(items.map((item) => [item.candidate.fullName, item]));
+    expect(byName.get('Same Level Siv')!.closedGaps).toEqual([]);
+    expect(byName.get('Same Level Siv')!.summary).not.toMatch(/gap/i);
+    expect(byName.get('Better Level Bo')!.closedGaps).toEqual([expect.objectContaining({ skill: skill('go'), level: 5 })]);
+  });
+
   it('lifts someone we made a promise this vacancy keeps (by team or by skill), and only them', async () => {
     const promised = await pool.person('Promised Petra', { skills: [[skill('kotlin'), 3]] });
     await pool.pastProcess(promised, {

@@ -158,7 +158,10 @@ export function rankingStatement(spec: MatchSpec, request: RankRequest): { sql: 
       -- The person's earlier processes: the furthest they got (a medal above its stage) and the gaps
       -- named then, in this vacancy's skills. Only for the people selected, through their index.
       SELECT cy.candidate_id, max(${HISTORY_LEVEL_SQL('cy.stage', 'm.medal')}) AS level,
-             array_agg(DISTINCT g.skill_id * ${SKILL_KEY_STRIDE}) FILTER (WHERE g.skill_id IS NOT NULL) AS gap_keys
+             -- A gap they had the skill for then is closed only by a higher level now (see GapSkillHeldThen).
+             array_agg(DISTINCT g.skill_id * ${SKILL_KEY_STRIDE}) FILTER (WHERE g.skill_id IS NOT NULL AND (NOT g.held_then OR (
+               g.level_then IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(s.held) k
+                 WHERE k > g.skill_id * ${SKILL_KEY_STRIDE} + 1 + g.level_then AND k < (g.skill_id + 1) * ${SKILL_KEY_STRIDE})))) AS gap_keys
       FROM sel s
       JOIN candidacy cy ON cy.candidate_id = s.id
       LEFT JOIN medal m ON m.candidacy_id = cy.id

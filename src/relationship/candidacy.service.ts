@@ -16,6 +16,7 @@ import { DecisionReasons } from './decision-reasons';
 import { ChangeStageDto, CreateCandidacyDto, DecisionDto } from './dto/candidacy.dto';
 import { FeedbackDeadlines } from './feedback-deadlines';
 import { RelationshipSettings } from './relationship-settings.service';
+import { recordGapSkills } from './gap-skills';
 import { holdSkillNamesForWriting } from '../skill/skill.service';
 
 export interface CandidacyRow {
@@ -177,13 +178,7 @@ export class CandidacyService {
       [candidacy.id, decision.outcome, decision.finalistRank, JSON.stringify(decision.reasons),
         decision.promise ? JSON.stringify(decision.promise) : null, now, actorKeyId, decision.source],
     );
-    if (decision.gapSkillIds.length > 0) {
-      await manager.query(
-        `INSERT INTO candidacy_gap_skill (candidacy_id, skill_id, source) SELECT $1, unnest($2::int[]), 'decision'
-         ON CONFLICT DO NOTHING`,
-        [candidacy.id, decision.gapSkillIds],
-      );
-    }
+    await recordGapSkills(manager, candidacy.id, decision.gapSkillIds, 'decision');
     if (decision.outcome === 'hired') await this.candidates.markHired(manager, candidacy.candidate_id);
     if (decision.outcome === 'rejected') {
       await this.deadlines.open(manager, [{ candidacyId: candidacy.id, stage: candidacy.stage }], now, await this.settings.feedbackPolicy(manager));

@@ -15,6 +15,7 @@ import { CandidacyService } from './candidacy.service';
 import { CandidatePromise, FeedbackView } from './candidacy.view';
 import { GiveFeedbackDto } from './dto/feedback.dto';
 import { FeedbackChannel, FeedbackEmailTemplate } from './feedback-policy';
+import { recordGapSkills } from './gap-skills';
 import { RelationshipSettings } from './relationship-settings.service';
 
 interface FeedbackUnderKey {
@@ -172,10 +173,6 @@ export class FeedbackService {
   private async addGapSkills(manager: EntityManager, candidacyId: string, names: string[]): Promise<void> {
     if (names.length === 0) return;
     const ids = await this.skills.idsFor(names, manager);
-    await manager.query(
-      `INSERT INTO candidacy_gap_skill (candidacy_id, skill_id, source) SELECT $1, unnest($2::int[]), 'feedback'
-       ON CONFLICT DO NOTHING`,
-      [candidacyId, [...ids.values()]],
-    );
+    await recordGapSkills(manager, candidacyId, [...ids.values()], 'feedback');
   }
 }

@@ -243,8 +243,8 @@ export class SkillService {
     );
     await manager.query(`DELETE FROM vacancy_criterion WHERE skill_id = $1`, [old.id]);
     await manager.query(
-      `INSERT INTO candidacy_gap_skill (candidacy_id, skill_id, source)
-       SELECT candidacy_id, $2, source FROM candidacy_gap_skill WHERE skill_id = $1 ON CONFLICT DO NOTHING`,
+      `INSERT INTO candidacy_gap_skill (candidacy_id, skill_id, source, held_then, level_then)
+       SELECT candidacy_id, $2, source, held_then, level_then FROM candidacy_gap_skill WHERE skill_id = $1 ON CONFLICT DO NOTHING`,
       [old.id, intoId],
     );
     await manager.query(`DELETE FROM candidacy_gap_skill WHERE skill_id = $1`, [old.id]);
