@@ -24,9 +24,13 @@ const keyAfter = (email: string) => canonicalEmail(email).toLowerCase();
 export class CanonicalEmailsAndTags1764464600000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`UPDATE candidate SET country = 'GB' WHERE country = 'UK'`);
+    // NFKC can make a character the database's encoding cannot hold (µ becomes Greek mu, not in LATIN1);
+    // the app writes canonical forms from now on either way.
+    const [{ encoding }]: { encoding: string }[] = await queryRunner.query(`SELECT current_setting('server_encoding') AS encoding`);
+    if (encoding !== 'UTF8') return;
     // Anything the canonical forms change is outside printable ASCII, or a run of spaces in a tag.
     const emails: { id: string; email: string }[] = await queryRunner.query(`SELECT id, email FROM candidate WHERE email ~ '[^\\x21-\\x7e]'`);
-    const secret = await this.suppressionSecret(queryRunner);
+    const secret = emails.length > 0 ? await this.suppressionSecret(queryRunner, emails) : undefined;
     for (const { id, email } of emails) {
       const canonical = canonicalEmail(email);
       if (canonical === email || canonical === '') continue;
@@ -57,10 +61,28 @@ export class CanonicalEmailsAndTags1764464600000 implements MigrationInterface {
     // The old forms are not kept; the canonical ones are valid for the code before this migration too.
   }
 
-  /** The secret SuppressionService keys addresses with: APP_SECRET, else the one the app stored. None yet: no entries either. */
-  private async suppressionSecret(queryRunner: QueryRunner): Promise<Buffer | undefined> {
-    if (process.env.APP_SECRET) return Buffer.from(process.env.APP_SECRET);
+  /**
+   * The secret SuppressionService keys addresses with: APP_SECRET, else the one the app stored. Checked
+   * against the data where it can be: someone among these who unsubscribed has an entry under the old
+   * key. A wrong secret (the migration run from a shell without the app's APP_SECRET) would copy nothing
+   * and leave opted-out people mailable, so it stops instead.
+   */
+  private async suppressionSecret(queryRunner: QueryRunner, people: { id: string; email: string }[]): Promise<Buffer | undefined> {
     const [row]: { secret: string }[] = await queryRunner.query(`SELECT secret FROM app_secret`);
-    return row ? Buffer.from(row.secret) : undefined;
+    const secret = process.env.APP_SECRET ? Buffer.from(process.env.APP_SECRET) : row ? Buffer.from(row.secret) : undefined;
+    const unsubscribed: { email: string }[] = await queryRunner.query(
+      `SELECT email FROM candidate WHERE id = ANY($1::uuid[]) AND unsubscribed_at IS NOT NULL LIMIT 20`, [people.map((person) => person.id)],
+    );
+    if (unsubscribed.length === 0) return secret;
+    const hashes = secret
+      ? unsubscribed.map(({ email }) => createHmac('sha256', secret).update(`suppression\0${keyBefore(email)}`).digest('hex'))
+      : [];
+    const [{ found }]: { found: number }[] = await queryRunner.query(
+      `SELECT count(*)::int AS found FROM suppression WHERE address_hash = ANY($1::text[])`, [hashes],
+    );
+    if (found === 0) {
+      throw new Error('CanonicalEmailsAndTags: the suppression list is keyed with another secret than this run has; run migrations with the app\'s APP_SECRET set');
+    }
+    return secret;
   }
 }

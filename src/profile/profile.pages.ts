@@ -38,9 +38,9 @@ const TEXT = {
     saved: 'Thank you, your profile is up to date.',
     errors: 'Please check these fields; nothing was saved:',
     fieldHelp: {
-      skill: 'Skill: each one 1 to 80 characters.',
+      skill: 'Skills: at most 100, each a name of up to 80 characters with at least one letter or digit.',
       level: 'Level: from 1 (basic) to 5 (expert), or not given.',
-      city: 'City: at most 100 characters.',
+      city: 'City: up to 100 characters of plain text.',
       country: 'Country: the two-letter code, such as SE for Sweden or GB for the United Kingdom.',
       interest: 'New roles: choose one of the three answers.',
       other: 'The form was changed; reload the page and try again.',
@@ -70,9 +70,9 @@ const TEXT = {
     saved: 'Tack, din profil är uppdaterad.',
     errors: 'Kontrollera de här fälten; inget sparades:',
     fieldHelp: {
-      skill: 'Kompetens: var och en 1 till 80 tecken.',
+      skill: 'Kompetenser: högst 100, var och en ett namn på upp till 80 tecken med minst en bokstav eller siffra.',
       level: 'Nivå: från 1 (grundläggande) till 5 (expert), eller ej angiven.',
-      city: 'Ort: högst 100 tecken.',
+      city: 'Ort: upp till 100 tecken vanlig text.',
       country: 'Land: landskoden med två bokstäver, t.ex. SE för Sverige eller NO för Norge.',
       interest: 'Nya roller: välj ett av de tre svaren.',
       other: 'Formuläret har ändrats; ladda om sidan och försök igen.',
@@ -120,7 +120,7 @@ function form(lang: Lang, model: ProfilePageModel): string {
 /** What the person can do about a field the validator refused, in their language (the API's messages are for developers). */
 function helpFor(lang: Lang, field: string): string {
   const help = TEXT[lang].fieldHelp;
-  if (field.startsWith('skills.')) return field.endsWith('.level') ? help.level : help.skill;
+  if (field === 'skills' || field.startsWith('skills.')) return field.endsWith('.level') ? help.level : help.skill;
   return field === 'city' || field === 'country' || field === 'interest' ? help[field] : help.other;
 }
 

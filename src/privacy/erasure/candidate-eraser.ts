@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
-import { SuppressionService } from '../../email/suppression.service';
+import { addressKey, SuppressionService } from '../../email/suppression.service';
 import { AuditLog } from '../audit/audit-log.service';
 import { Actor, currentActor } from '../audit/request-context';
 import { anonymiseCountedRows } from './anonymous-figures';
@@ -26,7 +26,7 @@ export interface StillDue {
 interface Person {
   id: string;
   email: string;
-  /** Addresses they had before a correction that nobody else holds now. */
+  /** Addresses they had before a correction. */
   former_emails: string[];
 }
 
@@ -69,9 +69,7 @@ export class CandidateEraser {
       await manager.query(`SELECT 1 FROM candidate WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [candidateIds]);
       const people: Person[] = await manager.query(
         `SELECT c.id, c.email,
-                array(SELECT DISTINCT f.email FROM candidate_former_identity f
-                      WHERE f.candidate_id = c.id AND f.email IS NOT NULL
-                        AND NOT EXISTS (SELECT 1 FROM candidate o WHERE lower(o.email) = lower(f.email) AND o.id <> c.id)) AS former_emails
+                array(SELECT DISTINCT f.email FROM candidate_former_identity f WHERE f.candidate_id = c.id AND f.email IS NOT NULL) AS former_emails
          FROM candidate c
          WHERE c.id = ANY($1::uuid[]) ${stillDue ? `AND (${stillDue.where})` : ''} ORDER BY c.id`,
         stillDue ? [candidateIds, stillDue.cutoff] : [candidateIds],
@@ -83,8 +81,10 @@ export class CandidateEraser {
       await this.redactMentions(manager, ids, now);
       // A former address too: an old spreadsheet that still has it must not bring them back (the import refuses
       // suppressed-as-erased addresses), nor may it be mailed. One someone else holds now is theirs, left alone.
+      const heldByOthers = await this.heldByOthers(manager, people);
       for (const person of people) {
-        for (const address of [person.email, ...person.former_emails]) await this.suppression.suppress(address, 'erased', manager);
+        const former = person.former_emails.filter((address) => !heldByOthers.has(addressKey(address)));
+        for (const address of [person.email, ...former]) await this.suppression.suppress(address, 'erased', manager);
       }
       await manager.query(`DELETE FROM candidate WHERE id = ANY($1::uuid[])`, [ids]);
       await this.audit.recordMany([
@@ -103,6 +103,21 @@ export class CandidateEraser {
       ], manager);
       return ids.length;
     });
+  }
+
+  /**
+   * Former addresses of these people that someone else holds now, as suppression keys: compared in the
+   * canonical form, so a former address stored with an invisible character still counts as the other
+   * person's address.
+   */
+  private async heldByOthers(manager: EntityManager, people: Person[]): Promise<Set<string>> {
+    const keys = [...new Set(people.flatMap((person) => person.former_emails.map(addressKey)))];
+    if (keys.length === 0) return new Set();
+    const rows: { key: string }[] = await manager.query(
+      `SELECT lower(email) AS key FROM candidate WHERE lower(email) = ANY($1::text[]) AND id <> ALL($2::uuid[])`,
+      [keys, people.map((person) => person.id)],
+    );
+    return new Set(rows.map((row) => row.key));
   }
 
   /**
