@@ -59,14 +59,15 @@ describe(CandidateImportController.name, () => {
     expect(await findByName('Not Saved')).toBeUndefined();
   });
 
-  it('skips Excel\'s empty rows and trailing empty cells, but still fails a row with values past the header', async () => {
+  it('skips (but counts) Excel\'s empty rows and trailing empty cells, and still fails a row with values past the header', async () => {
     const csv = ['name,email,city', 'Ada Lovelace,ada@example.com,London,', ',,', ' , , ', ',', 'Extra Cells,extra@example.com,Lund,surplus', ''].join('\r\n');
 
     const response = await importCsv(csv).expect(200);
 
     expect(response.body).toMatchObject({
       created: 1, updated: 0, failed: 1, errorsTruncated: false,
-      errors: [{ row: 2, field: 'row', message: 'row has 4 cells; the header has 3' }],
+      // The row number is the spreadsheet's: the three empty rows above count.
+      errors: [{ row: 5, field: 'row', message: 'row has 4 cells; the header has 3' }],
     });
     expect(await findByName('Ada Lovelace')).toMatchObject({ email: 'ada@example.com', city: 'London' });
   });

@@ -34,7 +34,7 @@ const IMPORT_RESULT_SCHEMA = {
       items: {
         type: 'object',
         properties: {
-          row: { type: 'integer', description: 'CSV: data row, 1 = first row after the header. JSON lines: line number.' },
+          row: { type: 'integer', description: 'CSV: the row under the header, from 1, as a spreadsheet numbers them (empty rows count; blank lines do not). JSON lines: line number.' },
           field: { type: 'string', example: 'skills.0.level', description: '`row` when the row as a whole failed' },
           message: { type: 'string' },
         },

@@ -219,7 +219,7 @@ describe('csvRows', () => {
     ]);
   });
 
-  it('skips Excel\'s empty rows, allows trailing empty cells and unnamed empty columns, and still fails extra values', async () => {
+  it('skips (but counts) Excel\'s empty rows, allows trailing empty cells and unnamed empty columns, and still fails extra values', async () => {
     const csv = [
       'name,email,,,',
       'Ada,ada@example.com,,,',
@@ -233,9 +233,10 @@ describe('csvRows', () => {
     ].join('\n');
     const rows = await collect(csvRows(streamOf(csv)));
     expect(candidates(rows).map((candidate) => candidate.email)).toEqual(['ada@example.com', 'bo@example.com', 'cy@example.com']);
+    // Counted as the spreadsheet counts them: Di is on the sixth row under the header.
     expect(problemsOf(rows)).toEqual([
-      { row: 4, field: 'row', message: 'cell 5 has a value, but its column has no name in the header' },
-      { row: 5, field: 'row', message: 'row has 6 cells; the header has 5' },
+      { row: 6, field: 'row', message: 'cell 5 has a value, but its column has no name in the header' },
+      { row: 7, field: 'row', message: 'row has 6 cells; the header has 5' },
     ]);
   });
 

@@ -155,9 +155,8 @@ export async function* csvRows(source: Readable): AsyncGenerator<ImportRow> {
   const sniffer = new CsvDialectSniffer(MAX_ROW_BYTES);
   source.pipe(failOnDroppedUpload(source, sniffer));
   const parser = parse({
+    // Blank lines are skipped in the parser (a file of millions of them costs nothing); they are not counted.
     bom: true, delimiter: await sniffer.delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true,
-    // Excel's empty rows (",,,"): skipped and not counted, like blank lines.
-    skip_records_with_empty_values: true,
     max_record_size: MAX_ROW_BYTES, skip_records_with_error: true,
   });
   parser.on('skip', (error: CsvError) => (syntaxError ??= error));
@@ -168,11 +167,15 @@ export async function* csvRows(source: Readable): AsyncGenerator<ImportRow> {
     for await (const cells of parser as AsyncIterable<string[]>) {
       // Records counted by csv-parse include the header, so `records` is the data row that broke.
       if (syntaxError && row >= syntaxError.records) break;
+      // Excel's empty rows (",,,") are skipped, but counted after the header: row numbers stay those of the
+      // spreadsheet the recruiter will correct (row 1 is the one under the header).
+      const empty = cells.every((cell) => cell.trim() === '');
       if (!columns) {
-        columns = columnsFromHeader(cells);
+        if (!empty) columns = columnsFromHeader(cells);
         continue;
       }
       row += 1;
+      if (empty) continue;
       const misfit = cells.length !== columns.fields.length || columns.unnamed.length > 0 ? cellsMisfit(columns, cells) : undefined;
       if (misfit) {
         yield rowProblem(row, misfit);
