@@ -1,5 +1,5 @@
 import { registerDecorator, ValidationOptions } from 'class-validator';
-import { normalizeSkillName, SKILL_NAME_MAX } from './skill-name';
+import { normalizeSkillName, SKILL_NAME_MAX, SKILL_NAME_RAW_MAX } from './skill-name';
 
 /**
  * Text that names a skill: 1 to SKILL_NAME_MAX characters as stored, that is
@@ -18,7 +18,7 @@ export function IsSkillName(options?: ValidationOptions): PropertyDecorator {
       },
       validator: {
         validate: (value: unknown) => {
-          if (typeof value !== 'string') return false;
+          if (typeof value !== 'string' || value.length > SKILL_NAME_RAW_MAX) return false;
           const length = normalizeSkillName(value).length;
           return length >= 1 && length <= SKILL_NAME_MAX;
         },

@@ -1,4 +1,6 @@
-import { normalizeSkillName } from './skill-name';
+import { validateSync } from 'class-validator';
+import { IsSkillName } from './is-skill-name.decorator';
+import { normalizeSkillName, SKILL_NAME_MAX, SKILL_NAME_RAW_MAX } from './skill-name';
 
 describe(normalizeSkillName.name, () => {
   it.each([
@@ -13,6 +15,8 @@ describe(normalizeSkillName.name, () => {
     ['front-end_dev', 'front end dev'],
     ['Ｋ８ｓ', 'k8s'],
     ['Kafka.', 'kafka'],
+    ['c++ ... ', 'c++'],
+    ['node.js. .', 'node.js'],
     ['Göteborg-Äpple', 'göteborg äpple'],
   ])('normalises %p to %p', (raw, expected) => {
     expect(normalizeSkillName(raw)).toBe(expected);
@@ -20,5 +24,20 @@ describe(normalizeSkillName.name, () => {
 
   it('turns pure punctuation into an empty name', () => {
     expect(normalizeSkillName(' -/ ')).toBe('');
+    expect(normalizeSkillName('...')).toBe('');
+  });
+});
+
+describe(IsSkillName.name, () => {
+  class Named {
+    @IsSkillName() name!: string;
+  }
+  const errorsFor = (name: string) => validateSync(Object.assign(new Named(), { name }));
+
+  it('takes a name of up to 80 characters once normalised, and refuses text no skill name needs before normalising it', () => {
+    expect(errorsFor('Node.JS')).toEqual([]);
+    expect(errorsFor(`${'-'.repeat(300)}go`)).toEqual([]);
+    expect(errorsFor(`${'.'.repeat(SKILL_NAME_RAW_MAX)}go`)).toHaveLength(1);
+    expect(errorsFor('x'.repeat(SKILL_NAME_MAX + 1))).toHaveLength(1);
   });
 });

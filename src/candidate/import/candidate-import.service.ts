@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
@@ -17,6 +18,7 @@ import { ImportResult, ImportTally, WriteOutcome } from './import-tally';
 import { IMPORT_UPSERT } from './import-upsert.sql';
 
 export const IMPORT_BATCH_SIZE = 1000;
+const YIELD_EVERY_ROWS = 500;
 
 /** One candidate of a batch: rows with the same email (any case) merged in file order, later given fields winning. */
 interface BatchEntry {
@@ -46,8 +48,12 @@ export class CandidateImportService {
     const tally = new ImportTally();
     const writes = new BatchWrites();
     let batch: ValidRow[] = [];
+    let read = 0;
     try {
       for await (const row of rows) {
+        // Rows that never reach the database (invalid, empty) come from buffered input without a pause:
+        // let other requests in now and then, or a file of them holds the whole instance.
+        if (++read % YIELD_EVERY_ROWS === 0) await yieldToEventLoop();
         if ('problems' in row) {
           tally.fail(row.problems);
           continue;

@@ -79,6 +79,11 @@ export function cellsMisfit(columns: CsvColumns, cells: string[]): string | unde
   if (cells.length < columns.minCells || (cells.length > width && cells.slice(width).some((cell) => cell.trim() !== ''))) {
     return `row has ${cells.length} cells; the header has ${width}`;
   }
-  const stray = columns.unnamed.find((i) => (cells[i] ?? '').trim() !== '');
-  return stray === undefined ? undefined : `cell ${stray + 1} has a value, but its column has no name in the header`;
+  // Over the row's own cells, not the header's unnamed columns: a header of a million empty cells costs a
+  // row nothing more than its own width (which the row size limit bounds).
+  const last = Math.min(cells.length, width);
+  for (let i = 0; i < last; i++) {
+    if (columns.fields[i] === undefined && cells[i].trim() !== '') return `cell ${i + 1} has a value, but its column has no name in the header`;
+  }
+  return undefined;
 }

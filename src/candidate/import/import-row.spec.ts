@@ -107,6 +107,9 @@ describe('parseSkillList', () => {
       { name: 'k8s' },
     ]);
     expect(parseSkillList('go=expert;Excel (advanced)')).toEqual([{ name: 'go', level: 'expert' }, { name: 'Excel (advanced)' }]);
+    // Text too long to be a skill is left for the validator to refuse, not read for a level.
+    const long = `a${' '.repeat(400)}(4)`;
+    expect(parseSkillList(long)).toEqual([{ name: long }]);
     // A number in brackets outside 1-5 is a version, part of the name.
     expect(parseSkillList('Java (8);ISO 9001 (2015);HTML (5)')).toEqual([
       { name: 'Java (8)' }, { name: 'ISO 9001 (2015)' }, { name: 'HTML', level: 5 },

@@ -60,9 +60,12 @@ export function fieldsFromCsv(columns: CsvColumns, cells: string[]): Record<stri
   const fields: Record<string, unknown> = {};
   let firstName: string | undefined;
   let lastName: string | undefined;
-  columns.fields.forEach((field, i) => {
-    const cell = cells[i]?.trim();
-    if (!cell || !field) return;
+  // Over the row's own cells: a header of a million empty columns must not cost every row a million steps.
+  const last = Math.min(cells.length, columns.fields.length);
+  for (let i = 0; i < last; i++) {
+    const field = columns.fields[i];
+    const cell = cells[i].trim();
+    if (!cell || !field) continue;
     if (field === 'firstName') firstName = cell;
     else if (field === 'lastName') lastName = cell;
     else if (field !== 'skills' && field !== 'tags') fields[field] = cell;
@@ -71,7 +74,7 @@ export function fieldsFromCsv(columns: CsvColumns, cells: string[]): Record<stri
       const list = splitList(cell);
       if (list.length > 0) fields[field] = field === 'skills' ? parseSkillList(cell) : list;
     }
-  });
+  }
   if (firstName || lastName) fields.fullName = [firstName, lastName].filter(Boolean).join(' ');
   return fields;
 }

@@ -1,3 +1,5 @@
+import { SKILL_NAME_RAW_MAX } from '../../skill/skill-name';
+
 /**
  * Skills and tags cells. Items are separated by `;` or `,` (LinkedIn and
  * Greenhouse export "TypeScript, Postgres"): a skill name never keeps either,
@@ -18,7 +20,8 @@ const BRACKETED_LEVEL = /^(.*?)\s*\(\s*([1-5])\s*\)$/;
  */
 export function parseSkillList(text: string): { name: string; level?: number | string }[] {
   return splitList(text).map((item) => {
-    const bracketed = item.endsWith(')') ? BRACKETED_LEVEL.exec(item) : null;
+    // Only items short enough to be a skill: the pattern backtracks, quadratic in a long run of spaces.
+    const bracketed = item.length <= SKILL_NAME_RAW_MAX && item.endsWith(')') ? BRACKETED_LEVEL.exec(item) : null;
     if (bracketed) return { name: bracketed[1], level: Number(bracketed[2]) };
     const separator = Math.max(item.lastIndexOf(':'), item.lastIndexOf('='));
     if (separator < 0) return { name: item };
