@@ -61,6 +61,11 @@ describe('Nurture campaigns', () => {
     expectProblem(await post({ name: 'x', steps: [{ templateKey: 'feedback_digest', delay: 'P1D' }] }), 400, ['steps.0.templateKey']);
     expectProblem(await post({ name: 'x', steps: [checkin('P1D')], colour: 'red', audience: { shoeSize: 44 } }), 400, ['colour', 'audience.shoeSize']);
     expectProblem(await post({ name: 'x', steps: [] }), 400, ['steps']);
+    // A filter that names nothing is refused: dropped, it would have left an audience of the whole pool.
+    for (const audience of [{ tags: ['  '] }, { tags: ['\u200b'] }, { skills: ['-'] }, { skills: ['go', '🙂'] }, { city: '   ' }]) {
+      const field = `audience.${Object.keys(audience)[0]}`;
+      expectProblem(await post({ name: 'x', steps: [checkin('P1D')], audience }), 400, [field]);
+    }
 
     const created = await campaign({ name: 'Autumn', audience: { skills: ['JS', 'ts'], tags: [' Remote '], country: 'se' }, steps: [checkin('P14D')] }, false);
     expect(created).toMatchObject({

@@ -1,3 +1,4 @@
+import { DomainError } from '../common/errors/domain-error';
 import { Injectable } from '@nestjs/common';
 import { CandidateStatus } from '../candidate/candidate.entity';
 import { CandidateFilter } from '../candidate/candidate-filter';
@@ -32,15 +33,18 @@ export class CampaignAudiences {
   async normalise(audience: CampaignAudience | undefined): Promise<CampaignAudience> {
     if (!audience) return {};
     const result: CampaignAudience = {};
+    // A filter that names nothing ("  ", "-") is refused: dropped, it would leave a campaign for the whole pool.
     if (audience.skills?.length) {
       const canonical = await this.skills.canonicalNames(audience.skills);
-      const names = [...new Set(audience.skills.map((name) => canonical.get(name)!))].filter(Boolean);
-      if (names.length > 0) result.skills = names;
+      if (audience.skills.some((name) => !canonical.get(name))) throw DomainError.field('audience.skills', 'each skill must contain a letter or digit');
+      result.skills = [...new Set(audience.skills.map((name) => canonical.get(name)!))];
     }
     if (result.skills && audience.match) result.match = audience.match;
+    if (audience.tags?.some((tag) => normaliseTags([tag]).length === 0)) throw DomainError.field('audience.tags', 'each tag must contain visible text');
     const tags = normaliseTags(audience.tags ?? []);
     if (tags.length > 0) result.tags = tags;
     if (audience.country) result.country = audience.country.toUpperCase();
+    if (audience.city !== undefined && !audience.city.trim()) throw DomainError.field('audience.city', 'city must contain visible text');
     if (audience.city) result.city = audience.city.trim();
     if (audience.status) result.status = audience.status;
     if (audience.silverMedalist !== undefined) result.silverMedalist = audience.silverMedalist;
