@@ -110,6 +110,17 @@ describe('CandidateController', () => {
       expectProblem(await sut.http().patch(`/api/v1/candidates/${body.id}`).set(sut.admin).send({ email: 'greta@example.com' }), 409);
     });
 
+    it('sends mail still waiting to the corrected address, not to the wrong one', async () => {
+      const { body: person } = await create({ fullName: 'Wrong Address', email: 'wrong.address@example.com' }).expect(201);
+      const [waiting] = await sut.app.get(OutboxService).enqueueForCandidates([
+        { candidateId: person.id, templateKey: 'application_received', category: 'transactional', idempotencyKey: `readdress:${person.id}`,
+          data: { vacancy: { title: 'Backend' }, decisionDate: '2027-01-27', recruiter: { name: 'Rita' } } },
+      ]);
+      await sut.http().patch(`/api/v1/candidates/${person.id}`).set(sut.admin).send({ email: 'right.address@example.com' }).expect(200);
+      expect((await sut.http().get(`/api/v1/emails/${waiting.id}`).set(sut.admin).expect(200)).body)
+        .toMatchObject({ toAddress: 'right.address@example.com' });
+    });
+
     it('keeps the level of a skill named again without one, and clears it when the level is null', async () => {
       const { body } = await create({ fullName: 'Level Patch', email: 'level-patch@example.com', skills: [{ name: 'go', level: 4 }, { name: 'rust', level: 2 }] })
         .expect(201);

@@ -12,6 +12,7 @@ import { CreateCandidateDto, UpdateCandidateDto } from './dto/candidate.dto';
 import { holdSkillNamesForWriting } from '../skill/skill.service';
 import { AuditDetails, givenFields } from '../privacy/audit/audit-actions';
 import { canonicalText } from '../common/validation/transforms';
+import { OutboxService } from '../email/outbox.service';
 import { AuditLog } from '../privacy/audit/audit-log.service';
 
 const NOT_NULL_FIELDS = ['fullName', 'email', 'timeZone', 'locale', 'status'] as const;
@@ -25,6 +26,7 @@ export class CandidateService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly audit: AuditLog,
+    private readonly outbox: OutboxService,
   ) {}
 
   /** Creates the candidate and its audit entry, in one transaction. */
@@ -90,6 +92,7 @@ export class CandidateService {
           updatedAt: this.clock.now(),
         });
         if (resolved) await this.skillWriter.write(manager, new Map([[id, resolved]]));
+        if (fields.email) await this.outbox.readdressPending(id, fields.email, manager);
         await this.audit.record({ action: 'candidate_updated', candidateId: id, details: options.auditDetails ?? { fields: givenFields(dto) } }, manager);
         await options.also?.(manager);
       }),

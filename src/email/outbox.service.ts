@@ -168,6 +168,18 @@ export class OutboxService {
   }
 
   /**
+   * A person's address was corrected: mail still waiting goes to the new one. The old one was wrong,
+   * perhaps someone else's, and the mail carries links that act as the person. A row a sender has
+   * claimed meanwhile is left to it, as in cancelPending.
+   */
+  async readdressPending(candidateId: string, toAddress: string, manager: EntityManager): Promise<void> {
+    await manager.query(
+      `UPDATE email SET to_address = $2, updated_at = $3 WHERE candidate_id = $1 AND status IN ('queued', 'held') AND to_address <> $2`,
+      [candidateId, toAddress, this.clock.now()],
+    );
+  }
+
+  /**
    * Queued or held mail to these people that must not go out any more: all their nurture mail
    * (unsubscribe, consent withdrawn or expired), only campaign mail (a reply ends sequences, not an
    * invitation to a role), or mail of some templates. A row a sender claims meanwhile is left to it:
