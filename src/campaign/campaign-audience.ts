@@ -44,7 +44,7 @@ export class CampaignAudiences {
     const tags = normaliseTags(audience.tags ?? []);
     if (tags.length > 0) result.tags = tags;
     if (audience.country) result.country = audience.country.toUpperCase();
-    if (audience.city !== undefined && !audience.city.trim()) throw DomainError.field('audience.city', 'city must contain visible text');
+    if (typeof audience.city === 'string' && !audience.city.trim()) throw DomainError.field('audience.city', 'city must contain visible text');
     if (audience.city) result.city = audience.city.trim();
     if (audience.status) result.status = audience.status;
     if (audience.silverMedalist !== undefined) result.silverMedalist = audience.silverMedalist;
