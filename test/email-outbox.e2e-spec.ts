@@ -30,7 +30,8 @@ describe('Email outbox and delivery', () => {
       SMTP_URL: smtpUrl,
       SEND_WINDOW: 'always',
       EMAIL_RATE_PER_SECOND: '1000',
-      MAIL_FROM: 'Acme Talent <talent@acme.test>',
+      MAIL_FROM: 'Acme Talent <no-reply@acme.test>',
+      MAIL_REPLY_TO: 'Acme Recruiting <recruiting@acme.test>',
       PUBLIC_BASE_URL: 'https://talent.acme.test',
       COMPANY_NAME: 'Acme',
     });
@@ -57,6 +58,8 @@ describe('Email outbox and delivery', () => {
     expect(mails[0].messageId).toBe(stored.messageId);
     expect(mails[0].subject).toBe(stored.subject);
     expect(mails[0].header('list-unsubscribe')).toBeUndefined();
+    // The email asks them to reply ("Svara bara på det här mejlet"): the reply reaches people who read it, not the no-reply sender.
+    expect(JSON.stringify(mails[0].header('reply-to'))).toContain('recruiting@acme.test');
 
     const sent = await email(queued.id);
     expect(sent).toMatchObject({ status: 'sent', attempts: 1, lastError: null });

@@ -110,6 +110,14 @@ export class AppConfig {
   @IsString() @Length(3, 200)
   MAIL_FROM = 'Silverpool <no-reply@localhost>';
 
+  /**
+   * Where replies go (Reply-To): the emails to candidates invite them to reply. Unset, replies go to
+   * MAIL_FROM, which must then be read by someone.
+   */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @Length(3, 200)
+  @Matches(/^([^<>\r\n]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/, { message: 'MAIL_REPLY_TO must be an address, or a name and <address>' })
+  MAIL_REPLY_TO?: string;
+
   /** The company name candidates see in emails. */
   @IsString() @Length(1, 100)
   COMPANY_NAME = 'Silverpool';

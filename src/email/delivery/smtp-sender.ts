@@ -53,6 +53,7 @@ export class SmtpSender implements OnApplicationShutdown {
     try {
       await this.transport.sendMail({
         from: this.config.MAIL_FROM,
+        ...(this.config.MAIL_REPLY_TO ? { replyTo: this.config.MAIL_REPLY_TO } : {}),
         to: message.to,
         subject: message.subject,
         html: message.html,
