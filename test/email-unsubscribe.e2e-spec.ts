@@ -96,6 +96,10 @@ describe('One-click unsubscribe', () => {
     ]);
     const token = /\/u\/([^>]+)>/.exec((await sut.http().get(`/api/v1/emails/${queued.id}`).set(sut.admin)).body.headers['List-Unsubscribe'])![1];
     await sut.http().post(`/u/${token}`).type('form').send('List-Unsubscribe=One-Click').expect(200);
+    // The link opened again says they are unsubscribed and offers the way back, rather than asking again.
+    const reopened = await sut.http().get(`/u/${token}`).expect(200);
+    expect(reopened.text).toContain('You are unsubscribed');
+    expect(reopened.text).toContain(`/u/${token}/resubscribe`);
     const patch = await sut.http().patch(`/api/v1/candidates/${candidate.id}`).set(sut.admin).send({ status: 'active' });
     expect(patch.status).toBe(200);
     // A recruiter re-activating the profile does not re-subscribe the person.

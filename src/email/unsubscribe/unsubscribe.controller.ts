@@ -25,7 +25,8 @@ export class UnsubscribeController {
   async show(@Param('token') token: string, @Res() res: Response): Promise<void> {
     const holder = await this.unsubscribes.holderOf(token);
     if (!holder) return this.invalid(res);
-    res.type('html').send(unsubscribePages.confirm(holder.locale, token));
+    // Opened again after unsubscribing: say so, with the way back, rather than ask again.
+    res.type('html').send(holder.unsubscribed ? unsubscribePages.done(holder.locale, token) : unsubscribePages.confirm(holder.locale, token));
   }
 
   @Post(':token')

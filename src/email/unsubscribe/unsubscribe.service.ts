@@ -10,6 +10,8 @@ import { SuppressionService } from '../suppression.service';
 export interface LinkHolder {
   candidateId: string;
   locale: 'sv' | 'en';
+  /** Unsubscribed already: the link opens on that, with the way back. */
+  unsubscribed: boolean;
 }
 
 /**
@@ -33,8 +35,10 @@ export class UnsubscribeService {
   async holderOf(token: string): Promise<LinkHolder | null> {
     const claims = this.signer.verify(token, 'unsubscribe', this.clock.now());
     if (!claims) return null;
-    const [row] = await this.dataSource.query(`SELECT id, locale FROM candidate WHERE id = $1`, [claims.candidateId]);
-    return row ? { candidateId: row.id, locale: row.locale } : null;
+    const [row] = await this.dataSource.query(
+      `SELECT id, locale, unsubscribed_at IS NOT NULL AS unsubscribed FROM candidate WHERE id = $1`, [claims.candidateId],
+    );
+    return row ? { candidateId: row.id, locale: row.locale, unsubscribed: row.unsubscribed } : null;
   }
 
   /** Idempotent: a second click keeps the first time. */
