@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiForbiddenResponse, ApiTags } from '@nestjs/swagger';
 import { ApiKeyAuth, CurrentPrincipal, Principal } from '../common/auth/roles';
 import { DomainError } from '../common/errors/domain-error';
 import { DEFAULT_PAGE_LIMIT } from '../common/pagination/page';
@@ -29,6 +29,7 @@ export class SkillController {
    */
   @Post('aliases')
   @ApiConflictResponse({ description: 'The alias is a skill in use: send merge: true (admin) to merge it' })
+  @ApiForbiddenResponse({ description: 'merge: true with a key that is not admin' })
   addAlias(@Body() dto: CreateSkillAliasDto, @CurrentPrincipal() principal: Principal) {
     if (dto.merge && principal.role !== 'admin') {
       throw new DomainError('Forbidden', 'Merging a skill into another changes every candidate who has it and cannot be undone; it needs an admin key.');
