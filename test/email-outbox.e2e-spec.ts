@@ -1,4 +1,6 @@
+import { DataSource } from 'typeorm';
 import { DeliveryService } from '../src/email/delivery/delivery.service';
+import { SuppressionService } from '../src/email/suppression.service';
 import { CandidateEmailRequest, OutboxService } from '../src/email/outbox.service';
 import { addCandidate } from './support/pool';
 import { expectProblem } from './support/problem';
@@ -123,6 +125,17 @@ describe('Email outbox and delivery', () => {
     expect((await email(next.id)).lastError).toBe('address suppressed (hard_bounce)');
     sut.clock.advance(60_000);
     await deliver();
+    expect(sink.to(candidate.email)).toHaveLength(0);
+  });
+
+  it('checks the suppression list at sending by the canonical address, as it was keyed', async () => {
+    const candidate = await addCandidate(sut);
+    const queued = await enqueue({ candidateId: candidate.id });
+    // Queued before addresses had one canonical form: the stored address carries a zero-width space.
+    await sut.app.get(DataSource).query(`UPDATE email SET to_address = $2 WHERE id = $1`, [queued.id, `\u200b${candidate.email}`]);
+    await sut.app.get(SuppressionService).suppress(candidate.email, 'hard_bounce');
+    await deliver();
+    expect(await email(queued.id)).toMatchObject({ status: 'suppressed', lastError: 'address suppressed (hard_bounce)' });
     expect(sink.to(candidate.email)).toHaveLength(0);
   });
 

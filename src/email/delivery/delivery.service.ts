@@ -6,7 +6,7 @@ import { Clock } from '../../common/time/clock';
 import { nextSendTime, parseSendWindow, SendWindow } from '../../common/time/send-window';
 import { blockReason, RecipientState } from '../email-gate';
 import { Email } from '../email.entity';
-import { SuppressionService } from '../suppression.service';
+import { addressKey, SuppressionService } from '../suppression.service';
 import { retryDelayMs } from './backoff';
 import { SendOutcome, SmtpSender } from './smtp-sender';
 import { randomUUID } from 'node:crypto';
@@ -208,7 +208,7 @@ export class DeliveryService {
     const sendable: Email[] = [];
     for (const email of batch) {
       const recipient = email.candidateId ? recipients.get(email.candidateId) : undefined;
-      const blocked = blockReason(recipient, email.category, now, suppressions.get(email.toAddress.toLowerCase()));
+      const blocked = blockReason(recipient, email.category, now, suppressions.get(addressKey(email.toAddress)));
       if (blocked) {
         held.push({ id: email.id, status: 'suppressed', error: blocked, nextAttemptAt: null, refundAttempt: false });
         continue;
