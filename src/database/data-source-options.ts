@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 
 /** How long a statement may wait for a free connection from the pool. */
-export const POOL_WAIT_MS = 30_000;
+const POOL_WAIT_MS = 30_000;
 
 /** Shared by the application, the migration CLI and the tests. */
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

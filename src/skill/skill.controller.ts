@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiForbiddenResponse, ApiTags } from '@nestjs/swagger';
-import { ApiKeyAuth, CurrentPrincipal, Principal } from '../common/auth/roles';
+import { ApiKeyAuth, CurrentPrincipal, Principal, roleAllows } from '../common/auth/roles';
 import { DomainError } from '../common/errors/domain-error';
 import { DEFAULT_PAGE_LIMIT } from '../common/pagination/page';
 import { CreateSkillAliasDto, ListAliasesQuery, SuggestSkillsQuery } from './dto/skill.dto';
@@ -31,7 +31,7 @@ export class SkillController {
   @ApiConflictResponse({ description: 'The alias is a skill in use: send merge: true (admin) to merge it' })
   @ApiForbiddenResponse({ description: 'merge: true with a key that is not admin' })
   addAlias(@Body() dto: CreateSkillAliasDto, @CurrentPrincipal() principal: Principal) {
-    if (dto.merge && principal.role !== 'admin') {
+    if (dto.merge && !roleAllows(principal.role, 'admin')) {
       throw new DomainError('Forbidden', 'Merging a skill into another changes every candidate who has it and cannot be undone; it needs an admin key.');
     }
     return this.skills.addAlias(dto.alias, dto.skill, dto.merge === true);

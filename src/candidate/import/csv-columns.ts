@@ -4,7 +4,7 @@ export const IMPORT_FIELDS = [
   'fullName', 'email', 'phone', 'city', 'country', 'timeZone', 'locale',
   'headline', 'profileUrl', 'skills', 'tags', 'source',
 ] as const;
-export type ImportField = (typeof IMPORT_FIELDS)[number];
+type ImportField = (typeof IMPORT_FIELDS)[number];
 
 /** What one CSV column holds: a field, half of a split name, or nothing (an unnamed column, which must stay empty). */
 export type CsvColumn = ImportField | 'firstName' | 'lastName' | undefined;
@@ -12,8 +12,8 @@ export type CsvColumn = ImportField | 'firstName' | 'lastName' | undefined;
 /** The columns of a CSV file as read from its header row. */
 export interface CsvColumns {
   fields: CsvColumn[];
-  /** Columns whose header cell is empty: Excel writes them for formatted but empty columns. */
-  unnamed: number[];
+  /** Some header cell is empty: Excel writes them for formatted but empty columns, which rows must leave empty. */
+  hasUnnamed: boolean;
   /** Cells a row must have: up to the last named column, so a row may leave out trailing unnamed ones. */
   minCells: number;
 }
@@ -62,20 +62,21 @@ export function columnsFromHeader(header: string[]): CsvColumns {
   if (repeated.length > 0) throw DomainError.field('columns', `Column(s) given twice: ${[...new Set(repeated)].join(', ')}.`);
   const missing = REQUIRED.filter((field) => !filled.includes(field));
   if (missing.length > 0) throw DomainError.field('columns', `Required column(s) missing: ${missing.join(', ')}.`);
-  const unnamed = fields.flatMap((field, i) => (field === undefined ? [i] : []));
+  const hasUnnamed = fields.includes(undefined);
   let minCells = fields.length;
   while (fields[minCells - 1] === undefined) minCells -= 1;
-  return { fields, unnamed, minCells };
+  return { fields, hasUnnamed, minCells };
 }
 
 /**
  * Why a row's cells do not fit the header, or undefined when they do. Cells
  * past the header or in unnamed columns may only be empty (Excel's trailing
- * commas); checked only when a row is not the header's length or the header
- * has unnamed columns, so a well-formed file pays nothing per row.
+ * commas). A row of the header's length under a header without unnamed
+ * columns is not looked at, so a well-formed file pays nothing per row.
  */
 export function cellsMisfit(columns: CsvColumns, cells: string[]): string | undefined {
   const width = columns.fields.length;
+  if (cells.length === width && !columns.hasUnnamed) return undefined;
   if (cells.length < columns.minCells || (cells.length > width && cells.slice(width).some((cell) => cell.trim() !== ''))) {
     return `row has ${cells.length} cells; the header has ${width}`;
   }

@@ -69,7 +69,7 @@ describe('columnsFromHeader', () => {
 
   it('passes over columns with an empty header cell, such as Excel\'s trailing ones', () => {
     expect(columnsFromHeader(['name', '', 'email', '', ' '])).toEqual({
-      fields: ['fullName', undefined, 'email', undefined, undefined], unnamed: [1, 3, 4], minCells: 3,
+      fields: ['fullName', undefined, 'email', undefined, undefined], hasUnnamed: true, minCells: 3,
     });
   });
 

@@ -179,7 +179,7 @@ export async function* csvRows(source: Readable): AsyncGenerator<ImportRow> {
       }
       row += 1;
       if (empty) continue;
-      const misfit = cells.length !== columns.fields.length || columns.unnamed.length > 0 ? cellsMisfit(columns, cells) : undefined;
+      const misfit = cellsMisfit(columns, cells);
       if (misfit) {
         yield rowProblem(row, misfit);
       } else if (cells.some((cell) => cell.includes(NOT_UTF8))) {

@@ -12,7 +12,7 @@ export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** The header's value, checked: 1-255 visible ASCII characters (a UUID is the usual choice). */
-export function idempotencyKeyOf(header: string | string[] | undefined): string | undefined {
+function idempotencyKeyOf(header: string | string[] | undefined): string | undefined {
   if (header === undefined) return undefined;
   if (typeof header !== 'string' || !VALID_KEY.test(header)) {
     throw DomainError.field(IDEMPOTENCY_KEY_HEADER, `${IDEMPOTENCY_KEY_HEADER} must be one value of 1-255 visible ASCII characters, such as a UUID`);
