@@ -68,11 +68,18 @@ export class SuppressionService {
   async reasons(addresses: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, SuppressionReason>> {
     if (addresses.length === 0) return new Map();
     const hashes = new Map(addresses.map((address) => [this.hashOf(address), addressKey(address)]));
+    const byHash = await this.reasonsByHash([...hashes.keys()], manager);
+    return new Map([...byHash].map(([hash, reason]) => [hashes.get(hash)!, reason]));
+  }
+
+  /** reasons() for keys already worked out (hashOf): a caller that asks twice in one transaction hashes once. */
+  async reasonsByHash(hashes: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, SuppressionReason>> {
+    if (hashes.length === 0) return new Map();
     const rows: { address_hash: string; reason: SuppressionReason }[] = await manager.query(
       `SELECT address_hash, reason FROM suppression WHERE address_hash = ANY($1::text[])`,
-      [[...hashes.keys()]],
+      [hashes],
     );
-    return new Map(rows.map((row) => [hashes.get(row.address_hash)!, row.reason]));
+    return new Map(rows.map((row) => [row.address_hash, row.reason]));
   }
 
   /**

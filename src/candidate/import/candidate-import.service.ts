@@ -13,7 +13,7 @@ import { holdSkillNamesForWriting } from '../../skill/skill.service';
 import { givenFields } from '../../privacy/audit/audit-actions';
 import { AuditLog } from '../../privacy/audit/audit-log.service';
 import { transactionRetryingConflicts } from '../../database/conflict-retry';
-import { addressKey, SuppressionService } from '../../email/suppression.service';
+import { SuppressionService } from '../../email/suppression.service';
 import { ImportResult, ImportTally, WriteOutcome } from './import-tally';
 import { IMPORT_UPSERT } from './import-upsert.sql';
 
@@ -29,6 +29,9 @@ interface BatchEntry {
 }
 
 type ValidRow = Extract<ImportRow, { candidate: CreateCandidateDto }>;
+
+/** Each entry's key on the suppression list (SuppressionService.hashOf). */
+type SuppressionKeys = Map<BatchEntry, string>;
 
 /** Streams validated rows into the pool in set-based batches, upserting by email. */
 @Injectable()
@@ -116,9 +119,11 @@ export class CandidateImportService {
   /** Writes the entries; returns, per entry, what came of it. */
   private async upsert(manager: EntityManager, entries: BatchEntry[]): Promise<WriteOutcome[]> {
     await holdSkillNamesForWriting(manager);
-    const erased = await this.erasedAndGone(manager, entries);
+    // Each address's suppression key, worked out once for both looks at the list (before and after the upsert).
+    const keys: SuppressionKeys = new Map(entries.map((entry) => [entry, this.suppression.hashOf(entry.candidate.email)]));
+    const erased = await this.erasedAndGone(manager, entries, keys);
     const kept = entries.filter((entry) => !erased.has(entry));
-    const written = await this.upsertKept(manager, kept);
+    const written = await this.upsertKept(manager, kept, keys);
     return entries.map((entry) => (erased.has(entry) ? 'erased' : written.get(entry)!));
   }
 
@@ -128,9 +133,9 @@ export class CandidateImportService {
    * bring them back; someone who returns of their own accord is added one at a time (and stays off
    * the mailing list: the suppression outlives them).
    */
-  private async erasedAndGone(manager: EntityManager, entries: BatchEntry[]): Promise<Set<BatchEntry>> {
-    const reasons = await this.suppression.reasons(entries.map((entry) => entry.candidate.email), manager);
-    const erased = entries.filter((entry) => reasons.get(addressKey(entry.candidate.email)) === 'erased');
+  private async erasedAndGone(manager: EntityManager, entries: BatchEntry[], keys: SuppressionKeys): Promise<Set<BatchEntry>> {
+    const reasons = await this.suppression.reasonsByHash([...keys.values()], manager);
+    const erased = entries.filter((entry) => reasons.get(keys.get(entry)!) === 'erased');
     if (erased.length === 0) return new Set();
     const held: { key: string }[] = await manager.query(
       `SELECT lower(email) AS key FROM candidate WHERE lower(email) = ANY($1::text[])`,
@@ -145,15 +150,17 @@ export class CandidateImportService {
    * while the upsert waited for the person's row (it deletes the row, so the insert then found no
    * conflict) would otherwise have them back. This statement sees that commit; they are taken out again.
    */
-  private async erasedMeanwhile(manager: EntityManager, created: { id: string; entry: BatchEntry }[]): Promise<Set<BatchEntry>> {
+  private async erasedMeanwhile(
+    manager: EntityManager, created: { id: string; entry: BatchEntry }[], keys: SuppressionKeys,
+  ): Promise<Set<BatchEntry>> {
     if (created.length === 0) return new Set();
-    const reasons = await this.suppression.reasons(created.map(({ entry }) => entry.candidate.email), manager);
-    const back = created.filter(({ entry }) => reasons.get(addressKey(entry.candidate.email)) === 'erased');
+    const reasons = await this.suppression.reasonsByHash(created.map(({ entry }) => keys.get(entry)!), manager);
+    const back = created.filter(({ entry }) => reasons.get(keys.get(entry)!) === 'erased');
     if (back.length > 0) await manager.query(`DELETE FROM candidate WHERE id = ANY($1::uuid[])`, [back.map(({ id }) => id)]);
     return new Set(back.map(({ entry }) => entry));
   }
 
-  private async upsertKept(manager: EntityManager, entries: BatchEntry[]): Promise<Map<BatchEntry, WriteOutcome>> {
+  private async upsertKept(manager: EntityManager, entries: BatchEntry[], keys: SuppressionKeys): Promise<Map<BatchEntry, WriteOutcome>> {
     if (entries.length === 0) return new Map();
     const withSkills = entries.filter(({ candidate }) => candidate.skills);
     const resolved = await this.skillWriter.resolve(manager, withSkills.map(({ candidate }) => candidate.skills!));
@@ -180,7 +187,8 @@ export class CandidateImportService {
     const returned: { id: string; inserted: boolean; ord: number }[] = await manager.query(IMPORT_UPSERT, [
       JSON.stringify(input), this.config.DEFAULT_TIME_ZONE, this.config.DEFAULT_LOCALE, this.clock.now(), JSON.stringify(given),
     ]);
-    const erasedMeanwhile = await this.erasedMeanwhile(manager, returned.filter((row) => row.inserted).map((row) => ({ id: row.id, entry: entries[row.ord] })));
+    const created = returned.filter((row) => row.inserted).map((row) => ({ id: row.id, entry: entries[row.ord] }));
+    const erasedMeanwhile = await this.erasedMeanwhile(manager, created, keys);
     // Rows not returned changed nothing: no skills to write, nothing to audit.
     const changed = returned
       .filter((row) => !erasedMeanwhile.has(entries[row.ord]))
