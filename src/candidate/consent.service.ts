@@ -138,8 +138,9 @@ export class ConsentService {
       // A renewal or consent request still waiting for its send window asks something already answered, and
       // nurture mail (check-ins, invitations to roles) is what the consent was for: withdrawal takes effect at once,
       // whoever records it (the person's own page, a renewal link, a recruiter).
-      await this.outbox.cancelPending([candidateId], 'talent-pool consent withdrawn', { templateKeys: ['consent_renewal', 'consent_request'] }, manager);
-      await this.outbox.cancelPending([candidateId], 'talent-pool consent withdrawn', 'nurture', manager);
+      await this.outbox.cancelPending(
+        [candidateId], 'talent-pool consent withdrawn', { templateKeys: ['consent_renewal', 'consent_request'], orNurture: true }, manager,
+      );
       await this.timeline.record(manager, candidateId, 'consent_withdrawn', { scope, via }, { occurredAt: now, actorKeyId });
       await this.audit.record({ action: 'consent_withdrawn', candidateId, details: { scope, via } }, manager);
       return manager.getRepository(Consent).find({ where: { candidateId, scope }, order: { grantedAt: 'DESC' } });

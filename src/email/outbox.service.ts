@@ -35,7 +35,7 @@ export interface StaffEmailRequest {
 }
 
 /** Which of a person's waiting mail cancelPending cancels. */
-export type PendingMail = 'nurture' | 'campaign' | { templateKeys: TemplateKey[] };
+export type PendingMail = 'nurture' | 'campaign' | { templateKeys: TemplateKey[]; orNurture?: boolean };
 
 export interface EnqueuedEmail {
   id: string;
@@ -188,7 +188,9 @@ export class OutboxService {
   async cancelPending(
     candidateIds: string[], reason: string, which: PendingMail, manager: EntityManager = this.dataSource.manager,
   ): Promise<number> {
-    const mail = which === 'nurture' ? `category = 'nurture'` : which === 'campaign' ? `campaign_id IS NOT NULL` : `template_key = ANY($4::text[])`;
+    const mail = which === 'nurture' ? `category = 'nurture'`
+      : which === 'campaign' ? `campaign_id IS NOT NULL`
+      : `(template_key = ANY($4::text[])${which.orNurture ? ` OR category = 'nurture'` : ''})`;
     const result = await manager.query(
       `UPDATE email SET status = 'cancelled', last_error = $2, updated_at = $3
        WHERE candidate_id = ANY($1::uuid[]) AND ${mail} AND status IN ('queued', 'held')`,
