@@ -33,12 +33,18 @@ export class SuppressionService {
   }
 
   async suppress(address: string, reason: SuppressionReason, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    await this.suppressMany([address], reason, manager);
+  }
+
+  /** suppress() for many addresses in one statement (an erasure batch: each person's address and former ones). */
+  async suppressMany(addresses: string[], reason: SuppressionReason, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    if (addresses.length === 0) return;
     // A stronger reason replaces "unsubscribed"; nothing downgrades a bounce or an erasure.
     await manager.query(
-      `INSERT INTO suppression (address_hash, reason) VALUES ($1, $2)
+      `INSERT INTO suppression (address_hash, reason) SELECT DISTINCT unnest($1::text[]), $2
        ON CONFLICT (address_hash) DO UPDATE SET reason = EXCLUDED.reason
        WHERE suppression.reason = 'unsubscribed' AND EXCLUDED.reason <> 'unsubscribed'`,
-      [this.hashOf(address), reason],
+      [addresses.map((address) => this.hashOf(address)), reason],
     );
     // This instance's lists drop the address now; the others when the notification arrives (after the commit).
     this.tableChanges.committedHere('suppression');

@@ -82,10 +82,8 @@ export class CandidateEraser {
       // A former address too: an old spreadsheet that still has it must not bring them back (the import refuses
       // suppressed-as-erased addresses), nor may it be mailed. One someone else holds now is theirs, left alone.
       const heldByOthers = await this.heldByOthers(manager, people);
-      for (const person of people) {
-        const former = person.former_emails.filter((address) => !heldByOthers.has(addressKey(address)));
-        for (const address of [person.email, ...former]) await this.suppression.suppress(address, 'erased', manager);
-      }
+      const addresses = people.flatMap((person) => [person.email, ...person.former_emails.filter((address) => !heldByOthers.has(addressKey(address)))]);
+      await this.suppression.suppressMany(addresses, 'erased', manager);
       await manager.query(`DELETE FROM candidate WHERE id = ANY($1::uuid[])`, [ids]);
       await this.audit.recordMany([
         ...closed.map((request) => ({
