@@ -351,6 +351,8 @@ describe(FeedbackDigestService.name, () => {
 
     both('2026-03-10T07:05:00Z');
     expect((await runOnBoth()).filter((report) => report.ran)).toEqual([expect.objectContaining({ day: '2026-03-10', digests: 2 })]);
+    // Sent now: delivered together with the next day's, the two could reach the sink in either order.
+    await deliver();
 
     // The recruiter's address bounced: their items reach the hiring manager rather than nobody.
     await first.app.get(SuppressionService).suppress(recruiter.email, 'hard_bounce');
