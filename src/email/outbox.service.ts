@@ -21,6 +21,11 @@ export interface CandidateEmailRequest {
   data?: Record<string, unknown>;
   campaignId?: string;
   campaignStep?: number;
+  /**
+   * The vacancy the email is about (feedback, a confirmation, an invitation to a role): replies go to its
+   * recruiter, else its hiring manager, as they are when the email is sent. Left out, MAIL_REPLY_TO or MAIL_FROM.
+   */
+  vacancyId?: string;
 }
 
 export interface StaffEmailRequest {
@@ -68,6 +73,7 @@ interface OutboxRow {
   message_id: string;
   campaign_id: string | null;
   campaign_step: number | null;
+  vacancy_id: string | null;
 }
 
 /** How long the personal profile link in an email stays valid. */
@@ -200,7 +206,9 @@ export class OutboxService {
   }
 
   private row(
-    request: { templateKey: string; idempotencyKey: string; campaignId?: string; campaignStep?: number; category: EmailCategory },
+    request: {
+      templateKey: string; idempotencyKey: string; campaignId?: string; campaignStep?: number; vacancyId?: string; category: EmailCategory;
+    },
     toAddress: string,
     locale: string,
     rendered: { subject: string; html: string; text: string },
@@ -226,6 +234,7 @@ export class OutboxService {
       message_id: `<${randomUUID()}@${this.messageDomain}>`,
       campaign_id: request.campaignId ?? null,
       campaign_step: request.campaignStep ?? null,
+      vacancy_id: request.vacancyId ?? null,
     };
   }
 
@@ -236,14 +245,14 @@ export class OutboxService {
     await manager.query(
       `INSERT INTO email (candidate_id, to_address, category, template_key, locale, subject, html_body, text_body,
                           headers, idempotency_key, status, last_error, next_attempt_at, message_id,
-                          campaign_id, campaign_step, created_at, updated_at)
+                          campaign_id, campaign_step, vacancy_id, created_at, updated_at)
        SELECT r.candidate_id, r.to_address, r.category, r.template_key, r.locale, r.subject, r.html_body, r.text_body,
               r.headers, r.idempotency_key, r.status, r.last_error, r.next_attempt_at, r.message_id,
-              r.campaign_id, r.campaign_step, $2, $2
+              r.campaign_id, r.campaign_step, r.vacancy_id, $2, $2
        FROM jsonb_to_recordset($1::jsonb) AS r(
          candidate_id uuid, to_address text, category text, template_key text, locale text, subject text,
          html_body text, text_body text, headers jsonb, idempotency_key text, status text, last_error text,
-         next_attempt_at timestamptz, message_id text, campaign_id uuid, campaign_step int)
+         next_attempt_at timestamptz, message_id text, campaign_id uuid, campaign_step int, vacancy_id uuid)
        ON CONFLICT (idempotency_key) DO NOTHING`,
       [JSON.stringify(unique), now],
     );

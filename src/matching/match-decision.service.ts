@@ -84,6 +84,8 @@ export class MatchDecisionService {
         category: 'nurture',
         // A second invitation after an undelivered one needs a key of its own (the first one's is taken).
         idempotencyKey: undelivered ? `match:${match.id}:invitation-after:${match.invitation_email_id}` : `match:${match.id}:invitation`,
+        // Nurture by its gating, but about one role: a reply ("yes, but...") reaches whoever recruits for it.
+        vacancyId: match.vacancy_id,
         data: {
           vacancy: { title: match.title, team: match.team ?? say.notSpecified, location: match.location ?? say.notSpecified },
           reason: dto.reason ?? invitationReason(match.explanation, match.locale),

@@ -90,6 +90,8 @@ export class CandidacyService {
           templateKey: 'application_received',
           category: 'transactional',
           idempotencyKey: `candidacy:${created.id}:confirmation`,
+          // "Just reply to this email and <recruiter> will get back to you": the reply goes to them.
+          vacancyId: vacancy.id,
           data: {
             vacancy: { title: vacancy.title },
             decisionDate: vacancy.expected_decision_date,

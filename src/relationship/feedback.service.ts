@@ -115,6 +115,8 @@ export class FeedbackService {
         templateKey: template,
         category: 'transactional',
         idempotencyKey: `feedback:${id}:${kind}`,
+        // A reply to feedback is for the people who ran the process, not a shared mailbox.
+        vacancyId: vacancy.id,
         data: template === 'screening_feedback'
           ? { vacancy: { title: vacancy.title }, personalMessage: dto.summary, recruiter: { name: dto.givenBy } }
           : {

@@ -55,6 +55,8 @@ export class MedalPool {
           templateKey: 'consent_request',
           category: 'transactional',
           idempotencyKey: `medal:${candidacyId}:consent-request`,
+          // No vacancyId: it asks about the talent pool, not the role, signed by the recruiting team, and a
+          // reply to it (a question about their data, "please don't") is for whoever reads MAIL_REPLY_TO.
           data: { links: { consent: this.consentLink(candidateId, now) }, expiresOn: this.consentExpiry(now) },
         }], manager);
         status = 'consent_requested';
