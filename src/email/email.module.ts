@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TemplateModule } from '../template/template.module';
 import { TimelineModule } from '../timeline/timeline.module';
+import { VacancyModule } from '../vacancy/vacancy.module';
 import { DeliveryScheduler } from './delivery/delivery.scheduler';
 import { DeliveryService } from './delivery/delivery.service';
+import { ReplyToResolver } from './delivery/reply-to';
 import { SmtpSender } from './delivery/smtp-sender';
 import { EmailQueryService } from './email-query.service';
 import { EmailController } from './email.controller';
@@ -12,7 +14,8 @@ import { UnsubscribeController } from './unsubscribe/unsubscribe.controller';
 import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
 
 @Module({
-  imports: [TemplateModule, TimelineModule],
+  // Vacancy: the Reply-To of mail about a vacancy is its staff, looked up at sending (delivery/reply-to.ts).
+  imports: [TemplateModule, TimelineModule, VacancyModule],
   controllers: [EmailController, UnsubscribeController],
   providers: [
     OutboxService,
@@ -20,6 +23,7 @@ import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
     EmailQueryService,
     SmtpSender,
     DeliveryService,
+    ReplyToResolver,
     DeliveryScheduler,
     UnsubscribeService,
   ],

@@ -7,7 +7,7 @@ import { Clock } from '../common/time/clock';
 import { holdSkillNamesForWriting, SkillService } from '../skill/skill.service';
 import { CreateVacancyDto, CriteriaDto, ListVacanciesQuery, UpdateVacancyDto } from './dto/vacancy.dto';
 import { isClosed, VacancyStatus } from './vacancy-status';
-import { VACANCY_COLUMNS, VacancyRow, VacancyView, VacancyViews } from './vacancy.view';
+import { Contact, VACANCY_COLUMNS, VacancyRow, VacancyView, VacancyViews } from './vacancy.view';
 import { localDate } from '../relationship/business-days';
 import { AppConfig } from '../config/app-config';
 
@@ -16,6 +16,12 @@ export function vacancyNotFound(id: string): DomainError {
 }
 
 const DEFAULT_WEIGHT = 3;
+
+/** Who runs a vacancy's process: the recruiter, if it has one, and the hiring manager. */
+export interface VacancyStaff {
+  recruiter: Contact | null;
+  hiringManager: Contact;
+}
 
 /** Vacancies, their criteria and their status. Closing one (filled, cancelled) is the relationship module's use case. */
 @Injectable()
@@ -160,6 +166,20 @@ export class VacancyService {
       [id],
     );
     return new Map(rows.map((row) => [row.name, { skillId: row.skill_id, weight: row.weight, required: row.required }]));
+  }
+
+  /** The staff of each vacancy (missing ids are absent), as they are now: the sender asks at send time. */
+  async staff(ids: string[]): Promise<Map<string, VacancyStaff>> {
+    if (ids.length === 0) return new Map();
+    const rows: Pick<VacancyRow, 'id' | 'recruiter_name' | 'recruiter_email' | 'hiring_manager_name' | 'hiring_manager_email'>[] =
+      await this.dataSource.query(
+        `SELECT id, recruiter_name, recruiter_email, hiring_manager_name, hiring_manager_email FROM vacancy WHERE id = ANY($1::uuid[])`,
+        [ids],
+      );
+    return new Map(rows.map((row) => [row.id, {
+      recruiter: row.recruiter_name && row.recruiter_email ? { name: row.recruiter_name, email: row.recruiter_email } : null,
+      hiringManager: { name: row.hiring_manager_name, email: row.hiring_manager_email },
+    }]));
   }
 
   private async replaceCriteria(manager: EntityManager, id: string, skills: NonNullable<CriteriaDto['skills']>): Promise<void> {

@@ -8,6 +8,7 @@ import { blockReason, RecipientState } from '../email-gate';
 import { Email } from '../email.entity';
 import { addressKey, SuppressionService } from '../suppression.service';
 import { retryDelayMs } from './backoff';
+import { Mailbox, ReplyToResolver } from './reply-to';
 import { SendOutcome, SmtpSender } from './smtp-sender';
 import { randomUUID } from 'node:crypto';
 
@@ -43,12 +44,15 @@ interface Result {
   refundAttempt: boolean;
 }
 
+/** A claimed row cleared for sending, with the Reply-To worked out for it (if it is about a vacancy). */
+type Sendable = Email & { replyTo?: Mailbox };
+
 interface ScreenedBatch {
   /** The claim that took these rows: only it may stamp, send and record them. */
   claimId: string;
   /** Not to be sent now: suppressed, or back to the queue until the send window opens. */
   held: Result[];
-  sendable: Email[];
+  sendable: Sendable[];
 }
 
 /** A claimed row handed back untouched: its attempt does not count. */
@@ -79,6 +83,7 @@ export class DeliveryService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly smtp: SmtpSender,
     private readonly suppression: SuppressionService,
+    private readonly replyTo: ReplyToResolver,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {
@@ -121,7 +126,7 @@ export class DeliveryService {
   private async deliverBatch({ claimId, held, sendable }: ScreenedBatch, report: DeliveryReport): Promise<void> {
     await this.record(claimId, held);
     tally(report, held);
-    const chunks: Email[][] = [];
+    const chunks: Sendable[][] = [];
     for (let i = 0; i < sendable.length; i += SEND_CHUNK) chunks.push(sendable.slice(i, i + SEND_CHUNK));
     const sendChunks = async () => {
       for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
@@ -185,7 +190,7 @@ export class DeliveryService {
          WHERE e.id = due.id
          RETURNING e.id, e.candidate_id AS "candidateId", e.to_address AS "toAddress", e.category,
                    e.subject, e.html_body AS "htmlBody", e.text_body AS "textBody", e.headers,
-                   e.message_id AS "messageId", e.attempts`,
+                   e.message_id AS "messageId", e.attempts, e.vacancy_id AS "vacancyId"`,
         [now, new Date(now.getTime() + LEASE_MS), budget, claimId],
       );
       if (rows.length > 0) {
@@ -198,7 +203,7 @@ export class DeliveryService {
     });
   }
 
-  /** Re-checks every claimed row at send time: suppressed, outside the send window, or sendable. */
+  /** Re-checks every claimed row at send time (suppressed, outside the send window, or sendable) and gives the sendable their Reply-To. */
   private async screen(batch: Email[]): Promise<Omit<ScreenedBatch, 'claimId'>> {
     if (batch.length === 0) return { held: [], sendable: [] };
     const now = this.clock.now();
@@ -220,11 +225,12 @@ export class DeliveryService {
       }
       sendable.push(email);
     }
-    return { held, sendable };
+    const replyTo = await this.replyTo.forEmails(sendable);
+    return { held, sendable: sendable.map((email) => ({ ...email, replyTo: replyTo.get(email.id) })) };
   }
 
   /** Stamps the chunk as handed over, then sends it concurrently over the pooled connections. */
-  private async send(claimId: string, claimed: Email[]): Promise<Result[]> {
+  private async send(claimId: string, claimed: Sendable[]): Promise<Result[]> {
     const now = this.clock.now();
     // Only rows still ours: a batch claimed ahead may have waited long enough for its lease to run out and
     // another instance to take the rows over (with a claim of its own). The stamp renews the lease for the send.
@@ -244,6 +250,7 @@ export class DeliveryService {
           text: email.textBody,
           messageId: email.messageId,
           headers: email.headers,
+          replyTo: email.replyTo,
         }),
       ),
     );

@@ -3,6 +3,7 @@ import { connect, Socket } from 'node:net';
 import { createTransport, Transporter } from 'nodemailer';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import { AppConfig } from '../../config/app-config';
+import { Mailbox } from './reply-to';
 
 export interface OutgoingMessage {
   to: string;
@@ -11,6 +12,8 @@ export interface OutgoingMessage {
   text: string;
   messageId: string;
   headers: Record<string, string>;
+  /** Who a reply reaches, for an email about a vacancy; otherwise MAIL_REPLY_TO (unset: MAIL_FROM). */
+  replyTo?: Mailbox;
 }
 
 /** How an SMTP attempt ended, in the terms the outbox cares about. */
@@ -50,10 +53,11 @@ export class SmtpSender implements OnApplicationShutdown {
   /** 5xx replies are permanent (hard bounce); 4xx replies and dropped connections are worth a retry. */
   async send(message: OutgoingMessage): Promise<SendOutcome> {
     if (!this.transport) return { kind: 'transient', error: 'SMTP is not configured' };
+    const replyTo = message.replyTo ?? this.config.MAIL_REPLY_TO;
     try {
       await this.transport.sendMail({
         from: this.config.MAIL_FROM,
-        ...(this.config.MAIL_REPLY_TO ? { replyTo: this.config.MAIL_REPLY_TO } : {}),
+        ...(replyTo ? { replyTo } : {}),
         to: message.to,
         subject: message.subject,
         html: message.html,

@@ -1,0 +1,22 @@
+import { replyToOf } from './reply-to';
+
+describe(replyToOf.name, () => {
+  const recruiter = { name: 'Rita Lund', email: 'rita.lund@acme.test' };
+  const hiringManager = { name: 'Hanna Berg', email: 'hanna.berg@acme.test' };
+  const none = new Map<string, string>();
+
+  it('is the recruiter, else the hiring manager', () => {
+    expect(replyToOf({ recruiter, hiringManager }, none)).toEqual({ name: 'Rita Lund', address: 'rita.lund@acme.test' });
+    expect(replyToOf({ recruiter: null, hiringManager }, none)).toEqual({ name: 'Hanna Berg', address: 'hanna.berg@acme.test' });
+  });
+
+  it('passes over a suppressed address, however it is spelt, and gives none when both are', () => {
+    const bounced = new Map([['rita.lund@acme.test', 'hard_bounce']]);
+    expect(replyToOf({ recruiter: { ...recruiter, email: 'Rita.Lund@ACME.test' }, hiringManager }, bounced)).toEqual({
+      name: 'Hanna Berg', address: 'hanna.berg@acme.test',
+    });
+    const both = new Map([...bounced, ['hanna.berg@acme.test', 'complaint']]);
+    expect(replyToOf({ recruiter, hiringManager }, both)).toBeUndefined();
+    expect(replyToOf({ recruiter: null, hiringManager }, both)).toBeUndefined();
+  });
+});
