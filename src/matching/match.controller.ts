@@ -56,7 +56,8 @@ export class MatchController {
   /**
    * Sends the new-role invitation and records it on the timeline. Refused
    * (422) without valid pool consent, after an unsubscribe, or while the
-   * person said "not right now"; inviting twice sends one email.
+   * person said "not right now"; inviting twice sends one email. A reply
+   * to it reaches the vacancy's recruiter (the hiring manager without one).
    */
   @Post('matches/:id/invite')
   @HttpCode(200)

@@ -18,7 +18,10 @@ export class CandidacyController {
     private readonly feedback: FeedbackService,
   ) {}
 
-  /** Adds a candidate to an open vacancy; at `applied` the warm confirmation email is queued at once. */
+  /**
+   * Adds a candidate to an open vacancy; at `applied` the warm confirmation email is queued at once.
+   * Its Reply-To is the vacancy's recruiter (the hiring manager without one) when it is sent.
+   */
   @Post()
   @ApiNotFoundResponse({ description: 'No such candidate or vacancy' })
   @ApiConflictResponse({ description: 'The pair exists already (`existingId`), or the vacancy is not open' })
@@ -55,7 +58,10 @@ export class CandidacyController {
     return this.candidacies.decide(id, dto, principal);
   }
 
-  /** Records feedback given to the candidate; by email it is sent now; a call can queue its written follow-up. Closes the deadline. */
+  /**
+   * Records feedback given to the candidate; by email it is sent now; a call can queue its written follow-up. Closes the deadline.
+   * The email's Reply-To is the vacancy's recruiter, else its hiring manager (one whose address is suppressed is passed over).
+   */
   @Post(':id/feedback')
   @ApiNotFoundResponse({ description: 'No such candidacy' })
   @AcceptsIdempotencyKey('records the feedback and sends its email')

@@ -68,7 +68,11 @@ class VacancyFields {
   @IsOptional() @IsString() @MaxLength(20000)
   description?: string | null;
 
-  /** Recruiter for this vacancy; screening feedback is theirs to give (the hiring manager's when absent). */
+  /**
+   * Recruiter for this vacancy; screening feedback is theirs to give (the hiring manager's when absent). Candidates'
+   * replies to the emails about this vacancy (confirmation, feedback, invitation) reach them: the Reply-To is whoever
+   * is recruiter when each email is sent.
+   */
   @IsOptional() @IsObject() @ValidateNested() @Type(() => ContactDto)
   recruiter?: ContactDto | null;
 
@@ -86,6 +90,7 @@ export class CreateVacancyDto extends VacancyFields {
   @Transform(trim) @IsString() @Length(1, 200)
   title: string;
 
+  /** Gets the feedback digest, and the candidates' replies about this vacancy when it has no recruiter. */
   @IsObject() @ValidateNested() @Type(() => ContactDto)
   hiringManager: ContactDto;
 
@@ -100,6 +105,7 @@ export class UpdateVacancyDto extends VacancyFields {
   @IsPresentIfGiven() @Transform(trim) @IsString() @Length(1, 200)
   title?: string;
 
+  /** Gets the feedback digest, and the candidates' replies about this vacancy when it has no recruiter. */
   @IsPresentIfGiven() @IsObject() @ValidateNested() @Type(() => ContactDto)
   hiringManager?: ContactDto;
 
