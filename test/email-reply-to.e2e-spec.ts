@@ -106,7 +106,9 @@ describe('Reply-To of candidate emails', () => {
     const recruiter = staff('recruiter', 'Rita Lund');
     const vacancy = await openVacancy({ recruiter, hiringManager: staff('manager', 'Hanna Berg') });
     const { candidate, candidacy } = await rejectedApplicant(vacancy);
-    const feedback = await delivered(await emailFeedback(candidacy));
+    const emailId = await emailFeedback(candidacy);
+    expect((await api().get(`/api/v1/emails/${emailId}`).set(sut.admin).expect(200)).body.vacancyId).toBe(vacancy);
+    const feedback = await delivered(emailId);
     expect(feedback.to).toBe(candidate.email.toLowerCase());
     expect(replyTo(feedback)).toEqual(mailbox(recruiter));
     // "Just reply to this email and Rita Lund will get back to you."

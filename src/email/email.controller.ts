@@ -25,7 +25,9 @@ export class EmailController {
   /**
    * One email as rendered: subject, HTML and text bodies, headers, delivery state. The tokens of the
    * candidate's own links (profile, unsubscribe, consent) are shown to admin keys only: they act as the
-   * candidate. Reading an email to a candidate is audited as reading their data.
+   * candidate. Reading an email to a candidate is audited as reading their data. `vacancyId` names the
+   * vacancy an email to a candidate is about: its Reply-To (that vacancy's recruiter, else its hiring manager)
+   * is worked out when it is sent, so it is not among `headers`.
    */
   @Get(':id')
   @ApiNotFoundResponse({ description: 'No such email' })
