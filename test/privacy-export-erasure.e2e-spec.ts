@@ -368,6 +368,26 @@ describe('Privacy: export and erasure of everything held about a person', () => 
     await api().get(`/api/v1/candidates/${pia.id}`).set(sut.admin).expect(200);
   });
 
+  it('knows a former address as someone else\'s also when theirs is stored in an older spelling of it', async () => {
+    const typo = await addCandidate(sut, { fullName: 'Tilde Typo', email: 'otto.shared@example.org' });
+    // The same address pasted with a zero-width space, as stored before addresses had one canonical form;
+    // CanonicalEmailsAndTags left it so because Tilde held the canonical spelling (two records, for a person to merge).
+    const [otto] = await sql<{ id: string }>(
+      `INSERT INTO candidate (full_name, email, time_zone, locale, status, created_at, updated_at)
+       VALUES ('Otto Bystander', $1, 'Europe/Stockholm', 'en', 'active', now(), now()) RETURNING id`, ['otto.shared@example.org\u200b'],
+    );
+    // The recruiter finds Tilde's address was a typo and corrects it: the address is Otto's alone now.
+    await api().patch(`/api/v1/candidates/${typo.id}`).set(sut.admin).send({ email: 'tilde.right@example.org' }).expect(200);
+    const digest = await staffDigest('erasure-older-spelling-digest', ['Otto Bystander (otto.shared@example.org\u200b)', 'Tilde Typo (tilde.right@example.org)']);
+
+    await api().delete(`/api/v1/candidates/${typo.id}`).set(sut.admin).expect(204);
+    const [{ text_body: text }] = await sql<{ text_body: string }>(`SELECT text_body FROM email WHERE id = $1`, [digest!.id]);
+    expect(text).toContain('- Otto Bystander (otto.shared@example.org\u200b) – match score 40');
+    expect(text).toContain('- [erased] ([erased]) – match score 40');
+    // Otto stays mailable (the suppression list keys an address in its canonical form: his and Tilde's former one are one key).
+    expect((await exportOf(otto.id)).sections.emailSuppression).toBeNull();
+  });
+
   it('lets a decision being recorded finish before erasing the person, instead of aborting one of them', async () => {
     const role = await openVacancy('Contended role');
     const contended = await addCandidate(sut, { fullName: 'Cody Contended' });

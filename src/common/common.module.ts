@@ -1,9 +1,10 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { PublicUrls } from './http/public-urls';
 import { Signer } from './secrets/signer';
 import { Clock } from './time/clock';
 
-/** Configuration, the clock and the signer, available everywhere. */
+/** Configuration, the clock, the signer and the public URLs, available everywhere. */
 @Global()
 @Module({})
 export class CommonModule {
@@ -14,8 +15,9 @@ export class CommonModule {
         { provide: AppConfig, useValue: config },
         { provide: Clock, useValue: clock },
         Signer,
+        PublicUrls,
       ],
-      exports: [AppConfig, Clock, Signer],
+      exports: [AppConfig, Clock, Signer, PublicUrls],
     };
   }
 }

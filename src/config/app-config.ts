@@ -15,6 +15,7 @@ import {
 import { IsIsoDuration } from '../common/validation/is-iso-duration.decorator';
 import { IsTimeZone } from '../common/validation/is-time-zone.decorator';
 import { isSendWindow } from '../common/time/send-window';
+import { publicBaseUrlProblem } from './public-base-url';
 import { SIGNALS, WEIGHTS_PATTERN } from '../matching/match-weights';
 
 export const SUPPORTED_LOCALES = ['sv', 'en'] as const;
@@ -98,8 +99,17 @@ export class AppConfig {
   @Matches(/^\S{32,}$/, { message: 'APP_SECRET must be at least 32 characters without spaces' })
   APP_SECRET?: string;
 
-  /** Where candidates' links point, e.g. https://talent.example.com. */
-  @Matches(/^https?:\/\/[^\s/]+(:\d+)?(\/[^\s]*)?$/, { message: 'PUBLIC_BASE_URL must be an http(s) URL' })
+  /**
+   * Where candidates' links point, e.g. https://talent.example.com, or https://jobs.example.com/talent behind a
+   * reverse proxy that strips /talent before forwarding: links and the pages' forms carry the path (PublicUrls).
+   */
+  @ValidateBy({
+    name: 'isPublicBaseUrl',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && publicBaseUrlProblem(value) === null,
+      defaultMessage: (args) => `PUBLIC_BASE_URL ${publicBaseUrlProblem(String(args?.value))}`,
+    },
+  })
   PUBLIC_BASE_URL = 'http://localhost:3000';
 
   /** smtp:// or smtps:// URL; unset keeps emails in the outbox as `held`. */

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, Locale } from '../config/app-config';
+import { PublicUrls } from '../common/http/public-urls';
 import { Signer } from '../common/secrets/signer';
 import { Clock } from '../common/time/clock';
 import { nextSendTime, parseSendWindow, SendWindow } from '../common/time/send-window';
@@ -90,6 +91,7 @@ export class OutboxService {
     private readonly renderer: TemplateRenderer,
     private readonly suppression: SuppressionService,
     private readonly signer: Signer,
+    private readonly urls: PublicUrls,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {
@@ -99,11 +101,10 @@ export class OutboxService {
 
   /** Links every candidate email may carry; opaque signed tokens, no personal data. */
   candidateLinks(candidateId: string): { unsubscribe: string; profile: string; stillInterested: string } {
-    const base = this.config.PUBLIC_BASE_URL.replace(/\/$/, '');
     const now = this.clock.now().getTime() / 1000;
-    const profile = `${base}/p/${this.signer.sign({ purpose: 'profile', candidateId, expiresAt: Math.floor(now + PROFILE_LINK_DAYS * 86400) })}`;
+    const profile = this.urls.absolute(`/p/${this.signer.sign({ purpose: 'profile', candidateId, expiresAt: Math.floor(now + PROFILE_LINK_DAYS * 86400) })}`);
     return {
-      unsubscribe: `${base}/u/${this.signer.sign({ purpose: 'unsubscribe', candidateId })}`,
+      unsubscribe: this.urls.absolute(`/u/${this.signer.sign({ purpose: 'unsubscribe', candidateId })}`),
       profile,
       // "Still interested / what's new" opens the same personal page, with the answer preselected.
       stillInterested: `${profile}?interest=open`,

@@ -5,7 +5,8 @@ import { InterestChoice, ProfileValues } from './profile-form';
 export type Lang = 'sv' | 'en';
 
 export interface ProfilePageModel {
-  token: string;
+  /** Where the form posts, as PublicUrls.path gives it. */
+  action: string;
   firstName: string;
   company: string;
   values: ProfileValues;
@@ -108,7 +109,7 @@ function form(lang: Lang, model: ProfilePageModel): string {
   const choice = (value: InterestChoice) =>
     `<label><input type="radio" name="interest" value="${value}" style="width:auto"${model.interest === value ? ' checked' : ''}> ` +
     `${escapeHtml(t.choices[value])}</label>`;
-  return `<form method="post" action="${escapeHtml(`/p/${model.token}`)}">` +
+  return `<form method="post" action="${escapeHtml(model.action)}">` +
     (model.invitation ? `<input type="hidden" name="match" value="${escapeHtml(model.invitation.matchId)}">` : '') +
     `<fieldset><legend>${escapeHtml(t.skills)}</legend>${rows}</fieldset>` +
     `<label>${escapeHtml(t.city)}<input name="city" maxlength="100" value="${escapeHtml(model.values.city)}"></label>` +

@@ -1,5 +1,6 @@
 import { CandidateLinks } from '../candidate/candidate-links';
 import { UUID_PATTERN } from '../common/pagination/page';
+import { PublicUrls } from '../common/http/public-urls';
 import { Injectable } from '@nestjs/common';
 import { CandidateService } from '../candidate/candidate.service';
 import { CandidateView } from '../candidate/candidate.view';
@@ -35,6 +36,7 @@ export class ProfileService {
     private readonly interests: CandidateInterestService,
     private readonly matches: MatchDecisionService,
     private readonly timeline: TimelineService,
+    private readonly urls: PublicUrls,
     private readonly config: AppConfig,
   ) {}
 
@@ -83,7 +85,7 @@ export class ProfileService {
   private async model(candidate: CandidateView, token: string, matchId?: string): Promise<ProfilePageModel> {
     const invitation = matchId && UUID_PATTERN.test(matchId) ? await this.matches.invitationFor(candidate.id, matchId) : null;
     return {
-      token,
+      action: this.urls.path(`/p/${token}`),
       firstName: candidate.fullName.split(/\s+/)[0],
       company: this.config.COMPANY_NAME,
       values: valuesOf(candidate),

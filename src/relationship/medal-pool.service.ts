@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { DataSource, EntityManager } from 'typeorm';
 import { candidateFilterSql, paramCollector } from '../candidate/candidate-filter';
 import { CandidateService } from '../candidate/candidate.service';
+import { PublicUrls } from '../common/http/public-urls';
 import { Signer } from '../common/secrets/signer';
 import { Clock } from '../common/time/clock';
 import { AppConfig } from '../config/app-config';
@@ -35,6 +36,7 @@ export class MedalPool {
     private readonly outbox: OutboxService,
     private readonly enrolment: CampaignEnrolment,
     private readonly signer: Signer,
+    private readonly urls: PublicUrls,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -135,7 +137,7 @@ export class MedalPool {
 
   consentLink(candidateId: string, now: Date): string {
     const expiresAt = Math.floor(now.getTime() / 1000) + CONSENT_LINK_DAYS * 86_400;
-    return `${this.config.PUBLIC_BASE_URL.replace(/\/$/, '')}/c/${this.signer.sign({ purpose: 'consent_request', candidateId, expiresAt })}`;
+    return this.urls.absolute(`/c/${this.signer.sign({ purpose: 'consent_request', candidateId, expiresAt })}`);
   }
 
   /** The date consent given now would last until, as the email tells it. */

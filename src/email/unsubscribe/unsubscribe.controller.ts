@@ -2,8 +2,9 @@ import { Controller, Get, Header, HttpCode, Param, Post, Res } from '@nestjs/com
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../../common/auth/roles';
+import { PublicUrls } from '../../common/http/public-urls';
 import { AppConfig } from '../../config/app-config';
-import { unsubscribePages } from './unsubscribe.pages';
+import { UnsubscribeActions, unsubscribePages } from './unsubscribe.pages';
 import { UnsubscribeService } from './unsubscribe.service';
 
 /**
@@ -17,6 +18,7 @@ import { UnsubscribeService } from './unsubscribe.service';
 export class UnsubscribeController {
   constructor(
     private readonly unsubscribes: UnsubscribeService,
+    private readonly urls: PublicUrls,
     private readonly config: AppConfig,
   ) {}
 
@@ -26,7 +28,8 @@ export class UnsubscribeController {
     const holder = await this.unsubscribes.holderOf(token);
     if (!holder) return this.invalid(res);
     // Opened again after unsubscribing: say so, with the way back, rather than ask again.
-    res.type('html').send(holder.unsubscribed ? unsubscribePages.done(holder.locale, token) : unsubscribePages.confirm(holder.locale, token));
+    const actions = this.actions(token);
+    res.type('html').send(holder.unsubscribed ? unsubscribePages.done(holder.locale, actions) : unsubscribePages.confirm(holder.locale, actions));
   }
 
   @Post(':token')
@@ -36,7 +39,7 @@ export class UnsubscribeController {
     const holder = await this.unsubscribes.holderOf(token);
     if (!holder) return this.invalid(res);
     await this.unsubscribes.unsubscribe(holder.candidateId);
-    res.status(200).type('html').send(unsubscribePages.done(holder.locale, token));
+    res.status(200).type('html').send(unsubscribePages.done(holder.locale, this.actions(token)));
   }
 
   @Post(':token/resubscribe')
@@ -46,6 +49,10 @@ export class UnsubscribeController {
     if (!holder) return this.invalid(res);
     await this.unsubscribes.resubscribe(holder.candidateId);
     res.status(200).type('html').send(unsubscribePages.resubscribed(holder.locale));
+  }
+
+  private actions(token: string): UnsubscribeActions {
+    return { unsubscribe: this.urls.path(`/u/${token}`), resubscribe: this.urls.path(`/u/${token}/resubscribe`) };
   }
 
   private invalid(res: Response): void {

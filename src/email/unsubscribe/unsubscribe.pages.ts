@@ -33,11 +33,17 @@ const form = (action: string, label: string, secondary = false) =>
   `<form method="post" action="${escapeHtml(action)}"><input type="hidden" name="List-Unsubscribe" value="One-Click">` +
   `<button type="submit"${secondary ? ' class="secondary"' : ''}>${escapeHtml(label)}</button></form>`;
 
+/** Where the page's buttons post, as PublicUrls.path gives them. */
+export interface UnsubscribeActions {
+  unsubscribe: string;
+  resubscribe: string;
+}
+
 export const unsubscribePages = {
-  confirm: (lang: Lang, token: string) =>
-    htmlPage(lang, TEXT[lang].confirmTitle, `<p>${TEXT[lang].confirmBody}</p>${form(`/u/${token}`, TEXT[lang].confirmButton)}`),
-  done: (lang: Lang, token: string) =>
-    htmlPage(lang, TEXT[lang].doneTitle, `<p>${TEXT[lang].doneBody}</p>${form(`/u/${token}/resubscribe`, TEXT[lang].undoButton, true)}`),
+  confirm: (lang: Lang, actions: UnsubscribeActions) =>
+    htmlPage(lang, TEXT[lang].confirmTitle, `<p>${TEXT[lang].confirmBody}</p>${form(actions.unsubscribe, TEXT[lang].confirmButton)}`),
+  done: (lang: Lang, actions: UnsubscribeActions) =>
+    htmlPage(lang, TEXT[lang].doneTitle, `<p>${TEXT[lang].doneBody}</p>${form(actions.resubscribe, TEXT[lang].undoButton, true)}`),
   resubscribed: (lang: Lang) => htmlPage(lang, TEXT[lang].resubscribedTitle, `<p>${TEXT[lang].resubscribedBody}</p>`),
   invalid: (lang: Lang) => htmlPage(lang, TEXT[lang].invalidTitle, `<p>${TEXT[lang].invalidBody}</p>`),
 };

@@ -3,11 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
-import { addressKey, SuppressionService } from '../../email/suppression.service';
+import { SuppressionService } from '../../email/suppression.service';
 import { AuditLog } from '../audit/audit-log.service';
 import { Actor, currentActor } from '../audit/request-context';
 import { anonymiseCountedRows } from './anonymous-figures';
-import { identifyingValuesOf, mentionPattern } from './staff-mentions';
+import { IdentifyingValues, identifyingValuesOf, mentionPattern } from './staff-mentions';
 
 /** Why a person was erased: they (or someone for them) asked, their pool consent ended, or retention ran out. */
 export type ErasureReason = 'request' | 'consent_ended' | 'retention';
@@ -21,13 +21,6 @@ export type ErasureReason = 'request' | 'consent_ended' | 'retention';
 export interface StillDue {
   where: string;
   cutoff: Date;
-}
-
-interface Person {
-  id: string;
-  email: string;
-  /** Addresses they had before a correction. */
-  former_emails: string[];
 }
 
 /**
@@ -67,10 +60,8 @@ export class CandidateEraser {
       // decision on the same person each held what the other needed next, and one was aborted as a deadlock.
       await manager.query(`SELECT 1 FROM candidacy WHERE candidate_id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [candidateIds]);
       await manager.query(`SELECT 1 FROM candidate WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [candidateIds]);
-      const people: Person[] = await manager.query(
-        `SELECT c.id, c.email,
-                array(SELECT DISTINCT f.email FROM candidate_former_identity f WHERE f.candidate_id = c.id AND f.email IS NOT NULL) AS former_emails
-         FROM candidate c
+      const people: { id: string }[] = await manager.query(
+        `SELECT c.id FROM candidate c
          WHERE c.id = ANY($1::uuid[]) ${stillDue ? `AND (${stillDue.where})` : ''} ORDER BY c.id`,
         stillDue ? [candidateIds, stillDue.cutoff] : [candidateIds],
       );
@@ -78,12 +69,12 @@ export class CandidateEraser {
       const ids = people.map((person) => person.id);
       await anonymiseCountedRows(manager, ids, now);
       const closed = await this.closeErasureRequests(manager, ids, now, actor);
-      await this.redactMentions(manager, ids, now);
+      const identities = await identifyingValuesOf((sql, params) => manager.query(sql, params), ids);
+      await this.redactMentions(manager, identities, now);
       // A former address too: an old spreadsheet that still has it must not bring them back (the import refuses
-      // suppressed-as-erased addresses), nor may it be mailed. One someone else holds now is theirs, left alone.
-      const heldByOthers = await this.heldByOthers(manager, people);
-      const addresses = people.flatMap((person) => [person.email, ...person.former_emails.filter((address) => !heldByOthers.has(addressKey(address)))]);
-      await this.suppression.suppressMany(addresses, 'erased', manager);
+      // suppressed-as-erased addresses), nor may it be mailed. One someone else holds now is theirs: left out
+      // of both, by the one decision identifyingValuesOf makes.
+      await this.suppression.suppressMany(identities.map((identity) => identity.email).filter(Boolean), 'erased', manager);
       await manager.query(`DELETE FROM candidate WHERE id = ANY($1::uuid[])`, [ids]);
       await this.audit.recordMany([
         ...closed.map((request) => ({
@@ -101,21 +92,6 @@ export class CandidateEraser {
       ], manager);
       return ids.length;
     });
-  }
-
-  /**
-   * Former addresses of these people that someone else holds now, as suppression keys: compared in the
-   * canonical form, so a former address stored with an invisible character still counts as the other
-   * person's address.
-   */
-  private async heldByOthers(manager: EntityManager, people: Person[]): Promise<Set<string>> {
-    const keys = [...new Set(people.flatMap((person) => person.former_emails.map(addressKey)))];
-    if (keys.length === 0) return new Set();
-    const rows: { key: string }[] = await manager.query(
-      `SELECT lower(email) AS key FROM candidate WHERE lower(email) = ANY($1::text[]) AND id <> ALL($2::uuid[])`,
-      [keys, people.map((person) => person.id)],
-    );
-    return new Set(rows.map((row) => row.key));
   }
 
   /**
@@ -148,8 +124,8 @@ export class CandidateEraser {
    * person's name, email and phone, and those they had before a
    * correction, are replaced wherever they appear.
    */
-  private async redactMentions(manager: EntityManager, ids: string[], now: Date): Promise<void> {
-    const pattern = mentionPattern(await identifyingValuesOf((sql, params) => manager.query(sql, params), ids));
+  private async redactMentions(manager: EntityManager, identities: IdentifyingValues[], now: Date): Promise<void> {
+    const pattern = mentionPattern(identities);
     if (!pattern) return;
     await manager.query(
       `UPDATE privacy_request SET notes = regexp_replace(notes, $1, '[erased]', 'gi'), updated_at = $2

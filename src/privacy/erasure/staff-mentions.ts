@@ -1,3 +1,6 @@
+import { addressKey } from '../../email/suppression.service';
+import { addressesHeldByOthers, Query } from './addresses-held-by-others';
+
 /** What identifies a person in free text (an empty value: nothing to look for). */
 export interface IdentifyingValues {
   fullName: string;
@@ -5,26 +8,23 @@ export interface IdentifyingValues {
   phone: string | null;
 }
 
-type Query = (sql: string, params: unknown[]) => Promise<{ values: IdentifyingValues[] }[]>;
-
 /**
  * By what staff texts can name these people: their name, email and phone now, and those they had
- * before a correction (candidate_former_identity). A former address another candidate holds now
- * (a mistyped one that was fixed, say) is left out: it names that other person now.
+ * before a correction (candidate_former_identity). A former address someone outside them holds now
+ * (a mistyped one that was fixed, say) is left out (''): it names that other person now. Erasure
+ * suppresses the addresses given here, so it redacts and suppresses the same ones.
  */
 export async function identifyingValuesOf(query: Query, candidateIds: string[]): Promise<IdentifyingValues[]> {
-  const rows = await query(
-    `SELECT jsonb_build_array(jsonb_build_object('fullName', c.full_name, 'email', c.email, 'phone', c.phone))
-              || coalesce((SELECT jsonb_agg(jsonb_build_object(
-                                 'fullName', f.full_name,
-                                 'email', CASE WHEN EXISTS (SELECT 1 FROM candidate o WHERE lower(o.email) = lower(f.email) AND o.id <> c.id)
-                                               THEN '' ELSE f.email END,
-                                 'phone', f.phone) ORDER BY f.id)
-                          FROM candidate_former_identity f WHERE f.candidate_id = c.id), '[]'::jsonb) AS values
-     FROM candidate c WHERE c.id = ANY($1::uuid[])`,
+  const rows = await query<IdentifyingValues & { former: boolean }>(
+    `SELECT full_name AS "fullName", email, phone, false AS former FROM candidate WHERE id = ANY($1::uuid[])
+     UNION ALL
+     SELECT full_name, email, phone, true FROM candidate_former_identity WHERE candidate_id = ANY($1::uuid[])`,
     [candidateIds],
   );
-  return rows.flatMap((row) => row.values);
+  const heldByOthers = await addressesHeldByOthers(query, rows.filter((row) => row.former).map((row) => row.email), candidateIds);
+  return rows.map(({ fullName, email, phone, former }) => ({
+    fullName, email: former && heldByOthers.has(addressKey(email)) ? '' : email, phone,
+  }));
 }
 
 /** Handlebars escapes these in HTML bodies, so a name like O'Brien is stored as O&#x27;Brien there. */

@@ -2,6 +2,7 @@ import { Controller, Get, Header, HttpCode, Param, Post, Res } from '@nestjs/com
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../../common/auth/roles';
+import { PublicUrls } from '../../common/http/public-urls';
 import { AppConfig } from '../../config/app-config';
 import { renewalPages } from './renewal-link.pages';
 import { RenewalLinkService } from './renewal-link.service';
@@ -16,6 +17,7 @@ import { RenewalLinkService } from './renewal-link.service';
 export class RenewalLinkController {
   constructor(
     private readonly links: RenewalLinkService,
+    private readonly urls: PublicUrls,
     private readonly config: AppConfig,
   ) {}
 
@@ -24,7 +26,8 @@ export class RenewalLinkController {
   async show(@Param('token') token: string, @Res() res: Response): Promise<void> {
     const holder = await this.links.holderOf(token);
     if (!holder) return this.invalid(res);
-    res.type('html').send(renewalPages.ask(holder.locale, token, {
+    const actions = { renew: this.urls.path(`/consent/${token}/renew`), withdraw: this.urls.path(`/consent/${token}/withdraw`) };
+    res.type('html').send(renewalPages.ask(holder.locale, actions, {
       company: this.config.COMPANY_NAME,
       validUntil: holder.validUntil && this.links.formatDate(holder, holder.validUntil),
       months: this.config.CONSENT_VALIDITY_MONTHS,

@@ -61,11 +61,17 @@ const TEXT = {
 const button = (action: string, label: string, secondary = false) =>
   `<form method="post" action="${escapeHtml(action)}"><button type="submit"${secondary ? ' class="secondary"' : ''}>${escapeHtml(label)}</button></form>`;
 
+/** Where the page's buttons post, as PublicUrls.path gives them. */
+export interface RenewalActions {
+  renew: string;
+  withdraw: string;
+}
+
 export const renewalPages = {
-  ask: (lang: Lang, token: string, facts: RenewalPageFacts) =>
+  ask: (lang: Lang, actions: RenewalActions, facts: RenewalPageFacts) =>
     htmlPage(lang, TEXT[lang].askTitle,
-      TEXT[lang].askBody(facts) + button(`/consent/${token}/renew`, TEXT[lang].stay) + '<p></p>' +
-      button(`/consent/${token}/withdraw`, TEXT[lang].leave, true)),
+      TEXT[lang].askBody(facts) + button(actions.renew, TEXT[lang].stay) + '<p></p>' +
+      button(actions.withdraw, TEXT[lang].leave, true)),
   stayed: (lang: Lang, until: string) => htmlPage(lang, TEXT[lang].stayedTitle, TEXT[lang].stayedBody(until)),
   left: (lang: Lang, graceDays: number) => htmlPage(lang, TEXT[lang].leftTitle, TEXT[lang].leftBody(graceDays)),
   invalid: (lang: Lang) => htmlPage(lang, TEXT[lang].invalidTitle, `<p>${TEXT[lang].invalidBody}</p>`),

@@ -2,6 +2,7 @@ import { CandidateLinks } from '../../candidate/candidate-links';
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { ConsentService } from '../../candidate/consent.service';
+import { PublicUrls } from '../../common/http/public-urls';
 import { LEGACY_CONSENT_PURPOSE, Signer } from '../../common/secrets/signer';
 import { AppConfig } from '../../config/app-config';
 import { RENEWAL_TEXT_VERSION } from './renewal-link.pages';
@@ -23,6 +24,7 @@ export interface RenewalLinkHolder {
 export class RenewalLinkService {
   constructor(
     private readonly signer: Signer,
+    private readonly urls: PublicUrls,
     private readonly links: CandidateLinks,
     private readonly consents: ConsentService,
     private readonly config: AppConfig,
@@ -31,7 +33,7 @@ export class RenewalLinkService {
   /** The URL for the email; works until the person's erasure date (expiry plus the grace period). */
   link(candidateId: string, consentExpiresAt: Date): string {
     const expiresAt = Math.floor(consentExpiresAt.getTime() / 1000) + this.config.CONSENT_GRACE_DAYS * 86_400;
-    return `${this.config.PUBLIC_BASE_URL.replace(/\/$/, '')}/consent/${this.signer.sign({ purpose: 'consent_renewal', candidateId, expiresAt })}`;
+    return this.urls.absolute(`/consent/${this.signer.sign({ purpose: 'consent_renewal', candidateId, expiresAt })}`);
   }
 
   /** The candidate behind a genuine, unexpired token, or null (tampered, expired, or the person was erased). */

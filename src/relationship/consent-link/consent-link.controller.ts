@@ -2,6 +2,7 @@ import { Controller, Get, Header, HttpCode, Param, Post, Res } from '@nestjs/com
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../../common/auth/roles';
+import { PublicUrls } from '../../common/http/public-urls';
 import { AppConfig } from '../../config/app-config';
 import { consentLinkPages } from './consent-link.pages';
 import { ConsentLinkService } from './consent-link.service';
@@ -16,6 +17,7 @@ import { ConsentLinkService } from './consent-link.service';
 export class ConsentLinkController {
   constructor(
     private readonly links: ConsentLinkService,
+    private readonly urls: PublicUrls,
     private readonly config: AppConfig,
   ) {}
 
@@ -24,7 +26,8 @@ export class ConsentLinkController {
   async show(@Param('token') token: string, @Res() res: Response): Promise<void> {
     const holder = await this.links.holderOf(token);
     if (!holder) return this.invalid(res);
-    res.type('html').send(consentLinkPages.ask(holder.locale, token, this.config.COMPANY_NAME, this.config.CONSENT_VALIDITY_MONTHS));
+    const action = this.urls.path(`/c/${token}`);
+    res.type('html').send(consentLinkPages.ask(holder.locale, action, this.config.COMPANY_NAME, this.config.CONSENT_VALIDITY_MONTHS));
   }
 
   @Post(':token')

@@ -37,9 +37,10 @@ const TEXT = {
 } as const;
 
 export const consentLinkPages = {
-  ask: (lang: Lang, token: string, company: string, months: number) =>
+  /** `action`: where the button posts, as PublicUrls.path gives it. */
+  ask: (lang: Lang, action: string, company: string, months: number) =>
     htmlPage(lang, TEXT[lang].askTitle,
-      `${TEXT[lang].askBody(company, months)}<form method="post" action="${escapeHtml(`/c/${token}`)}">` +
+      `${TEXT[lang].askBody(company, months)}<form method="post" action="${escapeHtml(action)}">` +
       `<button type="submit">${escapeHtml(TEXT[lang].askButton)}</button></form>`),
   done: (lang: Lang) => htmlPage(lang, TEXT[lang].doneTitle, `<p>${TEXT[lang].doneBody}</p>`),
   invalid: (lang: Lang) => htmlPage(lang, TEXT[lang].invalidTitle, `<p>${TEXT[lang].invalidBody}</p>`),
