@@ -81,6 +81,12 @@ describe('CandidateController', () => {
       for (const country of ['UK', 'eu', 'XX']) expectProblem(await create({ fullName: 'X', email: 'x@example.com', country }), 400, ['country']);
       for (const phone of ['------', '.....', '(+) / -']) expectProblem(await create({ fullName: 'X', email: 'x@example.com', phone }), 400, ['phone']);
       expectProblem(await sut.http().get('/api/v1/candidates?country=UK').set(sut.admin), 400, ['country']);
+      // One-line fields: a pasted line break would split the greeting of every email to them.
+      expectProblem(
+        await create({ fullName: 'Ann\nLind', email: 'ann@example.com', city: 'Malm\u00f6\rC', headline: 'Dev\u0007', source: 'a\tb' }),
+        400,
+        ['fullName', 'city', 'headline', 'source'],
+      );
     });
 
     it('keeps a phone number pasted with no-break or thin spaces, with plain spaces', async () => {

@@ -65,6 +65,12 @@ describe('Vacancies', () => {
       'criteria.skills.1.name',
     ]);
     expectProblem(await post({ title: 'X', hiringManager: manager, expectedDecisionDate: '2026-02-30' }), 400, ['expectedDecisionDate']);
+    // A line break in a name would reach the candidate's greeting, the Reply-To display name and the digests.
+    const twoLines = expectProblem(await post({
+      title: 'Engineer\nApply now', hiringManager: { name: 'Hanna\r\nBcc: all@acme.test', email: manager.email },
+      recruiter: { name: 'Rita\tRecruiter', email: 'rita@acme.test' }, location: 'Stockholm\u2028Remote',
+    }), 400, ['title', 'hiringManager.name', 'recruiter.name', 'location']);
+    expect(twoLines.errors[0].messages).toEqual(['title must be one line of text: no line breaks, tabs or other control characters']);
     const noDate = expectProblem(await post({ title: 'X', hiringManager: manager, status: 'open' }), 400, ['expectedDecisionDate']);
     expect(noDate.errors[0].messages[0]).toMatch(/promised an answer/);
     // A decision date already gone would be broken in the very email that promises it.

@@ -14,6 +14,7 @@ import {
   Matches,
   ValidateNested,
 } from 'class-validator';
+import { IsOneLine } from '../../common/validation/is-one-line.decorator';
 import { CANDIDATE_STATUSES, CandidateStatus } from '../../candidate/candidate.entity';
 import { PageQuery } from '../../common/pagination/page';
 import { IsIsoDuration } from '../../common/validation/is-iso-duration.decorator';
@@ -76,7 +77,7 @@ export class CampaignStepDto {
 }
 
 export class CreateCampaignDto {
-  @IsString() @Length(1, 200)
+  @IsString() @Length(1, 200) @IsOneLine()
   name: string;
 
   @IsOptional() @IsObject() @ValidateNested() @Type(() => CampaignAudienceDto)
@@ -89,7 +90,7 @@ export class CreateCampaignDto {
 
 /** Steps and audience can change while the campaign is draft or paused; status follows the allowed transitions. */
 export class UpdateCampaignDto {
-  @IsPresentIfGiven() @IsString() @Length(1, 200)
+  @IsPresentIfGiven() @IsString() @Length(1, 200) @IsOneLine()
   name?: string;
 
   /** Replaces the whole audience. */

@@ -21,6 +21,7 @@ import { IsTimeZone } from '../../common/validation/is-time-zone.decorator';
 import { IsSkillName } from '../../skill/is-skill-name.decorator';
 import { emailAddress, phoneNumber, trim } from '../../common/validation/transforms';
 import { IsCountryCode } from '../../common/validation/is-country-code.decorator';
+import { IsOneLine } from '../../common/validation/is-one-line.decorator';
 
 
 export class SkillInput {
@@ -35,7 +36,7 @@ export class SkillInput {
 
 /** The fields a person or a recruiter owns. Status and consent belong to other flows. */
 export class CandidateFields {
-  @Transform(trim) @IsString() @Length(1, 200)
+  @Transform(trim) @IsString() @Length(1, 200) @IsOneLine()
   fullName: string;
 
   @Transform(emailAddress) @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(254)
@@ -47,7 +48,7 @@ export class CandidateFields {
   @MaxLength(40)
   phone?: string | null;
 
-  @IsOptional() @Transform(trim) @IsString() @Length(1, 100)
+  @IsOptional() @Transform(trim) @IsString() @Length(1, 100) @IsOneLine()
   city?: string | null;
 
   /** ISO 3166-1 alpha-2, e.g. SE. */
@@ -61,7 +62,7 @@ export class CandidateFields {
   @IsOptional() @IsIn(SUPPORTED_LOCALES)
   locale?: 'sv' | 'en';
 
-  @IsOptional() @Transform(trim) @IsString() @MaxLength(300)
+  @IsOptional() @Transform(trim) @IsString() @MaxLength(300) @IsOneLine()
   headline?: string | null;
 
   @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'profileUrl must be an http(s) URL' })
@@ -75,6 +76,6 @@ export class CandidateFields {
   tags?: string[];
 
   /** Where the candidate came from, e.g. "referral". */
-  @IsOptional() @Transform(trim) @IsString() @Length(1, 100)
+  @IsOptional() @Transform(trim) @IsString() @Length(1, 100) @IsOneLine()
   source?: string | null;
 }

@@ -10,6 +10,7 @@ import {
   IsUUID,
   Length,
 } from 'class-validator';
+import { IsOneLine } from '../../common/validation/is-one-line.decorator';
 import { PageQuery } from '../../common/pagination/page';
 import { IsSkillName } from '../../skill/is-skill-name.decorator';
 import { Stage, STAGES } from '../candidacy-stages';
@@ -37,7 +38,7 @@ export class GiveFeedbackDto {
   gapSkills?: string[];
 
   /** The name of the person who gave the feedback; signs the email. */
-  @Transform(trim) @IsString() @Length(1, 200)
+  @Transform(trim) @IsString() @Length(1, 200) @IsOneLine()
   givenBy: string;
 
   /** When it was given (a call earlier today); now when left out. Not for email, which is given when it is sent. */

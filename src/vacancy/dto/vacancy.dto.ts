@@ -23,12 +23,13 @@ import { SENIORITIES, Seniority, VACANCY_STATUSES, VacancyStatus } from '../vaca
 import { IsIsoDateTime } from '../../common/validation/is-iso-date-time.decorator';
 import { IsPresentIfGiven } from '../../common/validation/is-present-if-given.decorator';
 import { emailAddress, trim } from '../../common/validation/transforms';
+import { IsOneLine } from '../../common/validation/is-one-line.decorator';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A person on the hiring side; the address receives the feedback digest. */
 export class ContactDto {
-  @Transform(trim) @IsString() @Length(1, 200)
+  @Transform(trim) @IsString() @Length(1, 200) @IsOneLine()
   name: string;
 
   @Transform(emailAddress) @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(254)
@@ -59,10 +60,10 @@ export class CriteriaDto {
 }
 
 class VacancyFields {
-  @IsOptional() @Transform(trim) @IsString() @Length(1, 100)
+  @IsOptional() @Transform(trim) @IsString() @Length(1, 100) @IsOneLine()
   team?: string | null;
 
-  @IsOptional() @Transform(trim) @IsString() @Length(1, 200)
+  @IsOptional() @Transform(trim) @IsString() @Length(1, 200) @IsOneLine()
   location?: string | null;
 
   @IsOptional() @IsString() @MaxLength(20000)
@@ -87,7 +88,7 @@ class VacancyFields {
 }
 
 export class CreateVacancyDto extends VacancyFields {
-  @Transform(trim) @IsString() @Length(1, 200)
+  @Transform(trim) @IsString() @Length(1, 200) @IsOneLine()
   title: string;
 
   /** Gets the feedback digest, and the candidates' replies about this vacancy when it has no recruiter. */
@@ -102,7 +103,7 @@ export class CreateVacancyDto extends VacancyFields {
 
 /** Any field; `status: open` opens a draft. Filling and cancelling go through POST /vacancies/:id/close. */
 export class UpdateVacancyDto extends VacancyFields {
-  @IsPresentIfGiven() @Transform(trim) @IsString() @Length(1, 200)
+  @IsPresentIfGiven() @Transform(trim) @IsString() @Length(1, 200) @IsOneLine()
   title?: string;
 
   /** Gets the feedback digest, and the candidates' replies about this vacancy when it has no recruiter. */
