@@ -290,10 +290,14 @@ describe('Privacy: export and erasure of everything held about a person', () => 
       kind: 'erasure', notes: 'Notey Person (notey@example.org) asked by phone to be erased',
     }).expect(201)).body;
     const other = (await post('/api/v1/privacy-requests', { kind: 'access', notes: 'Someone Else asked for a copy' }).expect(201)).body;
+    // Other people's addresses that contain theirs: a longer domain, a longer local part.
+    const lookalikes = 'Lookalikes asked too: notey@example.org.uk, a.notey@example.org';
+    const third = (await post('/api/v1/privacy-requests', { kind: 'access', notes: `${lookalikes}; confirmed to notey@example.org.` }).expect(201)).body;
     await api().delete(`/api/v1/candidates/${notey.id}`).set(sut.admin).expect(204);
     const notes = async (id: string) => (await sql<{ notes: string }>(`SELECT notes FROM privacy_request WHERE id = $1`, [id]))[0].notes;
     expect(await notes(unlinked.id)).toBe('[erased] ([erased]) asked by phone to be erased');
     expect(await notes(other.id)).toBe('Someone Else asked for a copy');
+    expect(await notes(third.id)).toBe(`${lookalikes}; confirmed to [erased].`);
   });
 
   /** A staff digest naming people, as the match digest lists them. */

@@ -30,8 +30,15 @@ describe(mentionPattern.name, () => {
     expect(matches(mentionPattern([{ fullName: 'Åsa Öberg', email: 'x@y.se', phone: null }])!, 'to Åsa Öberg:')).toBe(true);
   });
 
+  it('finds an address whole, not inside a longer one', () => {
+    const pattern = mentionPattern([{ fullName: 'Xi', email: 'x@example.com', phone: null }])!;
+    for (const other of ['x@example.com.au', 'a.x@example.com', 'ax+x@example.com', 'x@example.com-mail.se']) expect(matches(pattern, `to ${other} today`)).toBe(false);
+    for (const text of ['to x@example.com.', '<X@EXAMPLE.COM>', '(x@example.com)', 'x@example.com, y@z.se']) expect(matches(pattern, text)).toBe(true);
+  });
+
   it('puts longer values first and skips numbers too short to be a phone', () => {
-    expect(mentionPattern([{ fullName: 'Li', email: 'li@x.se', phone: '112' }])).toBe('\\mli@x\\.se\\M|\\mLi\\M');
+    expect(mentionPattern([{ fullName: 'Li', email: 'li@x.se', phone: '112' }]))
+      .toBe('(?<![A-Za-z0-9._%+-])li@x\\.se(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])|\\mLi\\M');
     expect(mentionPattern([])).toBeNull();
   });
 });

@@ -46,6 +46,13 @@ const literal = (value: string) => value.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 const ASCII_WORD = /[A-Za-z0-9]/;
 const word = (value: string) =>
   `${ASCII_WORD.test(value[0]) ? '\\m' : ''}${literal(value)}${ASCII_WORD.test(value[value.length - 1]) ? '\\M' : ''}`;
+/**
+ * A whole address: not the tail of a longer local part (a.x@example.com holds x@example.com) nor
+ * the start of a longer domain (x@example.com.au). Word boundaries are no good here, since "." and
+ * "+" end a word, and erasing x@example.com turned another person's x@example.com.au into
+ * "[erased].au".
+ */
+const address = (value: string) => `(?<![A-Za-z0-9._%+-])${literal(value)}(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])`;
 
 /**
  * A PostgreSQL regular expression (for `~*` and `regexp_replace(..., 'gi')`)
@@ -54,15 +61,17 @@ const word = (value: string) =>
  * values come first so "Anna Berg" is replaced whole, not "Anna" alone.
  */
 export function mentionPattern(people: readonly IdentifyingValues[]): string | null {
-  const values = new Set<string>();
+  const values = new Map<string, (value: string) => string>();
   for (const person of people) {
     const phone = person.phone?.trim();
-    for (const value of [person.fullName.trim(), person.email.trim(), phone && phone.length >= MIN_PHONE_LENGTH ? phone : '']) {
+    const email = person.email.trim();
+    for (const value of [person.fullName.trim(), email, phone && phone.length >= MIN_PHONE_LENGTH ? phone : '']) {
       if (!value) continue;
-      values.add(value);
-      values.add(htmlEscape(value));
+      const boundaries = value === email ? address : word;
+      values.set(value, boundaries);
+      values.set(htmlEscape(value), boundaries);
     }
   }
   if (values.size === 0) return null;
-  return [...values].sort((a, b) => b.length - a.length || a.localeCompare(b)).map(word).join('|');
+  return [...values].sort(([a], [b]) => b.length - a.length || a.localeCompare(b)).map(([value, boundaries]) => boundaries(value)).join('|');
 }
