@@ -11,6 +11,11 @@ export type SuppressionReason = 'unsubscribed' | 'hard_bounce' | 'complaint' | '
 /** An address as the list compares it, and as `reasons` keys its answer: however it is spelt. */
 export const addressKey = (address: string) => canonicalEmail(address).toLowerCase();
 
+/** The first contact whose address is not among `blocked` (keyed by addressKey, as `reasons` answers). */
+export function firstUnblocked<T extends { email: string }>(contacts: readonly T[], blocked: ReadonlyMap<string, unknown>): T | undefined {
+  return contacts.find((contact) => !blocked.has(addressKey(contact.email)));
+}
+
 /**
  * Addresses we must not mail, stored as keyed hashes so the list never
  * holds a readable email (it outlives erasure of the person).
@@ -94,6 +99,6 @@ export class SuppressionService {
    */
   async firstReachable<T extends { email: string }>(contacts: T[], manager: EntityManager = this.dataSource.manager): Promise<T | undefined> {
     const blocked = await this.reasons(contacts.map((contact) => contact.email), manager);
-    return contacts.find((contact) => !blocked.has(addressKey(contact.email))) ?? contacts[0];
+    return firstUnblocked(contacts, blocked) ?? contacts[0];
   }
 }

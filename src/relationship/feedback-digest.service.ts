@@ -82,21 +82,25 @@ export class FeedbackDigestService {
 
   /**
    * A recruiter whose address is suppressed (bounced, complained) would get the digest nowhere, every
-   * day: their items go to the vacancy's hiring manager instead.
+   * day: their items (feedback due, decisions overdue) go to the vacancy's hiring manager instead.
+   * Both lists in one look at the suppression list.
    */
-  private async reachableOwners<T extends Owned>(manager: EntityManager, items: T[]): Promise<T[]> {
+  private async reachableOwners<A extends Owned, B extends Owned>(manager: EntityManager, first: A[], second: B[]): Promise<[A[], B[]]> {
+    const items: (A | B)[] = [...first, ...second];
     const blocked = await this.suppression.reasons(items.filter((item) => item.owner.role === 'recruiter').map((item) => item.owner.email), manager);
     const stranded = items.filter((item) => item.owner.role === 'recruiter' && blocked.has(addressKey(item.owner.email)));
-    if (stranded.length === 0) return items;
+    if (stranded.length === 0) return [first, second];
     const managers: { id: string; name: string; email: string }[] = await manager.query(
       `SELECT id, hiring_manager_name AS name, hiring_manager_email AS email FROM vacancy WHERE id = ANY($1::uuid[])`,
       [[...new Set(stranded.map((item) => item.vacancy.id))]],
     );
     const managerOf = new Map(managers.map((row) => [row.id, row]));
-    return items.map((item) => {
-      const fallback = stranded.includes(item) ? managerOf.get(item.vacancy.id) : undefined;
+    const strandedSet = new Set<Owned>(stranded);
+    const reroute = <T extends Owned>(item: T): T => {
+      const fallback = strandedSet.has(item) ? managerOf.get(item.vacancy.id) : undefined;
       return fallback ? { ...item, owner: { role: 'hiring_manager' as const, name: fallback.name, email: fallback.email } } : item;
-    });
+    };
+    return [first.map(reroute), second.map(reroute)];
   }
 
   async runDaily(): Promise<DigestReport> {
@@ -110,8 +114,9 @@ export class FeedbackDigestService {
       const due = await this.due.overdueOrDueSoon(manager, now);
       const late = await overdueDecisions(manager, now, this.config.DEFAULT_TIME_ZONE);
       const present = await holdPeople(manager, [...due, ...late].map((entry) => entry.candidate.id));
-      const items = await this.reachableOwners(manager, due.filter((item) => present.has(item.candidate.id)));
-      const decisions = await this.reachableOwners(manager, late.filter((decision) => present.has(decision.candidate.id)));
+      const [items, decisions] = await this.reachableOwners(
+        manager, due.filter((item) => present.has(item.candidate.id)), late.filter((decision) => present.has(decision.candidate.id)),
+      );
       const digests = new Map<string, Digest>();
       const digestOf = (owner: { name: string; email: string }) => {
         const key = addressKey(owner.email);

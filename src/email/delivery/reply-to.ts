@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { VacancyService, VacancyStaff } from '../../vacancy/vacancy.service';
-import { addressKey, SuppressionService } from '../suppression.service';
+import { firstUnblocked, SuppressionService } from '../suppression.service';
 
 /**
  * A Reply-To as nodemailer takes it. Passed as an object, never written
@@ -21,7 +21,7 @@ export interface Mailbox {
  * MAIL_FROM) applies, as for mail that is not about a vacancy.
  */
 export function replyToOf(staff: VacancyStaff, suppressed: ReadonlyMap<string, unknown>): Mailbox | undefined {
-  const reachable = [staff.recruiter, staff.hiringManager].find((contact) => contact && !suppressed.has(addressKey(contact.email)));
+  const reachable = firstUnblocked([staff.recruiter, staff.hiringManager].filter((contact) => contact !== null), suppressed);
   return reachable ? { name: reachable.name, address: reachable.email } : undefined;
 }
 
