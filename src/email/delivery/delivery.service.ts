@@ -8,6 +8,7 @@ import { blockReason, RecipientState } from '../email-gate';
 import { Email } from '../email.entity';
 import { addressKey, SuppressionService } from '../suppression.service';
 import { retryDelayMs } from './backoff';
+import { DeliveryReport, requeued, RowResult, tally } from './delivery-report';
 import { Mailbox, ReplyToResolver } from './reply-to';
 import { SendOutcome, SmtpSender } from './smtp-sender';
 import { randomUUID } from 'node:crypto';
@@ -28,22 +29,6 @@ export const SEND_CHUNK = 25;
  */
 export const CHUNKS_IN_FLIGHT = 2;
 
-export interface DeliveryReport {
-  sent: number;
-  retried: number;
-  failed: number;
-  suppressed: number;
-  deferred: number;
-}
-
-interface Result {
-  id: string;
-  status: 'sent' | 'queued' | 'failed' | 'suppressed';
-  error: string | null;
-  nextAttemptAt: Date | null;
-  refundAttempt: boolean;
-}
-
 /** A claimed row cleared for sending, with the Reply-To worked out for it (if it is about a vacancy). */
 type Sendable = Email & { replyTo?: Mailbox };
 
@@ -51,21 +36,8 @@ interface ScreenedBatch {
   /** The claim that took these rows: only it may stamp, send and record them. */
   claimId: string;
   /** Not to be sent now: suppressed, or back to the queue until the send window opens. */
-  held: Result[];
+  held: RowResult[];
   sendable: Sendable[];
-}
-
-/** A claimed row handed back untouched: its attempt does not count. */
-const requeued = (id: string): Result => ({ id, status: 'queued', error: null, nextAttemptAt: null, refundAttempt: true });
-
-function tally(report: DeliveryReport, results: Result[]): void {
-  for (const result of results) {
-    if (result.status === 'sent') report.sent++;
-    else if (result.status === 'failed') report.failed++;
-    else if (result.status === 'suppressed') report.suppressed++;
-    else if (result.refundAttempt) report.deferred++;
-    else report.retried++;
-  }
 }
 
 /**
@@ -209,7 +181,7 @@ export class DeliveryService {
     const now = this.clock.now();
     const recipients = await this.recipients(batch);
     const suppressions = await this.suppression.reasons(batch.map((email) => email.toAddress));
-    const held: Result[] = [];
+    const held: RowResult[] = [];
     const sendable: Email[] = [];
     for (const email of batch) {
       const recipient = email.candidateId ? recipients.get(email.candidateId) : undefined;
@@ -230,7 +202,7 @@ export class DeliveryService {
   }
 
   /** Stamps the chunk as handed over, then sends it concurrently over the pooled connections. */
-  private async send(claimId: string, claimed: Sendable[]): Promise<Result[]> {
+  private async send(claimId: string, claimed: Sendable[]): Promise<RowResult[]> {
     const now = this.clock.now();
     // Only rows still ours: a batch claimed ahead may have waited long enough for its lease to run out and
     // another instance to take the rows over (with a claim of its own). The stamp renews the lease for the send.
@@ -254,12 +226,12 @@ export class DeliveryService {
         }),
       ),
     );
-    const results: Result[] = [];
+    const results: RowResult[] = [];
     for (const [index, outcome] of outcomes.entries()) results.push(await this.resultOf(chunk[index], outcome, now));
     return results;
   }
 
-  private async resultOf(email: Email, outcome: SendOutcome, now: Date): Promise<Result> {
+  private async resultOf(email: Email, outcome: SendOutcome, now: Date): Promise<RowResult> {
     if (outcome.kind === 'sent') return { id: email.id, status: 'sent', error: null, nextAttemptAt: null, refundAttempt: false };
     if (outcome.kind === 'permanent') {
       await this.suppression.suppress(email.toAddress, 'hard_bounce');
@@ -273,7 +245,7 @@ export class DeliveryService {
   }
 
   /** One statement for the chunk's outcomes; rows another claim has taken over are left to it. */
-  private async record(claimId: string, results: Result[]): Promise<void> {
+  private async record(claimId: string, results: RowResult[]): Promise<void> {
     if (results.length === 0) return;
     const now = this.clock.now();
     await this.dataSource.query(
