@@ -18,7 +18,8 @@
  * BENCH_PRIVACY_KEPT (default 2,000) of the people due for erasure, those
  * whose consent ended first, are put in an active recruitment first, so the
  * erasure step has people it must keep (and walk past). A second run the
- * next day shows the cost of a day with little to do.
+ * next day shows the cost of a day with little to do. Each step lists its
+ * BENCH_PRIVACY_TOP (default 3) costliest statements with their worst time.
  */
 import { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
@@ -35,6 +36,8 @@ import { openBenchDatabase } from './seed';
 const DAY = 86_400_000;
 const DAYS_AHEAD = nonNegativeInt(process.env.BENCH_PRIVACY_DAYS, 100);
 const KEPT = nonNegativeInt(process.env.BENCH_PRIVACY_KEPT, 2_000);
+/** Statements listed per step, those that cost most in all first. */
+const TOP = nonNegativeInt(process.env.BENCH_PRIVACY_TOP, 3);
 
 function nonNegativeInt(raw: string | undefined, fallback: number): number {
   const n = Number(raw);
@@ -159,7 +162,7 @@ async function runOnce(app: INestApplication, steps: StepTimer, label: string): 
     const worst = Math.max(0, ...statements.map(([, s]) => s.worstMs));
     console.log(`  ${step}: ${seconds(stats.ms)}; ${count} statements, ${seconds(total)} in the database, the worst ${worst} ms`);
     // The statements that cost most in all, with their worst single time: a batch statement that grows shows here.
-    for (const [text, s] of statements.sort((a, b) => b[1].ms - a[1].ms).slice(0, 3)) {
+    for (const [text, s] of statements.sort((a, b) => b[1].ms - a[1].ms).slice(0, TOP)) {
       console.log(`    ${seconds(s.ms).padStart(9)} ${String(s.count).padStart(5)}x worst ${String(s.worstMs).padStart(5)} ms  ${text.slice(0, 100)}`);
     }
   }
