@@ -8,7 +8,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * the next day. A claim made inside the run's own transaction (the feedback
  * digest) has no lease and is final, as before.
  */
-export class DailyJobLease1764465000000 implements MigrationInterface {
+export class DailyJobLease1764465200000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE job_run ADD COLUMN lease_token uuid, ADD COLUMN lease_until timestamptz`);
     await queryRunner.query(`ALTER TABLE job_run ADD CONSTRAINT job_run_lease CHECK ((lease_token IS NULL) = (lease_until IS NULL))`);

@@ -18,7 +18,7 @@ const INDEXES: { name: string; key: string; where: string }[] = [
  * recorded with the same bare-date expiry end at the same instant, and an
  * import batch's candidates share their created_at.
  */
-export class LifecycleKeysetIndexes1764464900000 implements MigrationInterface {
+export class LifecycleKeysetIndexes1764465100000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     for (const index of INDEXES) await this.replace(queryRunner, index.name, `${index.key}, id`, index.where);
   }
