@@ -4,7 +4,16 @@ import { DataSource, EntityManager } from 'typeorm';
 import { OutboxService } from '../../email/outbox.service';
 import { AuditLog } from '../audit/audit-log.service';
 import { SYSTEM_ACTOR } from '../audit/request-context';
-import { LIFECYCLE_BATCH } from './consent-renewals';
+import { AfterBatch, BY_CONSENT_END, FROM_THE_START, nextWindow, orderOf, Position, positionAfter, walkInWindows, WalkedRow } from './keyset-walk';
+
+/** Arbitrary constant: the advisory lock that lets one batch at a time decide which expiries are still to note. */
+const NOTE_LOCK_KEY = 741_852_973;
+
+interface Walked extends WalkedRow {
+  consent_id: string | null;
+  expires_at: Date;
+  to_note: boolean;
+}
 
 /**
  * Expiry itself needs no job: every pool filter (search `consent=valid`,
@@ -21,38 +30,48 @@ export class ConsentExpiry {
     private readonly audit: AuditLog,
   ) {}
 
-  async noteExpired(now: Date): Promise<{ expired: number; nurtureCancelled: number }> {
+  /** One pass over everyone whose consent ended by `now`, in the order it ended. */
+  async noteExpired(now: Date, afterBatch?: AfterBatch): Promise<{ expired: number; nurtureCancelled: number }> {
     const total = { expired: 0, nurtureCancelled: 0 };
-    for (;;) {
-      const batch = await this.dataSource.transaction((manager) => this.noteBatch(manager, now));
+    await walkInWindows(FROM_THE_START, (from) => this.dataSource.transaction(async (manager) => {
+      const batch = await this.noteWindow(manager, now, from);
       total.expired += batch.expired;
       total.nurtureCancelled += batch.nurtureCancelled;
-      if (batch.expired < LIFECYCLE_BATCH) return total;
-    }
+      return batch.next;
+    }), afterBatch);
+    return total;
   }
 
-  private async noteBatch(manager: EntityManager, now: Date): Promise<{ expired: number; nurtureCancelled: number }> {
-    const expired: { candidate_id: string; consent_id: string; expires_at: Date }[] = await manager.query(
-      `SELECT c.id AS candidate_id, latest.id AS consent_id, c.consent_expires_at AS expires_at
-       FROM candidate c
-       CROSS JOIN LATERAL (SELECT id FROM consent WHERE candidate_id = c.id AND scope = 'talent_pool'
-                           ORDER BY granted_at DESC, created_at DESC LIMIT 1) latest
-       WHERE c.consent_expires_at IS NOT NULL AND LEAST(c.consent_withdrawn_at, c.consent_expires_at) <= $1
-         AND c.consent_withdrawn_at IS NULL
-         AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.candidate_id = c.id AND a.action = 'consent_expired'
-                                                    AND a.details->>'consentId' = latest.id::text)
-       ORDER BY c.id LIMIT $2`,
-      [now, LIFECYCLE_BATCH],
+  private async noteWindow(
+    manager: EntityManager, now: Date, from: Position,
+  ): Promise<{ expired: number; nurtureCancelled: number; next?: Position }> {
+    // The audit log has no key that makes an entry unique: two runs at once (another instance whose claim
+    // on the day had lapsed) take turns here, and the second sees what the first noted before deciding.
+    await manager.query(`SELECT pg_advisory_xact_lock($1)`, [NOTE_LOCK_KEY]);
+    const walked: Walked[] = await manager.query(
+      `WITH ${nextWindow(BY_CONSENT_END, '$3::timestamptz')}
+       SELECT c.id, c.walk_key, c.in_range, latest.id AS consent_id, c.consent_expires_at AS expires_at,
+              CASE WHEN c.in_range AND c.consent_withdrawn_at IS NULL AND latest.id IS NOT NULL
+                   THEN NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.candidate_id = c.id AND a.action = 'consent_expired'
+                                                              AND a.details->>'consentId' = latest.id::text)
+                   ELSE false END AS to_note
+       FROM walked c
+       LEFT JOIN LATERAL (SELECT id FROM consent WHERE candidate_id = c.id AND scope = 'talent_pool'
+                          ORDER BY granted_at DESC, created_at DESC LIMIT 1) latest ON c.in_range AND c.consent_withdrawn_at IS NULL
+       ORDER BY ${orderOf(BY_CONSENT_END)}`,
+      [from.key, from.id, now],
     );
-    if (expired.length === 0) return { expired: 0, nurtureCancelled: 0 };
+    const expired = walked.filter((row) => row.to_note);
+    const next = positionAfter(walked);
+    if (expired.length === 0) return { expired: 0, nurtureCancelled: 0, next };
     await this.audit.recordMany(expired.map((row) => ({
       action: 'consent_expired' as const,
-      candidateId: row.candidate_id,
+      candidateId: row.id,
       details: { consentId: row.consent_id, scope: 'talent_pool', expiredAt: row.expires_at.toISOString() },
       actor: SYSTEM_ACTOR,
     })), manager);
-    const ids = expired.map((row) => row.candidate_id);
+    const ids = expired.map((row) => row.id);
     const nurtureCancelled = await this.outbox.cancelPending(ids, 'talent-pool consent expired', 'nurture', manager);
-    return { expired: expired.length, nurtureCancelled };
+    return { expired: expired.length, nurtureCancelled, next };
   }
 }

@@ -5,17 +5,18 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { CandidateEmailRequest, OutboxService } from '../../email/outbox.service';
 import { RenewalLinkService } from '../renewal-link/renewal-link.service';
+import { AfterBatch, after, BY_CONSENT_END, nextWindow, orderOf, Position, positionAfter, walkInWindows, WalkedRow } from './keyset-walk';
 import { renewalOffsets } from './renewal-offsets';
 
-export const LIFECYCLE_BATCH = 500;
-
-interface Due {
-  candidate_id: string;
-  consent_id: string;
+interface Walked extends WalkedRow {
+  consent_id: string | null;
   expires_at: Date;
   time_zone: string;
-  offset_days: number;
+  offset_days: number | null;
+  to_ask: boolean;
 }
+
+type Due = Walked & { consent_id: string; offset_days: number };
 
 /**
  * Renewal requests before pool consent expires (CONSENT_RENEWAL_DAYS,
@@ -37,35 +38,42 @@ export class ConsentRenewals {
     this.offsets = renewalOffsets(config.CONSENT_RENEWAL_DAYS);
   }
 
-  /** Returns how many requests were queued. */
-  async queueDue(now: Date): Promise<number> {
+  /**
+   * One pass over everyone whose consent ends after `now` and within the first reminder's days, in the
+   * order it ends. Returns how many requests were queued.
+   */
+  async queueDue(now: Date, afterBatch?: AfterBatch): Promise<number> {
     let queued = 0;
-    for (;;) {
-      const batch = await this.dataSource.transaction((manager) => this.queueBatch(manager, now));
+    await walkInWindows(after(now), (from) => this.dataSource.transaction(async (manager) => {
+      const batch = await this.queueWindow(manager, now, from);
       queued += batch.queued;
-      if (batch.selected < LIFECYCLE_BATCH) return queued;
-    }
+      return batch.next;
+    }), afterBatch);
+    return queued;
   }
 
-  private async queueBatch(manager: EntityManager, now: Date): Promise<{ selected: number; queued: number }> {
-    const due: Due[] = await manager.query(
-      `SELECT c.id AS candidate_id, latest.id AS consent_id, c.consent_expires_at AS expires_at, c.time_zone, due.offset_days
-       FROM candidate c
-       CROSS JOIN LATERAL (SELECT id FROM consent WHERE candidate_id = c.id AND scope = 'talent_pool'
-                           ORDER BY granted_at DESC, created_at DESC LIMIT 1) latest
-       CROSS JOIN LATERAL (SELECT min(d) AS offset_days FROM unnest($2::int[]) AS d
-                           WHERE c.consent_expires_at - make_interval(days => d) <= $1) due
-       WHERE c.consent_expires_at IS NOT NULL
-         AND LEAST(c.consent_withdrawn_at, c.consent_expires_at) > $1
-         AND LEAST(c.consent_withdrawn_at, c.consent_expires_at) <= $1::timestamptz + make_interval(days => $3)
-         AND c.consent_withdrawn_at IS NULL AND c.status = 'active' AND c.unsubscribed_at IS NULL
-         AND due.offset_days IS NOT NULL
-         AND NOT EXISTS (SELECT 1 FROM consent_renewal_request r WHERE r.consent_id = latest.id AND r.offset_days <= due.offset_days)
-       ORDER BY c.consent_expires_at, c.id
-       LIMIT $4`,
-      [now, this.offsets, this.offsets[0], LIFECYCLE_BATCH],
+  private async queueWindow(manager: EntityManager, now: Date, from: Position): Promise<{ queued: number; next?: Position }> {
+    // The reminder due is the latest whose day has come (the smallest offset); none is asked again once it,
+    // or a later one, was queued.
+    const walked: Walked[] = await manager.query(
+      `WITH ${nextWindow(BY_CONSENT_END, '$3::timestamptz + make_interval(days => $4)')}
+       SELECT c.id, c.walk_key, c.in_range, latest.id AS consent_id, c.consent_expires_at AS expires_at, c.time_zone, due.offset_days,
+              CASE WHEN latest.id IS NOT NULL AND due.offset_days IS NOT NULL
+                   THEN NOT EXISTS (SELECT 1 FROM consent_renewal_request r
+                                    WHERE r.consent_id = latest.id AND r.offset_days <= due.offset_days)
+                   ELSE false END AS to_ask
+       FROM walked c
+       LEFT JOIN LATERAL (SELECT id FROM consent WHERE candidate_id = c.id AND scope = 'talent_pool'
+                          ORDER BY granted_at DESC, created_at DESC LIMIT 1) latest
+         ON c.in_range AND c.consent_withdrawn_at IS NULL AND c.status = 'active' AND c.unsubscribed_at IS NULL
+       LEFT JOIN LATERAL (SELECT min(d) AS offset_days FROM unnest($5::int[]) AS d
+                          WHERE c.consent_expires_at - make_interval(days => d) <= $3) due ON true
+       ORDER BY ${orderOf(BY_CONSENT_END)}`,
+      [from.key, from.id, now, this.offsets[0], this.offsets],
     );
-    if (due.length === 0) return { selected: 0, queued: 0 };
+    const due = walked.filter((row): row is Due => row.to_ask);
+    const next = positionAfter(walked);
+    if (due.length === 0) return { queued: 0, next };
     const claimed: { consent_id: string; offset_days: number }[] = await manager.query(
       `INSERT INTO consent_renewal_request (consent_id, offset_days, requested_at)
        SELECT consent_id, offset_days, $3 FROM unnest($1::uuid[], $2::int[]) AS r(consent_id, offset_days)
@@ -76,16 +84,16 @@ export class ConsentRenewals {
     const requests: CandidateEmailRequest[] = due
       .filter((row) => wanted.has(`${row.consent_id}:${row.offset_days}`))
       .map((row) => ({
-        candidateId: row.candidate_id,
+        candidateId: row.id,
         templateKey: 'consent_renewal',
         category: 'transactional',
         idempotencyKey: `consent-renewal:${row.consent_id}:${row.offset_days}`,
         data: {
-          links: { consent: this.links.link(row.candidate_id, row.expires_at) },
+          links: { consent: this.links.link(row.id, row.expires_at) },
           expiresOn: DateTime.fromJSDate(row.expires_at, { zone: row.time_zone }).toISODate(),
         },
       }));
     await this.outbox.enqueueForCandidates(requests, manager);
-    return { selected: due.length, queued: requests.length };
+    return { queued: requests.length, next };
   }
 }

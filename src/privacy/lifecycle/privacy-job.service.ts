@@ -6,12 +6,12 @@ import { AppConfig } from '../../config/app-config';
 import { ConsentExpiry } from './consent-expiry';
 import { ConsentRenewals } from './consent-renewals';
 import { LifecycleErasures } from './lifecycle-erasures';
-import { claimDailyRun, organisationDay, recordDailyReport } from '../../common/scheduling/daily-job';
+import { DailyRunLease, organisationDay } from '../../common/scheduling/daily-job';
 
 export interface PrivacyJobReport {
   /** The organisation's date the run is for. */
   day: string;
-  /** false: before PRIVACY_JOB_HOUR, or another run (any instance) already took this day. */
+  /** false: before PRIVACY_JOB_HOUR, or another run (any instance) has done this day or is doing it. */
   ran: boolean;
   renewalRequests: number;
   consentsExpired: number;
@@ -23,14 +23,22 @@ export interface PrivacyJobReport {
 }
 
 const JOB = 'privacy_daily';
+/**
+ * How long the day stays a run's without word from it. It renews the lease after every batch (a batch
+ * takes seconds), so only a run that died, or hung, loses it; the day is then run again by the next tick
+ * after it ran out, on any instance. A run that failed is tried again the same way.
+ */
+export const PRIVACY_RUN_LEASE_MS = 5 * 60_000;
 
 /**
  * The daily consent and retention run: renewal requests, expiries noted,
  * grace-period and retention erasures. Once per day across instances:
- * the run claims (job, day) in job_run before it starts, so other
- * instances and later ticks find the day taken. Each step works in
- * batches, each in its own transaction, and selects by state (not by
- * day), so a run cut short is completed by the next day's.
+ * the run takes a lease on (job, day) in job_run before it starts, so
+ * other instances and later ticks find the day taken while it runs, and
+ * done once its report is written. Each step works in batches, each in
+ * its own transaction, and selects by state (not by day): a run cut short
+ * is completed by the next one, and a step run again does only what is
+ * still to do.
  */
 @Injectable()
 export class PrivacyJobService {
@@ -52,11 +60,13 @@ export class PrivacyJobService {
       day, ran: false, renewalRequests: 0, consentsExpired: 0, nurtureCancelled: 0,
       erasedAfterConsentEnded: 0, keptInActiveProcess: 0, erasedAfterRetention: 0,
     };
-    if (!due || !(await claimDailyRun(this.dataSource.manager, JOB, day, now))) return skipped;
-    const renewalRequests = await this.renewals.queueDue(now);
-    const expired = await this.expiry.noteExpired(now);
-    const ended = await this.erasures.afterConsentEnded(now);
-    const erasedAfterRetention = await this.erasures.afterRetention(now);
+    const lease = due ? await DailyRunLease.take(this.dataSource.manager, JOB, day, now, PRIVACY_RUN_LEASE_MS) : undefined;
+    if (!lease) return skipped;
+    const afterBatch = () => lease.renew(this.clock.now());
+    const renewalRequests = await this.renewals.queueDue(now, afterBatch);
+    const expired = await this.expiry.noteExpired(now, afterBatch);
+    const ended = await this.erasures.afterConsentEnded(now, afterBatch);
+    const erasedAfterRetention = await this.erasures.afterRetention(now, afterBatch);
     const report: PrivacyJobReport = {
       day,
       ran: true,
@@ -67,7 +77,7 @@ export class PrivacyJobService {
       keptInActiveProcess: ended.keptInActiveProcess,
       erasedAfterRetention,
     };
-    await recordDailyReport(this.dataSource.manager, JOB, day, report);
+    await lease.finish(report);
     const { day: _day, ran: _ran, ...counts } = report;
     this.logger.log({ day, ...counts }, 'Privacy job done');
     return report;
