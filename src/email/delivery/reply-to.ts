@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { VacancyService, VacancyStaff } from '../../vacancy/vacancy.service';
-import { firstUnblocked, SuppressionService } from '../suppression.service';
+import { firstUnblocked, SuppressionReason, SuppressionService } from '../suppression.service';
 
 /**
  * A Reply-To as nodemailer takes it. Passed as an object, never written
@@ -14,14 +14,22 @@ export interface Mailbox {
 }
 
 /**
+ * Why an address cannot be the one candidates reply to: it bounced, or its owner reported our mail as
+ * spam. An unsubscribe (a recruiter who was once in the pool and left a nurture list) or an erasure of
+ * the address as a candidate's says nothing about whether a colleague's reply reaches them.
+ */
+const CANNOT_TAKE_REPLIES: ReadonlySet<SuppressionReason> = new Set(['hard_bounce', 'complaint']);
+
+/**
  * Who gets the reply to an email about a vacancy: its recruiter, else its
- * hiring manager, skipping an address on the suppression list (it bounced:
+ * hiring manager, skipping an address that cannot take replies (it bounced:
  * a reply would bounce too, and the candidate would think we ignore them).
  * None left: undefined, and the sender's default (MAIL_REPLY_TO, else
  * MAIL_FROM) applies, as for mail that is not about a vacancy.
  */
-export function replyToOf(staff: VacancyStaff, suppressed: ReadonlyMap<string, unknown>): Mailbox | undefined {
-  const reachable = firstUnblocked([staff.recruiter, staff.hiringManager].filter((contact) => contact !== null), suppressed);
+export function replyToOf(staff: VacancyStaff, suppressed: ReadonlyMap<string, SuppressionReason>): Mailbox | undefined {
+  const undeliverable = new Map([...suppressed].filter(([, reason]) => CANNOT_TAKE_REPLIES.has(reason)));
+  const reachable = firstUnblocked([staff.recruiter, staff.hiringManager].filter((contact) => contact !== null), undeliverable);
   return reachable ? { name: reachable.name, address: reachable.email } : undefined;
 }
 
