@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { DailyJobLease1764465200000 } from '../migrations/1764465200000-DailyJobLease';
 import { DailyRunLease, DailyRunTakenOver } from '../src/common/scheduling/daily-job';
 import { ConsentExpiry } from '../src/privacy/lifecycle/consent-expiry';
 import { ConsentRenewals } from '../src/privacy/lifecycle/consent-renewals';
@@ -38,6 +39,23 @@ describe(DailyRunLease.name, () => {
     expect(await take(DAY / 2)).toBeUndefined();
     const rows = await sut.app.get(DataSource).query(`SELECT run_on::text, report FROM job_run WHERE job = 'privacy_daily'`);
     expect(rows).toEqual([{ run_on: '2026-03-02', report: { by: 'second' } }]);
+  });
+
+  it('frees a day claimed the old way by a run that never finished, once a lease would have run out', async () => {
+    const dataSource = sut.app.get(DataSource);
+    const runner = dataSource.createQueryRunner();
+    const migration = new DailyJobLease1764465200000();
+    try {
+      await migration.down(runner);
+      // As the code before the lease claimed a day: for good, before the work; the run then died.
+      await dataSource.query(`INSERT INTO job_run (job, run_on, started_at) VALUES ('privacy_daily', '2026-03-03', $1)`, [at(DAY)]);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    const takeNextDay = (ms: number) => DailyRunLease.take(dataSource.manager, 'privacy_daily', '2026-03-03', at(DAY + ms), 5 * MINUTE);
+    expect(await takeNextDay(MINUTE)).toBeUndefined();
+    expect(await takeNextDay(5 * MINUTE)).toBeDefined();
   });
 });
 
