@@ -3,6 +3,7 @@ import { CampaignRunner } from '../src/campaign/campaign-runner.service';
 import { DeliveryService } from '../src/email/delivery/delivery.service';
 import { OutboxService } from '../src/email/outbox.service';
 import { SuppressionService } from '../src/email/suppression.service';
+import { CandidateEraser } from '../src/privacy/erasure/candidate-eraser';
 import { PrivacyJobService } from '../src/privacy/lifecycle/privacy-job.service';
 import { EXPORT_SECTIONS } from '../src/privacy/export/export-sections';
 import { FeedbackDigestService } from '../src/relationship/feedback-digest.service';
@@ -314,6 +315,24 @@ describe('Privacy: export and erasure of everything held about a person', () => 
       res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
       res.on('end', () => done(null, text));
     }).expect(200)).body as unknown as string);
+
+  it('erases a batch of many people at once, whose names and addresses take several patterns, longest first', async () => {
+    const people = [];
+    for (let i = 0; i < 60; i++) {
+      people.push(await addCandidate(sut, { fullName: `Batch Person ${i}`, email: `batch.person.${i}@example.org`, phone: `+46 70 555 ${String(1000 + i)}` }));
+    }
+    const anna = await addCandidate(sut, { fullName: 'Batchanna', email: 'batchanna@example.org' });
+    const annaBerg = await addCandidate(sut, { fullName: 'Batchanna Bergström-Lindqvist', email: 'batchanna.berg@example.org' });
+    const bystander = 'Batch Person 600 (batch.person.6@example.org.uk)';
+    const digest = await staffDigest('erasure-batch-digest', [
+      `${people[0].fullName} (${people[0].email})`, `${people[59].fullName} (+46 70 555 1059)`, annaBerg.fullName, anna.fullName, bystander,
+    ]);
+    await sut.app.get(CandidateEraser).erase([...people, anna, annaBerg].map((person) => person.id), 'request');
+    const [{ text_body: text }] = await sql<{ text_body: string }>(`SELECT text_body FROM email WHERE id = $1`, [digest!.id]);
+    expect(text).toContain('- [erased] ([erased]) – match score 40');
+    expect(text).not.toMatch(/Batch Person (0|59)\b|Batchanna|\b1059\b|Bergström|Lindqvist/);
+    expect(text).toContain(`- ${bystander} – match score 40`);
+  });
 
   it('finds and erases the name, email and phone they had before a correction', async () => {
     const before = { fullName: 'Quenby Oldfield', email: 'quenby.old@example.org', phone: '+46 70 999 88 77' };

@@ -7,7 +7,7 @@ import { SuppressionService } from '../../email/suppression.service';
 import { AuditLog } from '../audit/audit-log.service';
 import { Actor, currentActor } from '../audit/request-context';
 import { anonymiseCountedRows } from './anonymous-figures';
-import { IdentifyingValues, identifyingValuesOf, mentionPattern } from './staff-mentions';
+import { IdentifyingValues, identifyingValuesOf, mentionPatterns, redactedSql } from './staff-mentions';
 
 /** Why a person was erased: they (or someone for them) asked, their pool consent ended, or retention ran out. */
 export type ErasureReason = 'request' | 'consent_ended' | 'retention';
@@ -125,20 +125,20 @@ export class CandidateEraser {
    * correction, are replaced wherever they appear.
    */
   private async redactMentions(manager: EntityManager, identities: IdentifyingValues[], now: Date): Promise<void> {
-    const pattern = mentionPattern(identities);
-    if (!pattern) return;
+    const patterns = mentionPatterns(identities);
+    if (patterns.length === 0) return;
     await manager.query(
-      `UPDATE privacy_request SET notes = regexp_replace(notes, $1, '[erased]', 'gi'), updated_at = $2
-       WHERE candidate_id IS NULL AND notes ~* $1`,
-      [pattern, now],
+      `UPDATE privacy_request SET notes = ${redactedSql('notes', '$1', patterns)}, updated_at = $2
+       WHERE candidate_id IS NULL AND notes ~* ANY($1::text[])`,
+      [patterns, now],
     );
     await manager.query(
-      `UPDATE email SET subject = regexp_replace(subject, $1, '[erased]', 'gi'),
-              html_body = regexp_replace(html_body, $1, '[erased]', 'gi'),
-              text_body = regexp_replace(text_body, $1, '[erased]', 'gi'),
+      `UPDATE email SET subject = ${redactedSql('subject', '$1', patterns)},
+              html_body = ${redactedSql('html_body', '$1', patterns)},
+              text_body = ${redactedSql('text_body', '$1', patterns)},
               updated_at = $2
-       WHERE category = 'staff' AND (subject ~* $1 OR html_body ~* $1 OR text_body ~* $1)`,
-      [pattern, now],
+       WHERE category = 'staff' AND (subject ~* ANY($1::text[]) OR html_body ~* ANY($1::text[]) OR text_body ~* ANY($1::text[]))`,
+      [patterns, now],
     );
   }
 }

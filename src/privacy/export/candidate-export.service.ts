@@ -6,7 +6,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { Clock } from '../../common/time/clock';
 import { addressKey, SuppressionService } from '../../email/suppression.service';
 import { AuditLog } from '../audit/audit-log.service';
-import { identifyingValuesOf, mentionPattern } from '../erasure/staff-mentions';
+import { identifyingValuesOf, mentionPatterns } from '../erasure/staff-mentions';
 import { CandidateDataTable, candidateDataTables, ForeignKey, loadForeignKeys, quoteIdent, rowsOfCandidateSql } from './candidate-data-tables';
 import { EXPORT_SECTIONS, EXTRA_SECTIONS, NOT_REFERENCED, PROFILE_SECTION } from './export-sections';
 import { JsonStream } from './json-stream';
@@ -130,10 +130,11 @@ export class CandidateExportService {
   private async writeExtras(runner: QueryRunner, out: JsonStream, profile: { id: string; full_name: string; email: string; phone: string | null }) {
     const reason = (await this.suppression.reasons([profile.email], runner.manager)).get(addressKey(profile.email));
     await out.write(`,"emailSuppression":${JSON.stringify(reason ? { reason } : null)},`);
-    const pattern = mentionPattern(await identifyingValuesOf((sql, params) => runner.query(sql, params), [profile.id]))!;
+    const patterns = mentionPatterns(await identifyingValuesOf((sql, params) => runner.query(sql, params), [profile.id]));
     await out.array('staffEmailMentions', this.rows(runner,
       `SELECT id, template_key, status, created_at, sent_at FROM email
-       WHERE category = 'staff' AND (subject ~* $1 OR html_body ~* $1 OR text_body ~* $1) ORDER BY created_at, id`, [pattern]));
+       WHERE category = 'staff' AND (subject ~* ANY($1::text[]) OR html_body ~* ANY($1::text[]) OR text_body ~* ANY($1::text[]))
+       ORDER BY created_at, id`, [patterns]));
     await out.write(',');
     await out.array('accessLog', this.rows(runner,
       `SELECT at, action, actor_role, actor_key_id, request_id, details FROM audit_log
