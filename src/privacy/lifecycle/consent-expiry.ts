@@ -48,12 +48,14 @@ export class ConsentExpiry {
     // The audit log has no key that makes an entry unique: two runs at once (another instance whose claim
     // on the day had lapsed) take turns here, and the second sees what the first noted before deciding.
     await manager.query(`SELECT pg_advisory_xact_lock($1)`, [NOTE_LOCK_KEY]);
+    // OFFSET 0 keeps the audit check a probe per row (audit_log_candidate): without it PostgreSQL may hash
+    // every consent_expired entry ever written, once per window (330 ms a window at 1M, growing for ever).
     const walked: Walked[] = await manager.query(
       `WITH ${nextWindow(BY_CONSENT_END, '$3::timestamptz')}
        SELECT c.id, c.walk_key, c.in_range, latest.id AS consent_id, c.consent_expires_at AS expires_at,
               CASE WHEN c.in_range AND c.consent_withdrawn_at IS NULL AND latest.id IS NOT NULL
                    THEN NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.candidate_id = c.id AND a.action = 'consent_expired'
-                                                              AND a.details->>'consentId' = latest.id::text)
+                                                              AND a.details->>'consentId' = latest.id::text OFFSET 0)
                    ELSE false END AS to_note
        FROM walked c
        LEFT JOIN LATERAL (SELECT id FROM consent WHERE candidate_id = c.id AND scope = 'talent_pool'
