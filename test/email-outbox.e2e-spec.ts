@@ -6,6 +6,7 @@ import { addCandidate } from './support/pool';
 import { expectProblem } from './support/problem';
 import { SmtpSink } from './support/smtp-sink';
 import { startTestApp, TestApp } from './support/test-app';
+import { ACME_MAIL_ENV } from './support/mail-env';
 
 const applicationData = {
   vacancy: { title: 'Platform Engineer' },
@@ -28,15 +29,7 @@ describe('Email outbox and delivery', () => {
 
   beforeAll(async () => {
     smtpUrl = await sink.start();
-    sut = await startTestApp({
-      SMTP_URL: smtpUrl,
-      SEND_WINDOW: 'always',
-      EMAIL_RATE_PER_SECOND: '1000',
-      MAIL_FROM: 'Acme Talent <no-reply@acme.test>',
-      MAIL_REPLY_TO: 'Acme Recruiting <recruiting@acme.test>',
-      PUBLIC_BASE_URL: 'https://talent.acme.test',
-      COMPANY_NAME: 'Acme',
-    });
+    sut = await startTestApp({ SMTP_URL: smtpUrl, ...ACME_MAIL_ENV });
   });
   afterAll(async () => {
     await sut.close();

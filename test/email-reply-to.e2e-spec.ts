@@ -7,17 +7,11 @@ import { SuppressionService } from '../src/email/suppression.service';
 import { addCandidate } from './support/pool';
 import { ReceivedMail, SmtpSink } from './support/smtp-sink';
 import { startTestApp, TestApp } from './support/test-app';
+import { ACME_MAIL_ENV } from './support/mail-env';
 
 const DAY = 86_400_000;
 const SHARED_MAILBOX = [{ name: 'Acme Recruiting', address: 'recruiting@acme.test' }];
-const ENV = {
-  SEND_WINDOW: 'always',
-  EMAIL_RATE_PER_SECOND: '1000',
-  MAIL_FROM: 'Acme Talent <no-reply@acme.test>',
-  MAIL_REPLY_TO: 'Acme Recruiting <recruiting@acme.test>',
-  PUBLIC_BASE_URL: 'https://talent.acme.test',
-  COMPANY_NAME: 'Acme',
-};
+const ENV = ACME_MAIL_ENV;
 
 interface Contact {
   name: string;
