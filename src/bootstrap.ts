@@ -7,11 +7,13 @@ import { DataSource } from 'typeorm';
 import { Logger } from 'nestjs-pino';
 import { ApiKeyService } from './api-key/api-key.service';
 import { AppModule } from './app.module';
+import { basePathStripper } from './common/http/base-path.middleware';
 import { bodyParsers } from './common/http/body-parsers';
 import { Clock } from './common/time/clock';
 import { knowDatabaseTimeZones } from './common/time/time-zone';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
+import { parsePublicBaseUrl } from './config/public-base-url';
 import { runMigrations } from './database/migrate';
 import { memoizeValidationMetadata } from './common/validation/validation-metadata-memo';
 import type { Server } from 'node:http';
@@ -41,6 +43,8 @@ export async function createApp(
   // Every API body is computed per request, and no client sends If-None-Match; Express would still hash each
   // body for a weak ETag (0.2 ms for a 170 kB match list, on the hot path of every request).
   app.set('etag', false);
+  // Before any route: a proxy that passes PUBLIC_BASE_URL's path on reaches the same routes as one that strips it.
+  app.use(basePathStripper(parsePublicBaseUrl(config.PUBLIC_BASE_URL).path));
   app.use(helmet());
   for (const parser of bodyParsers(config.BODY_LIMIT)) app.use(parser);
   const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);

@@ -80,6 +80,21 @@ describe('Candidate links under a PUBLIC_BASE_URL with a path', () => {
     expect(await statusOf(candidate.id)).toBe('active');
   });
 
+  it('serves the same pages to a proxy that passes the path on instead of stripping it', async () => {
+    const { candidate, mail } = await nurtureMail();
+    const link = linkIn(mail, 'u');
+    const asked = new URL(link).pathname;
+    const page = await api().get(asked).expect(200);
+    const [unsubscribe] = formActions(page.text);
+    expect(unsubscribe).toBe(asked);
+    await api().post(unsubscribe).type('form').send('List-Unsubscribe=One-Click').expect(200);
+    expect(await statusOf(candidate.id)).toBe('opted_out');
+    await api().get('/talent/health/live').expect(200);
+    await api().get(`/talent/api/v1/candidates/${candidate.id}`).set(sut.admin).expect(200);
+    // Only the path itself: a longer first segment is another route, and not found.
+    await api().get('/talentx/health/live').expect(404);
+  });
+
   it('opens the profile page from the email and saves it through the page\'s form', async () => {
     const { candidate, mail } = await nurtureMail();
     const profile = linkIn(mail, 'p');

@@ -13,6 +13,10 @@ describe('loggablePath', () => {
     expect(loggablePath('http://talent.acme.test/p/abc.def?match=x')).toBe('/p/:token');
     expect(loggablePath('HTTPS://host:8080/consent/abc.def/renew')).toBe('/consent/:token/renew');
     expect(loggablePath('http://host')).toBe('/');
+    // Behind a proxy that passes PUBLIC_BASE_URL's path on: logged as routed, token and all taken out.
+    expect(loggablePath('/talent/u/abc.def?x=1', '/talent')).toBe('/u/:token');
+    expect(loggablePath('/talent/p/abc.def', '/talent')).toBe('/p/:token');
+    expect(loggablePath('/talentx/p/abc.def', '/talent')).toBe('/talentx/p/abc.def');
   });
 
   it('leaves other paths alone', () => {

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import { AppConfig } from '../../config/app-config';
+import { parsePublicBaseUrl } from '../../config/public-base-url';
+import { withoutBasePath } from './base-path.middleware';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 /** The candidates' own links (profile, unsubscribe, consent): the token in the path works like a password. */
@@ -10,9 +12,12 @@ const CANDIDATE_LINK = /^\/(p|u|c|consent)\/[^/]+/i;
 /** A request target in absolute form (`GET http://host/p/...`), which Node passes on as it came. */
 const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i;
 
-/** The path of a request as it may be logged: no scheme and host, no query string, no link token. */
-export function loggablePath(url: string): string {
-  return (url.replace(ABSOLUTE_FORM, '').split('?')[0] || '/').replace(CANDIDATE_LINK, '/$1/:token');
+/**
+ * The path of a request as it may be logged: no scheme and host, no query string, no link token, and
+ * as routed, without PUBLIC_BASE_URL's path (Express logs the target as it came, before basePathStripper).
+ */
+export function loggablePath(url: string, basePath = ''): string {
+  return (withoutBasePath(url.replace(ABSOLUTE_FORM, ''), basePath).split('?')[0] || '/').replace(CANDIDATE_LINK, '/$1/:token');
 }
 
 /**
@@ -21,6 +26,7 @@ export function loggablePath(url: string): string {
  * headers can hold emails and API keys.
  */
 export function loggerOptions(config: AppConfig): Params {
+  const basePath = parsePublicBaseUrl(config.PUBLIC_BASE_URL).path;
   return {
     pinoHttp: {
       level: config.LOG_LEVEL,
@@ -34,7 +40,7 @@ export function loggerOptions(config: AppConfig): Params {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          path: loggablePath(req.url),
+          path: loggablePath(req.url, basePath),
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
