@@ -26,5 +26,9 @@ describe('PUBLIC_BASE_URL', () => {
     expect(refusal('ftp://jobs.example.com')).toMatch(/PUBLIC_BASE_URL=.*must be an http\(s\) URL/);
     expect(refusal('https://jobs.example.com/tal ent')).toMatch(/PUBLIC_BASE_URL=.*spaces/);
     expect(refusal('https://')).toMatch(/PUBLIC_BASE_URL=.*must be an http\(s\) URL/);
+    // A base path the service's own routes begin with would be taken off them.
+    expect(refusal('https://jobs.example.com/p')).toMatch(/PUBLIC_BASE_URL=.*must not start its path with \/p:/);
+    expect(refusal('https://jobs.example.com/API/talent')).toMatch(/PUBLIC_BASE_URL=.*must not start its path with \/api:/);
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://jobs.example.com/people' }).PUBLIC_BASE_URL).toBe('https://jobs.example.com/people');
   });
 });

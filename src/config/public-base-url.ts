@@ -7,6 +7,13 @@ export interface PublicBase {
 }
 
 /**
+ * The first path segments of the service's own routes (the API, health, the OpenAPI document, the
+ * candidates' pages), in lower case as Express matches them. A base path beginning with one would be
+ * taken off requests meant for those routes (basePathStripper), so /p/<token> would lose its /p.
+ */
+const OWN_ROUTES = new Set(['api', 'health', 'docs', 'docs-json', 'p', 'u', 'c', 'consent']);
+
+/**
  * Why the value cannot be PUBLIC_BASE_URL, or null when it can. Every candidate link appends its own
  * path to it, so a query string or fragment would end up in the middle of the link, and a user name
  * or password would be sent to every candidate.
@@ -24,6 +31,10 @@ export function publicBaseUrlProblem(value: string): string | null {
   if (url.username || url.password) return 'must not carry a user name or password';
   // `//talent` in a form's action would be read as another host, "talent".
   if (url.pathname.includes('//')) return 'must not have an empty path segment (//)';
+  const first = url.pathname.split('/')[1]?.toLowerCase();
+  if (first && OWN_ROUTES.has(first)) {
+    return `must not start its path with /${first}: the service's own routes begin so, and a request naming the path is served without it`;
+  }
   return null;
 }
 
