@@ -2,6 +2,7 @@ import { Locale } from '../config/app-config';
 import { BodyKind, TemplateFiles, TemplateSource } from './template-files';
 import { COMPILE_OPTIONS, createHandlebarsEnvironment, RenderSettings } from './template-helpers';
 import { nestingProblem } from './template-nesting';
+import { LINE_BREAKING } from '../common/validation/is-one-line.decorator';
 
 export type TemplatePart = keyof TemplateSource;
 
@@ -135,10 +136,11 @@ function tooBig(part: TemplatePart): TemplateRenderError {
   return new TemplateRenderError(part, `the ${part} body renders to more than ${RENDERED_BODY_MAX_BYTES / 1024} KB`);
 }
 
+const LINE_BREAKS = new RegExp(`${LINE_BREAKING.source}+`, 'gu');
+
 /** A subject is one header line: control characters and line breaks (header injection) become spaces. */
 export function plainSubject(rendered: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  const oneLine = rendered.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const oneLine = rendered.replace(LINE_BREAKS, ' ').replace(/\s+/g, ' ').trim();
   return oneLine.length > RENDERED_SUBJECT_MAX ? `${oneLine.slice(0, RENDERED_SUBJECT_MAX - 1).trimEnd()}…` : oneLine;
 }
 

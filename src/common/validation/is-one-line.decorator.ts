@@ -1,7 +1,10 @@
 import { ValidateBy, ValidationArguments } from 'class-validator';
 
-/** Control characters (line breaks, tabs, escape, ...) and Unicode's line and paragraph separators. */
-const LINE_BREAKING = /[\p{Cc}\u2028\u2029]/u;
+/**
+ * Control characters (line breaks, tabs, escape, ...) and Unicode's line and paragraph separators: what
+ * must not be in a one-line value (IsOneLine) and what an email subject has taken out (plainSubject).
+ */
+export const LINE_BREAKING = /[\p{Cc}\u2028\u2029]/u;
 
 /**
  * A value shown on one line: a name, a title, a city. A line break pasted
