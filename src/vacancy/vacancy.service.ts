@@ -7,7 +7,7 @@ import { Clock } from '../common/time/clock';
 import { holdSkillNamesForWriting, SkillService } from '../skill/skill.service';
 import { CreateVacancyDto, CriteriaDto, ListVacanciesQuery, UpdateVacancyDto } from './dto/vacancy.dto';
 import { isClosed, VacancyStatus } from './vacancy-status';
-import { Contact, VACANCY_COLUMNS, VacancyRow, VacancyView, VacancyViews } from './vacancy.view';
+import { staffOf, VACANCY_COLUMNS, VacancyRow, VacancyStaff, VacancyView, VacancyViews } from './vacancy.view';
 import { localDate } from '../relationship/business-days';
 import { AppConfig } from '../config/app-config';
 
@@ -16,12 +16,6 @@ export function vacancyNotFound(id: string): DomainError {
 }
 
 const DEFAULT_WEIGHT = 3;
-
-/** Who runs a vacancy's process: the recruiter, if it has one, and the hiring manager. */
-export interface VacancyStaff {
-  recruiter: Contact | null;
-  hiringManager: Contact;
-}
 
 /** Vacancies, their criteria and their status. Closing one (filled, cancelled) is the relationship module's use case. */
 @Injectable()
@@ -176,10 +170,7 @@ export class VacancyService {
         `SELECT id, recruiter_name, recruiter_email, hiring_manager_name, hiring_manager_email FROM vacancy WHERE id = ANY($1::uuid[])`,
         [ids],
       );
-    return new Map(rows.map((row) => [row.id, {
-      recruiter: row.recruiter_name && row.recruiter_email ? { name: row.recruiter_name, email: row.recruiter_email } : null,
-      hiringManager: { name: row.hiring_manager_name, email: row.hiring_manager_email },
-    }]));
+    return new Map(rows.map((row) => [row.id, staffOf(row)]));
   }
 
   private async replaceCriteria(manager: EntityManager, id: string, skills: NonNullable<CriteriaDto['skills']>): Promise<void> {

@@ -75,6 +75,19 @@ export class VacancyViews {
   }
 }
 
+/** Who runs a vacancy's process: the recruiter, if it has one, and the hiring manager. */
+export type VacancyStaff = Pick<VacancyView, 'recruiter' | 'hiringManager'>;
+
+/** The staff from a vacancy row (or the staff columns of one). */
+export function staffOf(
+  row: Pick<VacancyRow, 'recruiter_name' | 'recruiter_email' | 'hiring_manager_name' | 'hiring_manager_email'>,
+): VacancyStaff {
+  return {
+    hiringManager: { name: row.hiring_manager_name, email: row.hiring_manager_email },
+    recruiter: row.recruiter_name && row.recruiter_email ? { name: row.recruiter_name, email: row.recruiter_email } : null,
+  };
+}
+
 function toView(row: VacancyRow, skills: VacancyView['criteria']['skills']): VacancyView {
   return {
     id: row.id,
@@ -82,8 +95,7 @@ function toView(row: VacancyRow, skills: VacancyView['criteria']['skills']): Vac
     team: row.team,
     location: row.location,
     description: row.description,
-    hiringManager: { name: row.hiring_manager_name, email: row.hiring_manager_email },
-    recruiter: row.recruiter_name && row.recruiter_email ? { name: row.recruiter_name, email: row.recruiter_email } : null,
+    ...staffOf(row),
     criteria: { skills, seniority: row.seniority },
     expectedDecisionDate: row.expected_decision_date,
     status: row.status,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { VacancyService, VacancyStaff } from '../../vacancy/vacancy.service';
+import { VacancyService } from '../../vacancy/vacancy.service';
+import { VacancyStaff } from '../../vacancy/vacancy.view';
 import { firstUnblocked, SuppressionReason, SuppressionService } from '../suppression.service';
 
 /**
