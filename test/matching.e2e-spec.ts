@@ -144,6 +144,11 @@ describe(MatchService.name, () => {
     const better = await pool.person('Better Level Bo', { skills: [[skill('go'), 3]] });
     await pool.pastProcess(better, { title: 'Backend 2025b', stage: 'interview', gaps: [skill('go')] });
     await api().patch(`/api/v1/candidates/${better}`).set(sut.admin).send({ skills: [{ name: skill('go'), level: 5 }] }).expect(200);
+    // Named twice: first without go (closed since she learned it), then at go 4, where she still is (not closed).
+    const twice = await pool.person('Twice Named Tua', { skills: [[skill('java'), 3]] });
+    await pool.pastProcess(twice, { title: 'Backend 2023', stage: 'interview', gaps: [skill('go')] });
+    await api().patch(`/api/v1/candidates/${twice}`).set(sut.admin).send({ skills: [{ name: skill('go'), level: 4 }] }).expect(200);
+    await pool.pastProcess(twice, { title: 'Backend 2024', stage: 'interview', gaps: [skill('go')] });
     sut.clock.set(NOW);
     const vacancy = await pool.vacancy('Go Engineer', { skills: [{ name: skill('go'), weight: 5, required: true }] });
 
@@ -152,6 +157,10 @@ describe(MatchService.name, () => {
     expect(byName.get('Same Level Siv')!.closedGaps).toEqual([]);
     expect(byName.get('Same Level Siv')!.summary).not.toMatch(/gap/i);
     expect(byName.get('Better Level Bo')!.closedGaps).toEqual([expect.objectContaining({ skill: skill('go'), level: 5 })]);
+    // The explanation names only the process whose gap was closed.
+    expect(byName.get('Twice Named Tua')!.closedGaps).toEqual([
+      expect.objectContaining({ skill: skill('go'), vacancy: expect.objectContaining({ title: 'Backend 2023' }) }),
+    ]);
   });
 
   it('lifts someone we made a promise this vacancy keeps (by team or by skill), and only them', async () => {

@@ -67,6 +67,15 @@ export interface RankedRow {
 const FIRST = { score: 1e9, id: 'ffffffff-ffff-ffff-ffff-ffffffffffff' };
 
 /**
+ * Whether gap row `g` can count as closed by the person's skill keys `held` now: a gap named while they
+ * lacked the skill closes once they have it; one named while they had it (GapSkillHeldThen) only at a
+ * higher level than they had then. Used for the points and for the gaps the explanation lists.
+ */
+const gapCanCloseSql = (g: string, held: string) =>
+  `(NOT ${g}.held_then OR (${g}.level_then IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(${held}) k
+     WHERE k > ${g}.skill_id * ${SKILL_KEY_STRIDE} + 1 + ${g}.level_then AND k < (${g}.skill_id + 1) * ${SKILL_KEY_STRIDE})))`;
+
+/**
  * The ranking of one tier as a single statement, or null when the vacancy
  * has no such tier.
  *
@@ -159,9 +168,7 @@ export function rankingStatement(spec: MatchSpec, request: RankRequest): { sql: 
       -- named then, in this vacancy's skills. Only for the people selected, through their index.
       SELECT cy.candidate_id, max(${HISTORY_LEVEL_SQL('cy.stage', 'm.medal')}) AS level,
              -- A gap they had the skill for then is closed only by a higher level now (see GapSkillHeldThen).
-             array_agg(DISTINCT g.skill_id * ${SKILL_KEY_STRIDE}) FILTER (WHERE g.skill_id IS NOT NULL AND (NOT g.held_then OR (
-               g.level_then IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(s.held) k
-                 WHERE k > g.skill_id * ${SKILL_KEY_STRIDE} + 1 + g.level_then AND k < (g.skill_id + 1) * ${SKILL_KEY_STRIDE})))) AS gap_keys
+             array_agg(DISTINCT g.skill_id * ${SKILL_KEY_STRIDE}) FILTER (WHERE g.skill_id IS NOT NULL AND ${gapCanCloseSql('g', 's.held')}) AS gap_keys
       FROM sel s
       JOIN candidacy cy ON cy.candidate_id = s.id
       LEFT JOIN medal m ON m.candidacy_id = cy.id
@@ -228,7 +235,8 @@ export function rankingStatement(spec: MatchSpec, request: RankRequest): { sql: 
            (SELECT coalesce(jsonb_agg(jsonb_build_object('skillId', g.skill_id, 'vacancyId', cy.vacancy_id, 'vacancyTitle', gv.title,
                                                          'namedAt', cy.decided_at) ORDER BY cy.decided_at DESC NULLS LAST), '[]')
             FROM candidacy_gap_skill g JOIN candidacy cy ON cy.id = g.candidacy_id JOIN vacancy gv ON gv.id = cy.vacancy_id
-            WHERE cy.candidate_id = top.id AND cy.vacancy_id <> ${v} AND g.skill_id * ${SKILL_KEY_STRIDE} = ANY(top.closed_keys)) AS closed_gaps,
+            WHERE cy.candidate_id = top.id AND cy.vacancy_id <> ${v} AND g.skill_id * ${SKILL_KEY_STRIDE} = ANY(top.closed_keys)
+              AND ${gapCanCloseSql('g', 'top.held')}) AS closed_gaps,
            (SELECT jsonb_build_object('candidacyId', cy.id, 'text', cy.promise->>'text', 'vacancyId', cy.vacancy_id,
                                       'vacancyTitle', pv.title, 'madeAt', cy.decided_at)
             FROM candidacy cy JOIN vacancy pv ON pv.id = cy.vacancy_id WHERE cy.id = top.promise_candidacy_id) AS promise,
