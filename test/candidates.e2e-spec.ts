@@ -1,4 +1,10 @@
+import { plainToInstance } from 'class-transformer';
 import { DataSource } from 'typeorm';
+import { SearchCandidatesQuery } from '../src/candidate/dto/search-candidates.query';
+import { rankCandidates } from '../src/candidate/search/candidate-ranking';
+import { searchFilters } from '../src/candidate/search/search-filters';
+import { pairKey } from '../src/candidate/search/skill-keys';
+import { AppConfig } from '../src/config/app-config';
 import { OutboxService } from '../src/email/outbox.service';
 import { expectProblem } from './support/problem';
 import { startTestApp, TestApp } from './support/test-app';
@@ -177,6 +183,36 @@ describe('CandidateController', () => {
       expect(stale).toBe(0);
       expect(names(await search('skills=kotlin'))).toEqual(['Skill Keeper']);
       expect(await search('skills=rust&q=Skill%20Keeper')).toEqual([]);
+    });
+
+    it('keeps every pair of a candidate\'s skills as a search key, and finds "all of these" through them', async () => {
+      const db = sut.app.get(DataSource);
+      const { body: person } = await create({
+        fullName: 'Pair Keeper', email: 'pair-keeper@example.com',
+        skills: [{ name: 'ocaml', level: 4 }, { name: 'haskell' }, { name: 'coq', level: 2 }],
+      }).expect(201);
+      await sut.http().patch(`/api/v1/candidates/${person.id}`).set(sut.admin)
+        .send({ skills: [{ name: 'haskell' }, { name: 'coq', level: 3 }, { name: 'agda' }, { name: 'lean', level: 1 }] }).expect(200);
+      const idOf = new Map<string, number>((await db.query(`SELECT name, id FROM skill WHERE name = ANY($1)`,
+        [['ocaml', 'haskell', 'coq', 'agda', 'lean']])).map((row: { name: string; id: number }) => [row.name, row.id]));
+      const held = ['haskell', 'coq', 'agda', 'lean'].map((name) => idOf.get(name)!);
+      const expected = held.flatMap((a, i) => held.slice(i + 1).map((b) => pairKey(a, b))).sort();
+      const [{ pairs }] = await db.query(`SELECT skill_pairs::text[] AS pairs FROM candidate WHERE id = $1`, [person.id]);
+      expect([...pairs].sort()).toEqual(expected);
+
+      // Statistics that make every tier look sparse, so the ranking fetches through the GIN indexes.
+      const stats = { candidates: 1_000_000, frequency: new Map<number, number>(), rareBelow: 0.001, filterSelectivity: new Map() };
+      const statements: string[] = [];
+      const rankAll = (skills: string[]) => rankCandidates(
+        (sql, params) => (statements.push(sql), db.query(sql, params)), stats, {
+          skillIds: skills.map((name) => idOf.get(name)!), matchAll: true, need: 10,
+          filters: searchFilters(plainToInstance(SearchCandidatesQuery, {}), sut.clock.now(), sut.app.get(AppConfig).DEFAULT_TIME_ZONE),
+        },
+      );
+      expect((await rankAll(['lean', 'haskell', 'agda'])).map((row) => row.id)).toEqual([person.id]);
+      expect(statements.some((sql) => sql.includes('c.skill_pairs @>'))).toBe(true);
+      expect(await rankAll(['ocaml', 'haskell'])).toEqual([]);
+      expect(names(await search('skills=agda,coq,lean&match=all'))).toEqual(['Pair Keeper']);
     });
   });
 

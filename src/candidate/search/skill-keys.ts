@@ -10,6 +10,26 @@ export const MAX_LEVEL = 5;
 export const hasKey = (skill: number) => skill * STRIDE;
 export const levelKey = (skill: number, level: number) => skill * STRIDE + 1 + level;
 
+/**
+ * candidate.skill_pairs (CandidateSkillPairs migration): every pair of a candidate's skills a < b as
+ * a << 31 | b. A bigint past 2^53 does not survive a JS number, so pairs are bound as decimal text.
+ */
+export const pairKey = (a: number, b: number) => ((BigInt(Math.min(a, b)) << 31n) | BigInt(Math.max(a, b))).toString();
+
+/**
+ * Pairs that together name every skill of `skills` (two or more): having all of them is having
+ * every skill. A pair's posting list holds only the people with both skills, so for common skills
+ * this intersection reads a fraction of what the has-keys' would. Adjacent skills are paired; an
+ * odd one out is paired with the first.
+ */
+export function pairsCovering(skills: number[]): string[] {
+  const sorted = [...new Set(skills)].sort((a, b) => a - b);
+  const pairs: string[] = [];
+  for (let i = 0; i + 1 < sorted.length; i += 2) pairs.push(pairKey(sorted[i], sorted[i + 1]));
+  if (sorted.length % 2 === 1 && sorted.length > 1) pairs.push(pairKey(sorted[0], sorted[sorted.length - 1]));
+  return pairs;
+}
+
 /** Subsets of asked skills spelled out as OR-ed conjunctions up to this many; past it, one overlap test. */
 export const MAX_SUBSETS = 10;
 
@@ -32,8 +52,9 @@ export function keyParams(skills: number[], param: SqlParam) {
 
 /**
  * At least `atLeast` of the skills at level >= threshold (threshold 0: at any
- * level), over `candidate c`. As operators it is a GIN index condition; as
- * the functions behind them, the same test without the index.
+ * level), over `candidate c`. As operators it is a GIN index condition (for
+ * several skills at any level, on their pairs); as the functions behind
+ * them, the same test without the index.
  */
 export function skillCondition(
   skills: number[], atLeast: number, threshold: number, param: SqlParam, form: 'operator' | 'function',
@@ -45,8 +66,9 @@ export function skillCondition(
       ? `c.skill_keys ${op} ${param(list)}::int[]`
       : `${op === '&&' ? '_int_overlap' : '_int_contains'}(c.skill_keys, ${param(list)}::int[])`;
   const overlap = (list: number[]) => test('&&', list.flatMap(keysOf));
-  const all = (list: number[]) =>
-    threshold === 0 ? test('@>', list.map(hasKey)) : list.map((s) => overlap([s])).join(' AND ');
+  const hasAll = (list: number[]) =>
+    form === 'operator' && list.length > 1 ? `c.skill_pairs @> ${param(pairsCovering(list))}::bigint[]` : test('@>', list.map(hasKey));
+  const all = (list: number[]) => (threshold === 0 ? hasAll(list) : list.map((s) => overlap([s])).join(' AND '));
   if (atLeast <= 1) return overlap(skills);
   if (atLeast >= skills.length) return `(${all(skills)})`;
   const subsets = combinations(skills, atLeast, MAX_SUBSETS + 1);
