@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { EnrollmentStepAnchor1764465400000 } from '../migrations/1764465400000-EnrollmentStepAnchor';
 import { CampaignRunner } from '../src/campaign/campaign-runner.service';
 import { DeliveryService } from '../src/email/delivery/delivery.service';
 import { SuppressionService } from '../src/email/suppression.service';
@@ -250,6 +251,67 @@ describe('Nurture campaigns', () => {
     expect(mailTo(candidate)).toHaveLength(2);
     expect(await enrollmentOf(sequence.id, candidate.id)).toMatchObject({ status: 'completed', nextStep: 3, nextStepDueAt: null });
     expect(await stats(sequence.id)).toMatchObject({ enrolled: 1, completed: 1, sent: 2, steps: [{ position: 1, sent: 1 }, { position: 2, sent: 1 }] });
+  });
+
+  it('reschedules the people already waiting when a paused campaign\'s step delays change', async () => {
+    const tag = cohort();
+    const candidate = await person(tag);
+    const sequence = await campaign({ audience: { tags: [tag] }, steps: [checkin('P10D'), checkin('P40D')] });
+    await runDue();
+    const editSteps = async (steps: Record<string, string>[]) => {
+      await api().post(`/api/v1/campaigns/${sequence.id}/pause`).set(sut.admin).expect(200);
+      await api().patch(`/api/v1/campaigns/${sequence.id}`).set(sut.admin).send({ steps }).expect(200);
+      await api().post(`/api/v1/campaigns/${sequence.id}/resume`).set(sut.admin).expect(200);
+    };
+    const dueAt = async () => Date.parse((await enrollmentOf(sequence.id, candidate.id))!.nextStepDueAt as string);
+    const dueBefore = await dueAt();
+    await editSteps([checkin('P3D'), checkin('P40D')]);
+    expect(dueBefore - (await dueAt())).toBeGreaterThanOrEqual(7 * DAY - 3_600_000);
+    expect(dueBefore - (await dueAt())).toBeLessThanOrEqual(7 * DAY + 3_600_000);
+    sut.clock.advance(2 * DAY);
+    await round();
+    expect(mailTo(candidate)).toHaveLength(0);
+    sut.clock.advance(DAY + 3_600_000);
+    await round();
+    expect(mailTo(candidate)).toHaveLength(1);
+
+    // The second step counts from the first one's sending, under its new delay.
+    await editSteps([checkin('P3D'), checkin('P20D')]);
+    sut.clock.advance(19 * DAY);
+    await round();
+    expect(mailTo(candidate)).toHaveLength(1);
+    sut.clock.advance(DAY + 3_600_000);
+    await round();
+    expect(mailTo(candidate)).toHaveLength(2);
+    expect(await enrollmentOf(sequence.id, candidate.id)).toMatchObject({ status: 'completed', nextStep: 3 });
+  });
+
+  it('takes the start of the wait of enrollments that ran before it was kept from their previous step\'s email', async () => {
+    const tag = cohort();
+    const [waitingForFirst, waitingForSecond] = [await person(tag), await person(tag)];
+    const sequence = await campaign({ audience: { tags: [tag] }, steps: [checkin('P1D'), checkin('P30D')] });
+    const db = sut.app.get(DataSource);
+    const anchorOf = async (candidateId: string) => (await db.query(
+      `SELECT step_anchor_at AS at FROM enrollment WHERE campaign_id = $1 AND candidate_id = $2`, [sequence.id, candidateId],
+    ))[0].at as Date | null;
+    await runDue();
+    const enrolledAt = await anchorOf(waitingForFirst.id);
+    sut.clock.advance(DAY);
+    await db.query(`UPDATE enrollment SET next_step_due_at = next_step_due_at + interval '1 year' WHERE candidate_id = $1`, [waitingForFirst.id]);
+    await round();
+    const [sent] = await emailsOf(waitingForSecond.id);
+    expect(mailTo(waitingForSecond)).toHaveLength(1);
+
+    const migration = new EnrollmentStepAnchor1764465400000();
+    const runner = db.createQueryRunner();
+    try {
+      await migration.down(runner);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await anchorOf(waitingForFirst.id)).toEqual(enrolledAt);
+    expect(await anchorOf(waitingForSecond.id)).toEqual(new Date(sent.createdAt as string));
   });
 
   it('keeps NURTURE_MIN_GAP between nurture emails across campaigns: a step waits, then sends', async () => {

@@ -50,9 +50,9 @@ export class AudienceEnrolment {
     ];
     const [{ n }] = await manager.query(
       `WITH inserted AS (
-         INSERT INTO enrollment (campaign_id, candidate_id, source, status, next_step, next_step_due_at, enrolled_at)
+         INSERT INTO enrollment (campaign_id, candidate_id, source, status, next_step, next_step_due_at, enrolled_at, step_anchor_at)
          SELECT ${campaignId}::uuid, c.id, 'audience', 'active', 1,
-                ${localPlusSql(`${enrolledAt}::timestamptz`, `${firstDelay}::text`, 'c.time_zone')}, ${enrolledAt}::timestamptz
+                ${localPlusSql(`${enrolledAt}::timestamptz`, `${firstDelay}::text`, 'c.time_zone')}, ${enrolledAt}::timestamptz, ${enrolledAt}::timestamptz
          FROM candidate c
          WHERE ${where.join(' AND ')}
          ON CONFLICT DO NOTHING

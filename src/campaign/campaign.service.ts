@@ -10,6 +10,7 @@ import { Campaign, CampaignStatus, CampaignStep } from './campaign.entity';
 import { checkTransition, isEditable } from './campaign-status';
 import { CampaignStepDto, CreateCampaignDto, ListCampaignsQuery, UpdateCampaignDto } from './dto/campaign.dto';
 import { EnrollmentExits } from './enrollment-exits';
+import { localPlusSql } from './step-delay';
 
 export interface CampaignView {
   id: string;
@@ -135,10 +136,22 @@ export class CampaignService {
     return campaign;
   }
 
+  /**
+   * The new steps, and everyone waiting rescheduled to them: the next step's delay counts from when
+   * their wait began, in their own zone, as the dispatcher counts it. Someone whose next step is gone
+   * completes at the time they were due (the dispatcher ends a sequence that has no step left).
+   */
   private async replaceSteps(manager: EntityManager, campaignId: string, steps: CampaignStepDto[]): Promise<void> {
     await manager.getRepository(CampaignStep).delete({ campaignId });
     await manager.getRepository(CampaignStep).insert(
       steps.map((step, index) => ({ campaignId, position: index + 1, templateKey: step.templateKey, delay: step.delay })),
+    );
+    await manager.query(
+      `UPDATE enrollment e SET next_step_due_at = ${localPlusSql('e.step_anchor_at', 's.delay', 'c.time_zone')}
+       FROM campaign_step s, candidate c
+       WHERE e.campaign_id = $1 AND e.status = 'active' AND e.step_anchor_at IS NOT NULL
+         AND s.campaign_id = e.campaign_id AND s.position = e.next_step AND c.id = e.candidate_id`,
+      [campaignId],
     );
   }
 

@@ -44,8 +44,8 @@ export class EnrollmentService {
         throw new DomainError('CandidateNotEligible', `The candidate may not receive nurture email: ${reason}.`, { reason });
       }
       const [inserted] = await manager.query(
-        `INSERT INTO enrollment (campaign_id, candidate_id, source, status, next_step, next_step_due_at, enrolled_at)
-         VALUES ($1, $2, 'manual', 'active', 1, ${localPlusSql('$4::timestamptz', '$3::text', '(SELECT time_zone FROM candidate WHERE id = $2)')}, $4)
+        `INSERT INTO enrollment (campaign_id, candidate_id, source, status, next_step, next_step_due_at, enrolled_at, step_anchor_at)
+         VALUES ($1, $2, 'manual', 'active', 1, ${localPlusSql('$4::timestamptz', '$3::text', '(SELECT time_zone FROM candidate WHERE id = $2)')}, $4, $4)
          ON CONFLICT (campaign_id, candidate_id) WHERE status = 'active' DO NOTHING
          RETURNING id`,
         [campaignId, candidateId, campaign.first_delay, now],

@@ -124,6 +124,7 @@ export class StepDispatcher {
        UPDATE enrollment e SET
          next_step = CASE WHEN o.action = 'send' THEN o.step + 1 ELSE e.next_step END,
          next_step_due_at = o.due_at,
+         step_anchor_at = CASE WHEN o.action = 'send' THEN $2::timestamptz ELSE e.step_anchor_at END,
          status = CASE WHEN o.due_at IS NULL THEN 'completed' ELSE 'active' END,
          ended_at = CASE WHEN o.due_at IS NULL THEN $2::timestamptz END
        FROM outcome o WHERE e.id = o.id
