@@ -1,12 +1,17 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** The keys of the candidates in `touched` (a query of candidate ids), as candidate_skill_keys() spells them. */
+/**
+ * The keys of the candidates in `touched` (a query of candidate ids), as candidate_skill_keys() spells them.
+ * OFFSET 0 keeps k a subquery of its own, so each candidate's keys are computed once, not once for the
+ * SET and again for the comparison.
+ */
 const setBasedRefresh = (touched: string) => `
   UPDATE candidate c SET skill_keys = k.keys
   FROM (SELECT t.id,
                (SELECT coalesce(sort(array_agg(cs.skill_id * 8) || array_agg(cs.skill_id * 8 + 1 + coalesce(cs.level, 0))), '{}')
                 FROM candidate_skill cs WHERE cs.candidate_id = t.id) AS keys
-        FROM (${touched}) t(id)) k
+        FROM (${touched}) t(id)
+        OFFSET 0) k
   WHERE c.id = k.id AND c.skill_keys IS DISTINCT FROM k.keys;`;
 
 const perCandidateRefresh = (touched: string) => `

@@ -200,7 +200,7 @@ describe('CandidateController', () => {
       const [{ pairs }] = await db.query(`SELECT skill_pairs::text[] AS pairs FROM candidate WHERE id = $1`, [person.id]);
       expect([...pairs].sort()).toEqual(expected);
 
-      // Statistics that make every tier look sparse, so the ranking fetches through the GIN indexes.
+      // No statistics: the ranking fetches through the GIN indexes rather than walk by recency.
       const stats = { candidates: 1_000_000, frequency: new Map<number, number>(), rareBelow: 0.001, filterSelectivity: new Map() };
       const statements: string[] = [];
       const rankAll = (skills: string[]) => rankCandidates(
@@ -213,6 +213,11 @@ describe('CandidateController', () => {
       expect(statements.some((sql) => sql.includes('c.skill_pairs @>'))).toBe(true);
       expect(await rankAll(['ocaml', 'haskell'])).toEqual([]);
       expect(names(await search('skills=agda,coq,lean&match=all'))).toEqual(['Pair Keeper']);
+
+      await sut.http().patch(`/api/v1/candidates/${person.id}`).set(sut.admin).send({ skills: [] }).expect(200);
+      expect(await db.query(`SELECT skill_keys AS keys, skill_pairs::text[] AS pairs FROM candidate WHERE id = $1`, [person.id]))
+        .toEqual([{ keys: [], pairs: [] }]);
+      expect(await search('skills=agda,coq&match=all')).toEqual([]);
     });
   });
 

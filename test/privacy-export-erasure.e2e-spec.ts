@@ -187,6 +187,9 @@ describe('Privacy: export and erasure of everything held about a person', () => 
 
     const { sections } = document;
     expect(sections.profile).toMatchObject({ id: person.id, full_name: PERSON.fullName, email: PERSON.email, phone: PERSON.phone });
+    // The search keys are the skills section again, encoded for an index.
+    expect(Object.keys(sections.profile)).not.toEqual(expect.arrayContaining(['skill_keys']));
+    expect(Object.keys(sections.profile)).not.toEqual(expect.arrayContaining(['skill_pairs']));
     for (const populated of [
       'skills', 'consents', 'consentRenewalRequests', 'candidacies', 'candidacyStages', 'decisionGaps', 'feedbackGiven',
       'feedbackDeadlines', 'medals', 'emails', 'replies', 'campaignEnrollments', 'timeline', 'privacyRequests',

@@ -54,6 +54,14 @@ describe('SkillController', () => {
     expect(hits.body.items.map((c: { fullName: string }) => c.fullName)).toEqual(['K Four', 'K Three']);
     expect(hits.body.items[0].skills).toEqual([{ name: 'gitops practice', level: 4 }]);
     expect(hits.body.items[0].matchedSkills).toEqual(['gitops practice']);
+    // The merge moved two people's skills in one statement: their search keys and pairs followed.
+    const [{ stale }] = await sut.app.get(DataSource).query(
+      `SELECT count(*)::int AS stale FROM candidate
+       WHERE skill_keys IS DISTINCT FROM candidate_skill_keys(id) OR skill_pairs IS DISTINCT FROM candidate_skill_pairs(candidate_skill_keys(id))`,
+    );
+    expect(stale).toBe(0);
+    const both = await sut.http().get('/api/v1/candidates?skills=gitops,kubernetes&match=all').set(sut.admin).expect(200);
+    expect(both.body.items.map((c: { fullName: string }) => c.fullName)).toEqual(['K Three']);
 
     const created = await sut.http().post('/api/v1/candidates').set(sut.admin)
       .send({ fullName: 'K Five', email: 'k5@example.com', skills: [{ name: 'GIT OPS' }] }).expect(201);

@@ -66,8 +66,12 @@ export function skillCondition(
       ? `c.skill_keys ${op} ${param(list)}::int[]`
       : `${op === '&&' ? '_int_overlap' : '_int_contains'}(c.skill_keys, ${param(list)}::int[])`;
   const overlap = (list: number[]) => test('&&', list.flatMap(keysOf));
-  const hasAll = (list: number[]) =>
-    form === 'operator' && list.length > 1 ? `c.skill_pairs @> ${param(pairsCovering(list))}::bigint[]` : test('@>', list.map(hasKey));
+  const hasAll = (list: number[]) => {
+    const distinct = [...new Set(list)];
+    return form === 'operator' && distinct.length > 1
+      ? `c.skill_pairs @> ${param(pairsCovering(distinct))}::bigint[]`
+      : test('@>', distinct.map(hasKey));
+  };
   const all = (list: number[]) => (threshold === 0 ? hasAll(list) : list.map((s) => overlap([s])).join(' AND '));
   if (atLeast <= 1) return overlap(skills);
   if (atLeast >= skills.length) return `(${all(skills)})`;

@@ -55,8 +55,10 @@ export class CandidateExportService {
     await runner.connect();
     try {
       await runner.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`);
-      const [profile] = await runner.query(`SELECT * FROM candidate WHERE id = $1`, [candidateId]);
-      if (!profile) throw notFound(candidateId);
+      const [row] = await runner.query(`SELECT * FROM candidate WHERE id = $1`, [candidateId]);
+      if (!row) throw notFound(candidateId);
+      // The search keys are the skills section again, encoded for an index (up to 4,950 numbers a person).
+      const { skill_keys: _keys, skill_pairs: _pairs, ...profile } = row;
       const { sections, references } = await this.plan(runner);
       res.status(200).type('application/json');
       res.setHeader('Content-Disposition', `attachment; filename="candidate-${candidateId}.json"`);
