@@ -31,6 +31,18 @@ describe('SkillController', () => {
     expectProblem(await sut.http().get('/api/v1/skills?q=%2F%2F').set(sut.admin), 400, ['q']);
   });
 
+  it('uses up no skill id for names that exist: ids must stay below 2^28 for the search keys', async () => {
+    const db = sut.app.get(DataSource);
+    const lastId = async () => (await db.query(`SELECT last_value::int AS id FROM skill_id_seq`))[0].id as number;
+    const before = await lastId();
+    await sut.http().post('/api/v1/candidates').set(sut.admin)
+      .send({ fullName: 'K Known', email: 'k-known@example.com', skills: [{ name: 'kotlin' }, { name: 'ts' }, { name: 'kubernetes' }] }).expect(201);
+    expect(await lastId()).toBe(before);
+    await sut.http().post('/api/v1/candidates').set(sut.admin)
+      .send({ fullName: 'K New', email: 'k-new@example.com', skills: [{ name: 'kotlin' }, { name: 'zig' }] }).expect(201);
+    expect(await lastId()).toBe(before + 1);
+  });
+
   it('lists the seeded aliases, paginated', async () => {
     const first = await sut.http().get('/api/v1/skills/aliases?limit=5').set(sut.admin).expect(200);
     expect(first.body.items).toHaveLength(5);

@@ -87,8 +87,13 @@ export class SkillService {
   async idsFor(canonical: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, number>> {
     const names = [...new Set(canonical)].filter(Boolean);
     if (names.length === 0) return new Map();
+    // Only the names not there yet: ON CONFLICT takes a sequence value for every row it is offered, and
+    // skill ids must stay below 2^28 (skill_keys holds id * 8 in an int4), so names already known were
+    // using ids up at every write (three a profile of three skills).
     await manager.query(
-      `INSERT INTO skill (name) SELECT unnest($1::text[]) ORDER BY 1 ON CONFLICT (name) DO NOTHING`,
+      `INSERT INTO skill (name)
+       SELECT n FROM unnest($1::text[]) AS n WHERE NOT EXISTS (SELECT 1 FROM skill s WHERE s.name = n) ORDER BY 1
+       ON CONFLICT (name) DO NOTHING`,
       [names],
     );
     const rows: { id: number; name: string }[] = await manager.query(
