@@ -31,6 +31,7 @@ import { matchSpec, MatchSpec } from '../src/matching/match-spec';
 import { DEFAULT_WEIGHTS } from '../src/matching/match-weights';
 import { RAISE_MALLOC_THRESHOLDS } from '../src/database/open-data-source';
 import { AppProcess, startApp } from './app-process';
+import { positiveInt } from './settings';
 import { agent, httpJson } from './http-client';
 import { benchSkillName, openBenchDatabase } from './seed';
 
@@ -72,11 +73,6 @@ const WEIGHTS = [5, 4, 4, 3, 3, 2, 2, 1];
 const TEAMS = ['Platform', 'Backend', 'Data', 'Web', 'Payments', 'Search', 'Infra', 'Mobile'];
 
 const vacancyId = (index: number) => `md5('silverpool-bench-match-vacancy-' || ${index})::uuid`;
-
-function positiveInt(raw: string | undefined, fallback: number): number {
-  const n = Number(raw);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
 
 // ---------------------------------------------------------------------------
 // The history matching reads, added once

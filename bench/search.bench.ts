@@ -23,6 +23,7 @@ import { normalizeSkillName } from '../src/skill/skill-name';
 import { loadConfig } from '../src/config/app-config';
 import { RAISE_MALLOC_THRESHOLDS } from '../src/database/open-data-source';
 import { AppProcess, startApp } from './app-process';
+import { positiveInt } from './settings';
 import { agent, httpJson } from './http-client';
 import { benchSkillName, openBenchDatabase } from './seed';
 
@@ -69,11 +70,6 @@ const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,8').split(',').map((c) 
 const WARMUP = 3;
 /** One-client phase: requests per query in a row before the same number of floor runs. */
 const BLOCK = 10;
-
-function positiveInt(raw: string | undefined, fallback: number): number {
-  const n = Number(raw);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
 
 interface SearchPage {
   items: { id: string; matchedSkills: string[] }[];
