@@ -1,3 +1,5 @@
+import { CANDIDATE_PAGE_PREFIXES } from '../common/http/candidate-pages';
+
 /** PUBLIC_BASE_URL taken apart: the origin for emails, the path (a reverse proxy's sub-path) for everything. */
 export interface PublicBase {
   /** `https://jobs.example.com` */
@@ -11,7 +13,7 @@ export interface PublicBase {
  * candidates' pages), in lower case as Express matches them. A base path beginning with one would be
  * taken off requests meant for those routes (basePathStripper), so /p/<token> would lose its /p.
  */
-const OWN_ROUTES = new Set(['api', 'health', 'docs', 'docs-json', 'p', 'u', 'c', 'consent']);
+const OWN_ROUTES = new Set(['api', 'health', 'docs', 'docs-json', ...CANDIDATE_PAGE_PREFIXES]);
 
 /**
  * Why the value cannot be PUBLIC_BASE_URL, or null when it can. Every candidate link appends its own

@@ -1,5 +1,7 @@
+import { CANDIDATE_PAGE_ALTERNATIVES } from '../common/http/candidate-pages';
+
 /** A candidate's own link in a rendered email: /p/, /u/, /c/ or /consent/ and its signed token. */
-const CANDIDATE_LINK_TOKEN = /\/(p|u|c|consent)\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g;
+const CANDIDATE_LINK_TOKEN = new RegExp(`/(${CANDIDATE_PAGE_ALTERNATIVES})/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+`, 'g');
 
 /**
  * The email as a reader of the outbox may see it: the links to the

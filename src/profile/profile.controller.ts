@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { ProfileFormBody } from './profile-form';
 import { profilePages } from './profile.pages';
 import { ProfileOutcome, ProfileService } from './profile.service';
+import { CANDIDATE_PAGES } from '../common/http/candidate-pages';
 
 /**
  * The candidate's own profile page, behind the signed link in every email.
@@ -14,7 +15,7 @@ import { ProfileOutcome, ProfileService } from './profile.service';
  */
 @ApiExcludeController()
 @Public()
-@Controller('p')
+@Controller(CANDIDATE_PAGES.profile)
 export class ProfileController {
   constructor(
     private readonly profiles: ProfileService,

@@ -4,10 +4,11 @@ import type { Params } from 'nestjs-pino';
 import { AppConfig } from '../../config/app-config';
 import { parsePublicBaseUrl } from '../../config/public-base-url';
 import { withoutBasePath } from './base-path.middleware';
+import { CANDIDATE_PAGE_ALTERNATIVES } from './candidate-pages';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 /** The candidates' own links (profile, unsubscribe, consent): the token in the path works like a password. */
-const CANDIDATE_LINK = /^\/(p|u|c|consent)\/[^/]+/i;
+const CANDIDATE_LINK = new RegExp(`^/(${CANDIDATE_PAGE_ALTERNATIVES})/[^/]+`, 'i');
 
 /** A request target in absolute form (`GET http://host/p/...`), which Node passes on as it came. */
 const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i;

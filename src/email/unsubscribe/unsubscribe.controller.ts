@@ -6,6 +6,7 @@ import { PublicUrls } from '../../common/http/public-urls';
 import { AppConfig } from '../../config/app-config';
 import { UnsubscribeActions, unsubscribePages } from './unsubscribe.pages';
 import { UnsubscribeService } from './unsubscribe.service';
+import { CANDIDATE_PAGES } from '../../common/http/candidate-pages';
 
 /**
  * The candidates' unsubscribe link. GET only shows a page with a button
@@ -14,7 +15,7 @@ import { UnsubscribeService } from './unsubscribe.service';
  */
 @ApiExcludeController()
 @Public()
-@Controller('u')
+@Controller(CANDIDATE_PAGES.unsubscribe)
 export class UnsubscribeController {
   constructor(
     private readonly unsubscribes: UnsubscribeService,

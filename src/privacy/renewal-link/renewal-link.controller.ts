@@ -6,6 +6,7 @@ import { PublicUrls } from '../../common/http/public-urls';
 import { AppConfig } from '../../config/app-config';
 import { renewalPages } from './renewal-link.pages';
 import { RenewalLinkService } from './renewal-link.service';
+import { CANDIDATE_PAGES } from '../../common/http/candidate-pages';
 
 /**
  * The link in a consent renewal request. GET only shows the choice (mail
@@ -13,7 +14,7 @@ import { RenewalLinkService } from './renewal-link.service';
  */
 @ApiExcludeController()
 @Public()
-@Controller('consent')
+@Controller(CANDIDATE_PAGES.consentRenewal)
 export class RenewalLinkController {
   constructor(
     private readonly links: RenewalLinkService,

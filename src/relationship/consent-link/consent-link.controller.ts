@@ -6,6 +6,7 @@ import { PublicUrls } from '../../common/http/public-urls';
 import { AppConfig } from '../../config/app-config';
 import { consentLinkPages } from './consent-link.pages';
 import { ConsentLinkService } from './consent-link.service';
+import { CANDIDATE_PAGES } from '../../common/http/candidate-pages';
 
 /**
  * The link in a consent request. GET only shows the consent text and a
@@ -13,7 +14,7 @@ import { ConsentLinkService } from './consent-link.service';
  */
 @ApiExcludeController()
 @Public()
-@Controller('c')
+@Controller(CANDIDATE_PAGES.contactConsent)
 export class ConsentLinkController {
   constructor(
     private readonly links: ConsentLinkService,
