@@ -1,5 +1,5 @@
 /** Rows one lifecycle statement reads: the batch, and each batch its own transaction. */
-export const LIFECYCLE_BATCH = 500;
+const LIFECYCLE_BATCH = 500;
 
 /**
  * An order over `candidate c` that an index serves exactly: `key` then

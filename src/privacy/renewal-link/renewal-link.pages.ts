@@ -62,7 +62,7 @@ const button = (action: string, label: string, secondary = false) =>
   `<form method="post" action="${escapeHtml(action)}"><button type="submit"${secondary ? ' class="secondary"' : ''}>${escapeHtml(label)}</button></form>`;
 
 /** Where the page's buttons post, as PublicUrls.path gives them. */
-export interface RenewalActions {
+interface RenewalActions {
   renew: string;
   withdraw: string;
 }
