@@ -7,9 +7,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * already waiting are rescheduled to the new delays; before, a delay cut
  * from 30 to 14 days still made everyone already enrolled wait 30.
  *
- * Enrollments already running take it from the previous step's email (its
- * idempotency key names the enrollment and the step); where that is gone,
- * it stays unknown and their due time is left as it is.
+ * Enrollments already running take it from the previous step's email (the
+ * campaign's email of that step to that person since they were enrolled);
+ * where there is none, it stays unknown and their due time is left as it is.
  */
 export class EnrollmentStepAnchor1764465400000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
@@ -17,8 +17,9 @@ export class EnrollmentStepAnchor1764465400000 implements MigrationInterface {
     await queryRunner.query(`
       UPDATE enrollment e SET step_anchor_at = CASE
         WHEN e.next_step = 1 THEN e.enrolled_at
-        ELSE (SELECT m.created_at FROM email m
-              WHERE m.idempotency_key = 'campaign:' || e.campaign_id || ':enrollment:' || e.id || ':step:' || (e.next_step - 1))
+        ELSE (SELECT max(m.created_at) FROM email m
+              WHERE m.campaign_id = e.campaign_id AND m.campaign_step = e.next_step - 1 AND m.candidate_id = e.candidate_id
+                AND m.created_at >= e.enrolled_at)
       END
       WHERE e.status = 'active'`);
   }

@@ -286,6 +286,37 @@ describe('Nurture campaigns', () => {
     expect(await enrollmentOf(sequence.id, candidate.id)).toMatchObject({ status: 'completed', nextStep: 3 });
   });
 
+  it('leaves a wait whose start is unknown as it was, and ends at the next round the sequences whose next step was removed', async () => {
+    const tag = cohort();
+    const [known, unknown] = [await person(tag), await person(tag)];
+    const sequence = await campaign({ audience: { tags: [tag] }, steps: [checkin('P1D'), checkin('P30D')] });
+    await runDue();
+    sut.clock.advance(DAY);
+    await round();
+    expect([mailTo(known), mailTo(unknown)].map((mails) => mails.length)).toEqual([1, 1]);
+    await sut.app.get(DataSource).query(
+      `UPDATE enrollment SET step_anchor_at = NULL WHERE campaign_id = $1 AND candidate_id = $2`, [sequence.id, unknown.id],
+    );
+    const dueOf = async (candidateId: string) => Date.parse((await enrollmentOf(sequence.id, candidateId))!.nextStepDueAt as string);
+    const [knownDue, unknownDue] = [await dueOf(known.id), await dueOf(unknown.id)];
+    const editSteps = async (steps: Record<string, string>[]) => {
+      await api().post(`/api/v1/campaigns/${sequence.id}/pause`).set(sut.admin).expect(200);
+      await api().patch(`/api/v1/campaigns/${sequence.id}`).set(sut.admin).send({ steps }).expect(200);
+      await api().post(`/api/v1/campaigns/${sequence.id}/resume`).set(sut.admin).expect(200);
+    };
+
+    await editSteps([checkin('P1D'), checkin('P20D')]);
+    expect(knownDue - (await dueOf(known.id))).toBeGreaterThanOrEqual(10 * DAY - 3_600_000);
+    expect(await dueOf(unknown.id)).toBe(unknownDue);
+
+    await editSteps([checkin('P1D')]);
+    await round();
+    expect(await enrollmentOf(sequence.id, known.id)).toMatchObject({ status: 'completed', nextStep: 2 });
+    expect(await enrollmentOf(sequence.id, unknown.id)).toMatchObject({ status: 'completed', nextStep: 2 });
+    await api().post(`/api/v1/campaigns/${sequence.id}/enrollments`).set(sut.admin).send({ candidateId: known.id }).expect(201);
+    expect(mailTo(known)).toHaveLength(1);
+  });
+
   it('takes the start of the wait of enrollments that ran before it was kept from their previous step\'s email', async () => {
     const tag = cohort();
     const [waitingForFirst, waitingForSecond] = [await person(tag), await person(tag)];

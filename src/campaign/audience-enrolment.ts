@@ -3,12 +3,11 @@ import { EntityManager } from 'typeorm';
 import { candidateFilterSql, paramCollector } from '../candidate/candidate-filter';
 import { CampaignAudience, CampaignAudiences } from './campaign-audience';
 import { nurtureEligibleSql } from './nurture-eligibility';
-import { localPlusSql } from './step-delay';
+import { firstDelaySql, localPlusSql } from './step-delay';
 
 interface ActiveCampaign {
   id: string;
   audience: CampaignAudience;
-  first_delay: string;
 }
 
 /** Enrols the audiences of active campaigns: one INSERT ... SELECT per campaign. */
@@ -17,17 +16,24 @@ export class AudienceEnrolment {
   constructor(private readonly audiences: CampaignAudiences) {}
 
   async enrolAudiences(manager: EntityManager, now: Date): Promise<number> {
-    const campaigns: ActiveCampaign[] = await manager.query(
-      `SELECT c.id, c.audience, s.delay AS first_delay
-       FROM campaign c JOIN campaign_step s ON s.campaign_id = c.id AND s.position = 1
-       WHERE c.status = 'active' ORDER BY c.created_at, c.id`,
+    const campaigns: { id: string }[] = await manager.query(
+      `SELECT c.id FROM campaign c WHERE c.status = 'active' ORDER BY c.created_at, c.id`,
     );
     // "Not enrolled before" must be a hash anti-join. Planned as a nested loop (what the planner picks
     // while enrollment looks empty, e.g. before its first ANALYZE), every candidate rescans the
     // enrollment rows this very statement is inserting: quadratic, minutes for 100k people.
     await manager.query(`SET LOCAL enable_nestloop = off`);
     let enrolled = 0;
-    for (const campaign of campaigns) enrolled += await this.enrol(manager, campaign, now);
+    for (const { id } of campaigns) {
+      // Locked as the step dispatcher and hand enrolment lock it: a pause or a step edit committed since
+      // the list was read is seen (the campaign is skipped, or enrols with the new first delay), and one
+      // still to come waits for this transaction, so its rescheduling sees the people enrolled here.
+      const [campaign]: ActiveCampaign[] = await manager.query(
+        `SELECT c.id, c.audience FROM campaign c WHERE c.id = $1 AND c.status = 'active' FOR SHARE`,
+        [id],
+      );
+      if (campaign) enrolled += await this.enrol(manager, campaign, now);
+    }
     await manager.query(`RESET enable_nestloop`);
     return enrolled;
   }
@@ -41,7 +47,6 @@ export class AudienceEnrolment {
     const { params, param } = paramCollector();
     const campaignId = param(campaign.id);
     const enrolledAt = param(now);
-    const firstDelay = param(campaign.first_delay);
     const filter = await this.audiences.toFilter(campaign.audience, now);
     const where = [
       ...candidateFilterSql({ ...filter, consentValidAt: now }, param),
@@ -52,7 +57,7 @@ export class AudienceEnrolment {
       `WITH inserted AS (
          INSERT INTO enrollment (campaign_id, candidate_id, source, status, next_step, next_step_due_at, enrolled_at, step_anchor_at)
          SELECT ${campaignId}::uuid, c.id, 'audience', 'active', 1,
-                ${localPlusSql(`${enrolledAt}::timestamptz`, `${firstDelay}::text`, 'c.time_zone')}, ${enrolledAt}::timestamptz, ${enrolledAt}::timestamptz
+                ${localPlusSql(`${enrolledAt}::timestamptz`, firstDelaySql(campaignId), 'c.time_zone')}, ${enrolledAt}::timestamptz, ${enrolledAt}::timestamptz
          FROM candidate c
          WHERE ${where.join(' AND ')}
          ON CONFLICT DO NOTHING

@@ -46,7 +46,7 @@ export class CampaignService {
       const saved = await repository.save(
         repository.create({ name: dto.name, audience, status: 'draft', createdAt: now, updatedAt: now }),
       );
-      await this.replaceSteps(manager, saved.id, dto.steps);
+      await this.replaceSteps(manager, saved.id, dto.steps, now);
       return saved.id;
     });
     return this.get(id);
@@ -91,7 +91,7 @@ export class CampaignService {
       const changes: Partial<Campaign> = { updatedAt: now };
       if (dto.name !== undefined) changes.name = dto.name;
       if (audience) changes.audience = audience;
-      if (dto.steps) await this.replaceSteps(manager, id, dto.steps);
+      if (dto.steps) await this.replaceSteps(manager, id, dto.steps, now);
       await manager.getRepository(Campaign).update(id, changes);
       if (dto.status) await this.transition(manager, campaign, dto.status, now);
     });
@@ -139,19 +139,28 @@ export class CampaignService {
   /**
    * The new steps, and everyone waiting rescheduled to them: the next step's delay counts from when
    * their wait began, in their own zone, as the dispatcher counts it. Someone whose next step is gone
-   * completes at the time they were due (the dispatcher ends a sequence that has no step left).
+   * is due now, and the next round completes their sequence (the dispatcher ends one with no step left).
+   * Only rows whose time changes are written: the edit holds the campaign, and these rows, until it commits.
    */
-  private async replaceSteps(manager: EntityManager, campaignId: string, steps: CampaignStepDto[]): Promise<void> {
-    await manager.getRepository(CampaignStep).delete({ campaignId });
-    await manager.getRepository(CampaignStep).insert(
+  private async replaceSteps(manager: EntityManager, campaignId: string, steps: CampaignStepDto[], now: Date): Promise<void> {
+    const repository = manager.getRepository(CampaignStep);
+    const before = await repository.find({ where: { campaignId }, order: { position: 'ASC' } });
+    await repository.delete({ campaignId });
+    await repository.insert(
       steps.map((step, index) => ({ campaignId, position: index + 1, templateKey: step.templateKey, delay: step.delay })),
     );
+    const sameDelays = before.length === steps.length && before.every((step, index) => step.delay === steps[index].delay);
+    if (sameDelays) return;
     await manager.query(
-      `UPDATE enrollment e SET next_step_due_at = ${localPlusSql('e.step_anchor_at', 's.delay', 'c.time_zone')}
-       FROM campaign_step s, candidate c
-       WHERE e.campaign_id = $1 AND e.status = 'active' AND e.step_anchor_at IS NOT NULL
-         AND s.campaign_id = e.campaign_id AND s.position = e.next_step AND c.id = e.candidate_id`,
-      [campaignId],
+      `UPDATE enrollment e SET next_step_due_at = x.due
+       FROM (SELECT e2.id, CASE WHEN s.delay IS NULL THEN least(e2.next_step_due_at, $2::timestamptz)
+                                ELSE ${localPlusSql('e2.step_anchor_at', 's.delay', 'c.time_zone')} END AS due
+             FROM enrollment e2
+             JOIN candidate c ON c.id = e2.candidate_id
+             LEFT JOIN campaign_step s ON s.campaign_id = e2.campaign_id AND s.position = e2.next_step
+             WHERE e2.campaign_id = $1 AND e2.status = 'active' AND (e2.step_anchor_at IS NOT NULL OR s.delay IS NULL)) x
+       WHERE e.id = x.id AND e.next_step_due_at IS DISTINCT FROM x.due`,
+      [campaignId, now],
     );
   }
 

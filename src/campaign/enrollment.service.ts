@@ -10,7 +10,7 @@ import { addressKey, SuppressionService } from '../email/suppression.service';
 import { campaignNotFound } from './campaign.service';
 import { ListEnrollmentsQuery } from './dto/enrollment.dto';
 import { Enrollment } from './enrollment.entity';
-import { localPlusSql } from './step-delay';
+import { firstDelaySql, localPlusSql } from './step-delay';
 
 /** Enrolling people by hand, and listing who is in a campaign. */
 @Injectable()
@@ -30,9 +30,7 @@ export class EnrollmentService {
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
       const [campaign] = await manager.query(
-        `SELECT c.status, s.delay AS first_delay
-         FROM campaign c JOIN campaign_step s ON s.campaign_id = c.id AND s.position = 1
-         WHERE c.id = $1 FOR SHARE OF c`,
+        `SELECT c.status FROM campaign c WHERE c.id = $1 FOR SHARE OF c`,
         [campaignId],
       );
       if (!campaign) throw campaignNotFound(campaignId);
@@ -45,10 +43,10 @@ export class EnrollmentService {
       }
       const [inserted] = await manager.query(
         `INSERT INTO enrollment (campaign_id, candidate_id, source, status, next_step, next_step_due_at, enrolled_at, step_anchor_at)
-         VALUES ($1, $2, 'manual', 'active', 1, ${localPlusSql('$4::timestamptz', '$3::text', '(SELECT time_zone FROM candidate WHERE id = $2)')}, $4, $4)
+         VALUES ($1, $2, 'manual', 'active', 1, ${localPlusSql('$3::timestamptz', firstDelaySql('$1'), '(SELECT time_zone FROM candidate WHERE id = $2)')}, $3, $3)
          ON CONFLICT (campaign_id, candidate_id) WHERE status = 'active' DO NOTHING
          RETURNING id`,
-        [campaignId, candidateId, campaign.first_delay, now],
+        [campaignId, candidateId, now],
       );
       if (!inserted) {
         throw new DomainError('AlreadyEnrolled', 'The candidate is already in this campaign.', { candidateId });

@@ -23,3 +23,12 @@ export function localPlusSql(timestamp: string, isoDuration: string, zone: strin
   // An interval keeps months, days and time apart; date_trunc('day', ...) keeps the first two.
   return `(((${timestamp} AT TIME ZONE ${zone} + date_trunc('day', ${delay})) AT TIME ZONE ${zone}) + (${delay} - date_trunc('day', ${delay})))`;
 }
+
+/**
+ * The first step's delay of a campaign (SQL for its id), read by the statement that enrols: a statement
+ * after the one that locked the campaign, so a step edit that committed meanwhile is seen. A delay read
+ * along with the lock would be the one from before the edit, and the edit's rescheduling, which ran
+ * before this enrolment existed, would not move it.
+ */
+export const firstDelaySql = (campaignId: string) =>
+  `(SELECT s.delay FROM campaign_step s WHERE s.campaign_id = ${campaignId}::uuid AND s.position = 1)`;
