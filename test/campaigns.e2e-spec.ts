@@ -42,6 +42,12 @@ describe('Nurture campaigns', () => {
     api().post(new URL(unsubscribeLink(mailTo(candidate)[0])).pathname).type('form').send('List-Unsubscribe=One-Click').expect(200);
   const emailsOf = async (candidateId: string): Promise<Record<string, unknown>[]> =>
     (await api().get(`/api/v1/emails?candidateId=${candidateId}&limit=100`).set(sut.admin).expect(200)).body.items;
+  /** Pause, replace the steps, resume: steps change only while a campaign is paused. */
+  const editSteps = async (campaignId: string, steps: Record<string, string>[]) => {
+    await api().post(`/api/v1/campaigns/${campaignId}/pause`).set(sut.admin).expect(200);
+    await api().patch(`/api/v1/campaigns/${campaignId}`).set(sut.admin).send({ steps }).expect(200);
+    await api().post(`/api/v1/campaigns/${campaignId}/resume`).set(sut.admin).expect(200);
+  };
   const stats = async (campaignId: string) =>
     (await api().get(`/api/v1/campaigns/${campaignId}/stats`).set(sut.admin).expect(200)).body;
 
@@ -258,14 +264,9 @@ describe('Nurture campaigns', () => {
     const candidate = await person(tag);
     const sequence = await campaign({ audience: { tags: [tag] }, steps: [checkin('P10D'), checkin('P40D')] });
     await runDue();
-    const editSteps = async (steps: Record<string, string>[]) => {
-      await api().post(`/api/v1/campaigns/${sequence.id}/pause`).set(sut.admin).expect(200);
-      await api().patch(`/api/v1/campaigns/${sequence.id}`).set(sut.admin).send({ steps }).expect(200);
-      await api().post(`/api/v1/campaigns/${sequence.id}/resume`).set(sut.admin).expect(200);
-    };
     const dueAt = async () => Date.parse((await enrollmentOf(sequence.id, candidate.id))!.nextStepDueAt as string);
     const dueBefore = await dueAt();
-    await editSteps([checkin('P3D'), checkin('P40D')]);
+    await editSteps(sequence.id, [checkin('P3D'), checkin('P40D')]);
     expect(dueBefore - (await dueAt())).toBeGreaterThanOrEqual(7 * DAY - 3_600_000);
     expect(dueBefore - (await dueAt())).toBeLessThanOrEqual(7 * DAY + 3_600_000);
     sut.clock.advance(2 * DAY);
@@ -276,7 +277,7 @@ describe('Nurture campaigns', () => {
     expect(mailTo(candidate)).toHaveLength(1);
 
     // The second step counts from the first one's sending, under its new delay.
-    await editSteps([checkin('P3D'), checkin('P20D')]);
+    await editSteps(sequence.id, [checkin('P3D'), checkin('P20D')]);
     sut.clock.advance(19 * DAY);
     await round();
     expect(mailTo(candidate)).toHaveLength(1);
@@ -299,17 +300,12 @@ describe('Nurture campaigns', () => {
     );
     const dueOf = async (candidateId: string) => Date.parse((await enrollmentOf(sequence.id, candidateId))!.nextStepDueAt as string);
     const [knownDue, unknownDue] = [await dueOf(known.id), await dueOf(unknown.id)];
-    const editSteps = async (steps: Record<string, string>[]) => {
-      await api().post(`/api/v1/campaigns/${sequence.id}/pause`).set(sut.admin).expect(200);
-      await api().patch(`/api/v1/campaigns/${sequence.id}`).set(sut.admin).send({ steps }).expect(200);
-      await api().post(`/api/v1/campaigns/${sequence.id}/resume`).set(sut.admin).expect(200);
-    };
 
-    await editSteps([checkin('P1D'), checkin('P20D')]);
+    await editSteps(sequence.id, [checkin('P1D'), checkin('P20D')]);
     expect(knownDue - (await dueOf(known.id))).toBeGreaterThanOrEqual(10 * DAY - 3_600_000);
     expect(await dueOf(unknown.id)).toBe(unknownDue);
 
-    await editSteps([checkin('P1D')]);
+    await editSteps(sequence.id, [checkin('P1D')]);
     await round();
     expect(await enrollmentOf(sequence.id, known.id)).toMatchObject({ status: 'completed', nextStep: 2 });
     expect(await enrollmentOf(sequence.id, unknown.id)).toMatchObject({ status: 'completed', nextStep: 2 });
