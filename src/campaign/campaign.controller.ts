@@ -35,7 +35,10 @@ export class CampaignController {
     return this.campaigns.get(id);
   }
 
-  /** Name any time; audience and steps while draft or paused; status along draft→active↔paused, any→archived. */
+  /**
+   * Name any time; audience and steps while draft or paused (people already waiting are rescheduled to
+   * the new delays); status along draft→active↔paused, any→archived.
+   */
   @Patch(':id')
   @ApiNotFoundResponse({ description: 'No such campaign' })
   @ApiConflictResponse({ description: 'Archived, or steps/audience changed while active, or a transition not allowed' })
