@@ -149,6 +149,13 @@ describe(MatchService.name, () => {
     await pool.pastProcess(twice, { title: 'Backend 2023', stage: 'interview', gaps: [skill('go')] });
     await api().patch(`/api/v1/candidates/${twice}`).set(sut.admin).send({ skills: [{ name: skill('go'), level: 4 }] }).expect(200);
     await pool.pastProcess(twice, { title: 'Backend 2024', stage: 'interview', gaps: [skill('go')] });
+    // Had go at a level nobody recorded: that counts as the middle of the scale (3), as in the skill points.
+    const unknownUp = await pool.person('Unknown Then Ulf', { skills: [[skill('go'), null]] });
+    await pool.pastProcess(unknownUp, { title: 'Backend 2025c', stage: 'interview', gaps: [skill('go')] });
+    await api().patch(`/api/v1/candidates/${unknownUp}`).set(sut.admin).send({ skills: [{ name: skill('go'), level: 4 }] }).expect(200);
+    const unknownMiddle = await pool.person('Unknown Then Una', { skills: [[skill('go'), null]] });
+    await pool.pastProcess(unknownMiddle, { title: 'Backend 2025d', stage: 'interview', gaps: [skill('go')] });
+    await api().patch(`/api/v1/candidates/${unknownMiddle}`).set(sut.admin).send({ skills: [{ name: skill('go'), level: 3 }] }).expect(200);
     sut.clock.set(NOW);
     const vacancy = await pool.vacancy('Go Engineer', { skills: [{ name: skill('go'), weight: 5, required: true }] });
 
@@ -161,6 +168,10 @@ describe(MatchService.name, () => {
     expect(byName.get('Twice Named Tua')!.closedGaps).toEqual([
       expect.objectContaining({ skill: skill('go'), vacancy: expect.objectContaining({ title: 'Backend 2023' }) }),
     ]);
+    expect(byName.get('Unknown Then Ulf')!.closedGaps).toEqual([
+      expect.objectContaining({ skill: skill('go'), level: 4, vacancy: expect.objectContaining({ title: 'Backend 2025c' }) }),
+    ]);
+    expect(byName.get('Unknown Then Una')!.closedGaps).toEqual([]);
   });
 
   it('lifts someone we made a promise this vacancy keeps (by team or by skill), and only them', async () => {

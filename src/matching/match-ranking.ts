@@ -1,5 +1,5 @@
 import { paramCollector } from '../candidate/candidate-filter';
-import { CONTACT_TYPES, GAP_FULL_WEIGHT, HISTORY_TOP_LEVEL, RECENCY_DAYS, SAME_COUNTRY_SHARE } from './match-weights';
+import { CONTACT_TYPES, GAP_FULL_WEIGHT, HISTORY_TOP_LEVEL, RECENCY_DAYS, SAME_COUNTRY_SHARE, UNKNOWN_LEVEL } from './match-weights';
 import { hasKey, HISTORY_LEVEL_SQL, MatchSpec, SKILL_KEY_STRIDE, skillTable } from './match-spec';
 
 /**
@@ -69,11 +69,14 @@ const FIRST = { score: 1e9, id: 'ffffffff-ffff-ffff-ffff-ffffffffffff' };
 /**
  * Whether gap row `g` can count as closed by the person's skill keys `held` now: a gap named while they
  * lacked the skill closes once they have it; one named while they had it (GapSkillHeldThen) only at a
- * higher level than they had then. Used for the points and for the gaps the explanation lists.
+ * higher level than they had then. A level not recorded then counts as UNKNOWN_LEVEL, as it does in the
+ * skill points: otherwise such a gap could never close. Used for the points and for the gaps the
+ * explanation lists.
  */
 const gapCanCloseSql = (g: string, held: string) =>
-  `(NOT ${g}.held_then OR (${g}.level_then IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(${held}) k
-     WHERE k > ${g}.skill_id * ${SKILL_KEY_STRIDE} + 1 + ${g}.level_then AND k < (${g}.skill_id + 1) * ${SKILL_KEY_STRIDE})))`;
+  `(NOT ${g}.held_then OR EXISTS (SELECT 1 FROM unnest(${held}) k
+     WHERE k > ${g}.skill_id * ${SKILL_KEY_STRIDE} + 1 + coalesce(${g}.level_then, ${UNKNOWN_LEVEL})
+       AND k < (${g}.skill_id + 1) * ${SKILL_KEY_STRIDE}))`;
 
 /**
  * The ranking of one tier as a single statement, or null when the vacancy
