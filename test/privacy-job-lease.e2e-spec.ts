@@ -4,7 +4,7 @@ import { DailyRunLease, DailyRunTakenOver } from '../src/common/scheduling/daily
 import { ConsentExpiry } from '../src/privacy/lifecycle/consent-expiry';
 import { ConsentRenewals } from '../src/privacy/lifecycle/consent-renewals';
 import { LifecycleErasures } from '../src/privacy/lifecycle/lifecycle-erasures';
-import { PRIVACY_RUN_LEASE_MS, PrivacyJobService } from '../src/privacy/lifecycle/privacy-job.service';
+import { PRIVACY_RUN_LEASE_MS, PrivacyJobService, PrivacyStepsFailed } from '../src/privacy/lifecycle/privacy-job.service';
 import { addCandidate } from './support/pool';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -87,10 +87,10 @@ describe('Privacy: a daily run cut short', () => {
     sut.clock.set(at(-2 * DAY));
     const expired = await pooled(1);
 
-    // The run dies after noting the expiries, before the erasures (a deploy, a crash): no report.
+    // The erasure step fails after the expiries were noted (a row it cannot handle, say): no report.
     sut.clock.set(at(0));
     jest.spyOn(sut.app.get(LifecycleErasures), 'afterConsentEnded').mockRejectedValueOnce(new Error('killed'));
-    await expect(runJob()).rejects.toThrow('killed');
+    await expect(runJob()).rejects.toThrow(new PrivacyStepsFailed(['erasures after consent ended']));
     expect(await expiriesNoted(pastGrace.id)).toBe(1);
     expect(await expiriesNoted(expired.id)).toBe(1);
     await api().get(`/api/v1/candidates/${pastGrace.id}`).set(sut.admin).expect(200);
@@ -112,6 +112,27 @@ describe('Privacy: a daily run cut short', () => {
     expect(await runJob()).toMatchObject({ ran: false });
     const [{ report }] = await sut.app.get(DataSource).query(`SELECT report FROM job_run WHERE job = 'privacy_daily' AND run_on = '2026-03-02'`);
     expect(report).toMatchObject({ ran: true, erasedAfterConsentEnded: 1 });
+  });
+
+  it('runs the steps after one that failed, and that one again once its lease has run out', async () => {
+    sut.clock.set(at(-25 * DAY));
+    const pastGrace = await pooled(1);
+    sut.clock.set(at(10 * DAY));
+    const renewalDue = await pooled(5);
+    const renewalRequests = async () => (await sut.app.get(DataSource).query(
+      `SELECT count(*)::int AS n FROM consent_renewal_request r JOIN consent c ON c.id = r.consent_id WHERE c.candidate_id = $1`, [renewalDue.id]))[0].n;
+
+    jest.spyOn(sut.app.get(ConsentRenewals), 'queueDue').mockRejectedValueOnce(new Error('a row it cannot handle'));
+    await expect(runJob()).rejects.toThrow(new PrivacyStepsFailed(['renewal requests']));
+    // The steps after it ran: the person whose grace period is over is erased all the same.
+    await api().get(`/api/v1/candidates/${pastGrace.id}`).set(sut.admin).expect(404);
+    expect(await renewalRequests()).toBe(0);
+
+    sut.clock.set(at(10 * DAY + PRIVACY_RUN_LEASE_MS - MINUTE));
+    expect(await runJob()).toMatchObject({ ran: false });
+    sut.clock.set(at(10 * DAY + PRIVACY_RUN_LEASE_MS + MINUTE));
+    expect(await runJob()).toMatchObject({ day: '2026-03-12', ran: true, renewalRequests: 1, erasedAfterConsentEnded: 0 });
+    expect(await renewalRequests()).toBe(1);
   });
 
   it('keeps its day past the first lease while it renews it', async () => {
