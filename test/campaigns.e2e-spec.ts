@@ -558,6 +558,12 @@ describe('Nurture campaigns', () => {
       .send({ name: 'x', steps: [checkin('P1D')], audience: { silverMedalist: 'yes', finalistOf: '42', notContactedFor: '90 days' } });
     expectProblem(bad, 400, ['audience.silverMedalist', 'audience.finalistOf', 'audience.notContactedFor']);
     expectProblem(await api().get('/api/v1/candidates?notContactedFor=P999Y').set(sut.admin), 400, ['notContactedFor']);
+    // luxon reads "P" as no time at all: such an audience was everyone, and the campaign was stored with it.
+    for (const nothing of ['P', 'PT', 'P1.5D']) {
+      expectProblem(await api().post('/api/v1/campaigns').set(sut.admin)
+        .send({ name: 'x', steps: [checkin('P1D')], audience: { notContactedFor: nothing } }), 400, ['audience.notContactedFor']);
+      expectProblem(await api().get(`/api/v1/candidates?notContactedFor=${nothing}`).set(sut.admin), 400, ['notContactedFor']);
+    }
   });
 
   it('counts enrolled, queued, sent, failed, suppressed, replied and unsubscribed per campaign and step', async () => {

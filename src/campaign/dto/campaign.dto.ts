@@ -11,7 +11,6 @@ import {
   IsString,
   IsUUID,
   Length,
-  Matches,
   ValidateNested,
 } from 'class-validator';
 import { IsOneLine } from '../../common/validation/is-one-line.decorator';
@@ -20,7 +19,6 @@ import { PageQuery } from '../../common/pagination/page';
 import { IsIsoDuration } from '../../common/validation/is-iso-duration.decorator';
 import { CAMPAIGN_STATUSES, CampaignStatus } from '../campaign.entity';
 import { CAMPAIGN_TEMPLATE_KEYS } from '../campaign-templates';
-import { STEP_DELAY_PATTERN } from '../step-delay';
 import { IsCountryCode } from '../../common/validation/is-country-code.decorator';
 import { IsPresentIfGiven } from '../../common/validation/is-present-if-given.decorator';
 
@@ -58,7 +56,7 @@ export class CampaignAudienceDto {
   finalistOf?: string;
 
   /** ISO-8601 duration: only people no email was sent to within it, e.g. P90D. */
-  @IsOptional() @IsIsoDuration({ message: 'notContactedFor must be an ISO-8601 duration such as P90D (at most 100 years)' })
+  @IsOptional() @IsIsoDuration({ message: 'notContactedFor must be an ISO-8601 duration in whole numbers such as P90D, at most 100 years' })
   notContactedFor?: string;
 }
 
@@ -71,8 +69,7 @@ export class CampaignStepDto {
 
   /** ISO-8601 duration after enrollment (first step) or after the previous step, e.g. P14D or PT12H. */
   @ApiProperty({ example: 'P14D' })
-  @IsString() @Matches(STEP_DELAY_PATTERN, { message: 'delay must be an ISO-8601 duration such as P14D or PT12H' })
-  @IsIsoDuration({ message: 'delay must be at most 100 years' })
+  @IsIsoDuration({ message: 'delay must be an ISO-8601 duration in whole numbers such as P14D or PT12H, at most 100 years' })
   delay: string;
 }
 

@@ -58,6 +58,6 @@ export class SearchCandidatesQuery extends PageQuery {
   finalistOf?: string;
 
   /** ISO-8601 duration: only candidates no email was sent to within it, e.g. P90D ("not contacted for 90 days"). */
-  @IsOptional() @IsIsoDuration({ message: 'notContactedFor must be an ISO-8601 duration such as P90D (at most 100 years)' })
+  @IsOptional() @IsIsoDuration({ message: 'notContactedFor must be an ISO-8601 duration in whole numbers such as P90D, at most 100 years' })
   notContactedFor?: string;
 }
