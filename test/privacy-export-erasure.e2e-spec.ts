@@ -430,6 +430,42 @@ describe('Privacy: export and erasure of everything held about a person', () => 
     expectProblem(await api().get(`/api/v1/candidates/${contended.id}`).set(sut.admin), 404);
   });
 
+  describe('with an erasure under way', () => {
+    /** Holds the erasure of `personId` once it has taken the person, runs `rival` meanwhile, then lets it finish. */
+    const whileErasing = <T>(personId: string, rival: () => Promise<T>) => interleave({
+      target: sut.app.get(CandidateEraser) as unknown as { closeErasureRequests: () => Promise<unknown> },
+      method: 'closeErasureRequests',
+      first: async () => (await api().delete(`/api/v1/candidates/${personId}`).set(sut.admin)).status,
+      rival,
+      db: sut.app.get(DataSource),
+    });
+
+    it('answers an enrolment of that person with a 404, not a 500 from the enrollment\'s foreign key', async () => {
+      const leaving = await addCandidate(sut, { fullName: 'Enrolling Erin' });
+      await post(`/api/v1/candidates/${leaving.id}/consents`, { scope: 'talent_pool', textVersion: 'v1', source: 'verbal' }).expect(201);
+      const campaign = (await post('/api/v1/campaigns', {
+        name: 'Raced enrolment', steps: [{ templateKey: 'nurture_checkin', delay: 'P1D' }],
+      }).expect(201)).body.id;
+      const [erased, enrolled] = await whileErasing(leaving.id, () => post(`/api/v1/campaigns/${campaign}/enrollments`, { candidateId: leaving.id }));
+      expect(erased).toBe(204);
+      expectProblem(enrolled, 404);
+    });
+
+    it('closes a vacancy as filled with that person a runner-up: the hire is saved, and they get no medal', async () => {
+      const role = await openVacancy('Raced close');
+      const leaving = await addCandidate(sut, { fullName: 'Runner-up Rut' });
+      const winner = await addCandidate(sut, { fullName: 'Winner Wilma' });
+      const theirs = await candidacy(leaving.id, role, 'final');
+      const hire = await candidacy(winner.id, role, 'final');
+      await post(`/api/v1/candidacies/${theirs}/decision`, { outcome: 'rejected', finalistRank: 2 }).expect(200);
+      const [erased, closed] = await whileErasing(leaving.id, () => post(`/api/v1/vacancies/${role}/close`, { outcome: 'filled', hiredCandidacyId: hire }));
+      expect(erased).toBe(204);
+      expect(closed.status).toBe(200);
+      expect(closed.body).toMatchObject({ hiredCandidacyId: hire, medals: [] });
+      expect((await api().get(`/api/v1/vacancies/${role}/medals`).set(sut.admin).expect(200)).body.items).toEqual([]);
+    });
+  });
+
   it('waives feedback not yet due when the person is erased: neither owed nor ghosted afterwards', async () => {
     const role = await openVacancy('Waived role');
     const stats = async () => (await api().get(`/api/v1/feedback/stats?vacancyId=${role}&from=2026-01-01&to=2026-12-31`)

@@ -71,12 +71,17 @@ export class EnrollmentService {
     return toPage(await builder.getMany(), limit, (last) => [last.enrolledAt.toISOString(), last.id]);
   }
 
-  /** The outbox's own rule (email-gate), so a refusal here means the same as a suppressed email there. */
+  /**
+   * The outbox's own rule (email-gate), so a refusal here means the same as a suppressed email there.
+   * FOR SHARE: an erasure under way holds the person; read unlocked, they were still there, and the
+   * enrollment's foreign key failed once they were gone (a 500 where the answer is a 404). It also keeps
+   * the consent read here from changing before the enrollment commits.
+   */
   private async nurtureBlock(manager: EntityManager, candidateId: string, now: Date): Promise<string | null> {
     const [candidate]: (RecipientState & { email: string })[] = await manager.query(
       `SELECT email, status, unsubscribed_at AS "unsubscribedAt", consent_expires_at AS "consentExpiresAt",
               consent_withdrawn_at AS "consentWithdrawnAt"
-       FROM candidate WHERE id = $1`,
+       FROM candidate WHERE id = $1 FOR SHARE`,
       [candidateId],
     );
     if (!candidate) throw candidateNotFound(candidateId);

@@ -136,12 +136,19 @@ export class VacancyClosingService {
   }
 
   private async awardMedals(manager: EntityManager, vacancy: VacancyRow, now: Date, principal: Principal): Promise<void> {
+    // An erasure takes a person's candidacies, then the person. Taking the finalists first, in the same
+    // order, waits for one under way, and the medals skip the candidacy it left without a person; read
+    // unlocked, the medal's foreign key failed on the person it deleted meanwhile (a 500, the hire unsaved).
+    await manager.query(
+      `SELECT 1 FROM candidacy WHERE vacancy_id = $1 AND outcome = 'rejected' AND finalist_rank >= 2 ORDER BY id FOR UPDATE`,
+      [vacancy.id],
+    );
     const awarded: { candidacy_id: string; candidate_id: string; medal: 'silver' | 'bronze'; rank: number; gap_skills: string[] }[] =
       await manager.query(
         `WITH awarded AS (
            INSERT INTO medal (candidacy_id, candidate_id, vacancy_id, medal, rank, awarded_at, pool_status, pool_updated_at)
            SELECT id, candidate_id, vacancy_id, CASE WHEN finalist_rank = 2 THEN 'silver' ELSE 'bronze' END, finalist_rank, $2, 'pending', $2
-           FROM candidacy WHERE vacancy_id = $1 AND outcome = 'rejected' AND finalist_rank >= 2
+           FROM candidacy WHERE vacancy_id = $1 AND outcome = 'rejected' AND finalist_rank >= 2 AND candidate_id IS NOT NULL
            RETURNING candidacy_id, candidate_id, medal, rank
          )
          SELECT a.*, ${gapSkillNamesSql('a.candidacy_id')} AS gap_skills

@@ -32,7 +32,9 @@ export async function interleave<T extends object, K extends keyof T & string, A
     first.catch(() => release()); // failing before the stop must not leave the rival waiting
     await Promise.race([arrived, first]);
     let settled = false;
-    const rival = options.rival().finally(() => (settled = true));
+    // Through a promise of its own: a rival that throws, or returns a bare thenable (a supertest request), must
+    // not leave `first` held at the gate.
+    const rival = Promise.resolve().then(options.rival).finally(() => (settled = true));
     for (let i = 0; i < 250 && !settled; i++) {
       const [{ waiting }] = await db.query(`SELECT count(*)::int AS waiting FROM pg_locks WHERE NOT granted`);
       if (waiting > 0) break;
