@@ -19,6 +19,12 @@ describe('loggablePath', () => {
     expect(loggablePath('/talentx/p/abc.def', '/talent')).toBe('/talentx/p/abc.def');
   });
 
+  it('takes out a segment that may be an email or a name sent where an id belongs', () => {
+    expect(loggablePath('/api/v1/candidates/alva.lindqvist@example.com')).toBe('/api/v1/candidates/:redacted');
+    expect(loggablePath('/api/v1/candidates/alva%40example.com/consents')).toBe('/api/v1/candidates/:redacted/consents');
+    expect(loggablePath('/api/v1/candidates/%C3%85sa%20Berg?x=1')).toBe('/api/v1/candidates/:redacted');
+  });
+
   it('leaves other paths alone', () => {
     expect(loggablePath('/api/v1/vacancies/0b9c/matches')).toBe('/api/v1/vacancies/0b9c/matches');
     expect(loggablePath('/public/p/x')).toBe('/public/p/x');

@@ -14,11 +14,21 @@ const CANDIDATE_LINK = new RegExp(`^/(${CANDIDATE_PAGE_ALTERNATIVES})/[^/]+`, 'i
 const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i;
 
 /**
- * The path of a request as it may be logged: no scheme and host, no query string, no link token, and
- * as routed, without PUBLIC_BASE_URL's path (Express logs the target as it came, before basePathStripper).
+ * A path segment that may be a person's email or name where a client put it in place of an id
+ * (`/candidates/alva@example.com`): an @, or anything percent-encoded (spaces, letters such as å).
+ * Route words and ids are plain ASCII.
+ */
+const PERSONAL_SEGMENT = /(?<=\/)[^/]*[@%][^/]*/g;
+
+/**
+ * The path of a request as it may be logged: no scheme and host, no query string, no link token, no
+ * segment that may name a person, and as routed, without PUBLIC_BASE_URL's path (Express logs the
+ * target as it came, before basePathStripper).
  */
 export function loggablePath(url: string, basePath = ''): string {
-  return (withoutBasePath(url.replace(ABSOLUTE_FORM, ''), basePath).split('?')[0] || '/').replace(CANDIDATE_LINK, '/$1/:token');
+  return (withoutBasePath(url.replace(ABSOLUTE_FORM, ''), basePath).split('?')[0] || '/')
+    .replace(CANDIDATE_LINK, '/$1/:token')
+    .replace(PERSONAL_SEGMENT, ':redacted');
 }
 
 /**
