@@ -62,6 +62,7 @@ describe('Nurture campaigns', () => {
   it('creates, lists, edits and moves campaigns through their statuses, naming every invalid field', async () => {
     const post = (body: Record<string, unknown>) => api().post('/api/v1/campaigns').set(sut.admin).send(body);
     expectProblem(await post({ name: 'x', steps: [checkin('14 days')] }), 400, ['steps.0.delay']);
+    expectProblem(await post({ name: '   ', steps: [checkin('P1D')] }), 400, ['name']);
     // A delay of a million years made an Invalid Date that stopped every campaign's round.
     expectProblem(await post({ name: 'x', steps: [checkin('P1000000Y')] }), 400, ['steps.0.delay']);
     expectProblem(await post({ name: 'x', steps: [checkin('P1D'), { templateKey: 'no_such_template', delay: 'P1D' }] }), 400, ['steps.1.templateKey']);

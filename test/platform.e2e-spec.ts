@@ -48,6 +48,8 @@ describe('Platform: auth, errors, health, docs', () => {
     expectProblem(await sut.http().get('/api/v1/candidates').set(auth), 401);
     expectProblem(await sut.http().delete(`/api/v1/api-keys/${created.body.id}`).set(sut.admin), 404);
     expectProblem(await sut.http().post('/api/v1/api-keys').set(sut.admin).send({ name: 'x', role: 'root' }), 400, ['role']);
+    // Names are trimmed before their length is checked: blanks name nothing.
+    expectProblem(await sut.http().post('/api/v1/api-keys').set(sut.admin).send({ name: '   ', role: 'viewer' }), 400, ['name']);
   });
 
   it('pages through API keys created in the same instant (microseconds apart from the cursor) without skipping any', async () => {

@@ -51,6 +51,12 @@ describe(validateTemplateSource.name, () => {
     expect(messagesFor({ html }).join('\n')).toMatch(/"(constructor|__proto__|prototype)" cannot be used in a template/);
   });
 
+  it('keeps the subject on one line, allowing a line break at its end as the template files have', () => {
+    expect(messagesFor({ subject: 'Hi\r\nBcc: someone@example.com' })).toEqual(['subject: subject must be one line: no line breaks, tabs or other control characters']);
+    expect(messagesFor({ subject: 'Hi\tthere' })).toEqual(['subject: subject must be one line: no line breaks, tabs or other control characters']);
+    expect(messagesFor({ subject: 'Feedback on your application\n' })).toEqual([]);
+  });
+
   it('allows only our partials, and none in the subject', () => {
     expect(messagesFor({ html: '{{> layout}}' }).join('\n')).toMatch(/unknown partial "layout"; the partials are signature, button/);
     expect(messagesFor({ html: '{{> (candidate.firstName)}}' }).join('\n')).toMatch(/unknown partial "dynamic"/);

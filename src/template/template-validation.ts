@@ -1,4 +1,5 @@
 import { FieldError } from '../common/errors/domain-error';
+import { LINE_BREAKING } from '../common/validation/is-one-line.decorator';
 import { Locale } from '../config/app-config';
 import { TemplateCompiler, TemplatePart, TemplateRenderError } from './template-compiler';
 import { fieldCatalog, withOptionalParents, withoutOptionalFields } from './template-fields';
@@ -58,7 +59,9 @@ export function validateTemplateSource(
 function sizeProblemOf(part: TemplatePart, value: string): string | undefined {
   if (value.trim() === '') return `${part} must not be empty`;
   if (part === 'subject') {
-    return value.length > SUBJECT_MAX_CHARS ? `subject must be at most ${SUBJECT_MAX_CHARS} characters` : undefined;
+    if (value.length > SUBJECT_MAX_CHARS) return `subject must be at most ${SUBJECT_MAX_CHARS} characters`;
+    // A line break at either end, as the template files have, is harmless; one inside is a second line nobody sees.
+    return LINE_BREAKING.test(value.trim()) ? 'subject must be one line: no line breaks, tabs or other control characters' : undefined;
   }
   return Buffer.byteLength(value) > BODY_MAX_BYTES ? `${part} must be at most ${BODY_MAX_BYTES / 1024} KB` : undefined;
 }

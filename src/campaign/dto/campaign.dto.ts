@@ -1,3 +1,5 @@
+import { Transform } from 'class-transformer';
+import { trim } from '../../common/validation/transforms';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -74,7 +76,7 @@ export class CampaignStepDto {
 }
 
 export class CreateCampaignDto {
-  @IsString() @Length(1, 200) @IsOneLine()
+  @Transform(trim) @IsString() @Length(1, 200) @IsOneLine()
   name: string;
 
   @IsOptional() @IsObject() @ValidateNested() @Type(() => CampaignAudienceDto)
@@ -87,7 +89,7 @@ export class CreateCampaignDto {
 
 /** Steps and audience can change while the campaign is draft or paused; status follows the allowed transitions. */
 export class UpdateCampaignDto {
-  @IsPresentIfGiven() @IsString() @Length(1, 200) @IsOneLine()
+  @IsPresentIfGiven() @Transform(trim) @IsString() @Length(1, 200) @IsOneLine()
   name?: string;
 
   /** Replaces the whole audience. */

@@ -1,3 +1,5 @@
+import { Transform } from 'class-transformer';
+import { trim } from '../../common/validation/transforms';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { REPLY_CHANNELS, ReplyChannel } from '../candidate-reply.entity';
 import { IsIsoDateTime } from '../../common/validation/is-iso-date-time.decorator';
@@ -11,6 +13,6 @@ export class RecordReplyDto {
   channel: ReplyChannel;
 
   /** A short note of what they said; no more than needed (it is personal data). */
-  @IsOptional() @IsString() @Length(1, 2000)
+  @IsOptional() @Transform(trim) @IsString() @Length(1, 2000)
   summary?: string;
 }

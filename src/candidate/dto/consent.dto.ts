@@ -1,3 +1,5 @@
+import { Transform } from 'class-transformer';
+import { trim } from '../../common/validation/transforms';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { CONSENT_SCOPES, CONSENT_SOURCES, ConsentScope, ConsentSource } from '../consent.entity';
 import { IsIsoDateTime } from '../../common/validation/is-iso-date-time.decorator';
@@ -7,7 +9,7 @@ export class RecordConsentDto {
   scope: ConsentScope;
 
   /** Which version of the consent text the candidate agreed to, e.g. "2026-01". */
-  @IsString() @Length(1, 50)
+  @Transform(trim) @IsString() @Length(1, 50)
   textVersion: string;
 
   @IsIn(CONSENT_SOURCES.filter((source) => source !== 'email_link'))

@@ -1,9 +1,10 @@
+import { trim } from '../../common/validation/transforms';
 import { Transform } from 'class-transformer';
 import { IsString, Length } from 'class-validator';
 
 export class AddNoteDto {
   /** Kept as part of the person's record: they can read it in an export. */
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(trim)
   @IsString() @Length(1, 4000)
   text: string;
 }

@@ -121,7 +121,7 @@ export class ListVacanciesQuery extends PageQuery {
   status?: VacancyStatus;
 
   /** Case-insensitive. */
-  @IsOptional() @IsString() @Length(1, 100)
+  @IsOptional() @Transform(trim) @IsString() @Length(1, 100)
   team?: string;
 
   /** Vacancies with this skill among their criteria (any spelling or alias). */
