@@ -4,6 +4,7 @@ import { OutboxService } from '../src/email/outbox.service';
 import { ProfileService } from '../src/profile/profile.service';
 import { NOW, PoolBuilder, ranking, T0 } from './support/matching-history';
 import { startTestApp, TestApp } from './support/test-app';
+import { expectProblem } from './support/problem';
 
 const DAY = 86_400_000;
 
@@ -123,6 +124,10 @@ describe(ProfileService.name, () => {
     expect(country.text).toContain('value="Sweden"');
     expect((await api().post(path).type('form').send('email=me%40evil.test&city=X').expect(400)).text).toContain('Formuläret har ändrats');
     expect((await api().post(path).type('form').send('interest=maybe').expect(400)).text).toContain('Nya roller: välj ett av de tre svaren.');
+    // %-escapes that are not UTF-8 (no browser sends them) were kept as the escapes: "%C0%AF" became a skill "c0 af".
+    for (const broken of ['skill=%C0%AF&level=2', 'city=%ED%A0%80', 'city=100%']) {
+      expect(expectProblem(await api().post(path).type('form').send(broken), 400).detail).toBe('The form body is not valid percent-encoded UTF-8.');
+    }
     const view = await candidate(sara);
     expect(view).toMatchObject({ city: 'Göteborg', country: 'SE', skills: [{ name: skill('scala'), level: 3 }] });
     expect((await timeline(sara)).map((item) => item.type)).not.toContain('profile_updated');

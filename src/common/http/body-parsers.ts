@@ -17,13 +17,28 @@ function withProblemErrors(parser: RequestHandler): RequestHandler {
       if (type === 'entity.parse.failed') {
         return sendProblem(req, res, problemFor('MalformedBody', 'The request body could not be parsed as JSON.'));
       }
+      if (type === 'entity.verify.failed') {
+        return sendProblem(req, res, problemFor('MalformedBody', (error as Error).message));
+      }
       return sendProblem(req, res, problemFor('ValidationFailed', 'The request body could not be read.'));
     });
+}
+
+/**
+ * A form body whose %-escapes are not UTF-8 (%ED%A0%80, %C0%AF: no browser sends them). The parser keeps
+ * such a value as the escapes themselves, so "%C0%AF" was stored as a skill named "c0 af".
+ */
+function refuseBrokenPercentEncoding(_req: unknown, _res: unknown, body: Buffer): void {
+  try {
+    decodeURIComponent(body.toString('utf8'));
+  } catch {
+    throw new Error('The form body is not valid percent-encoded UTF-8.');
+  }
 }
 
 export function bodyParsers(limit: string): RequestHandler[] {
   return [
     withProblemErrors(json({ limit })),
-    withProblemErrors(urlencoded({ limit, extended: false })),
+    withProblemErrors(urlencoded({ limit, extended: false, verify: refuseBrokenPercentEncoding })),
   ];
 }
