@@ -208,6 +208,34 @@ describe('TemplateController', () => {
     await sut.http().delete('/api/v1/templates/nurture_checkin/en').set(recruiter).expect(204);
   });
 
+  it('records an email its template cannot render for one person as failed, and lets the request that sent it succeed', async () => {
+    // Saved after a trial render with a short sample name; a 200-character name of ampersands (each one
+    // "&amp;" in HTML) takes the body past the 512 KB cap.
+    const source = (await sut.http().get('/api/v1/templates/application_received?locale=en').set(sut.admin).expect(200)).body;
+    await save('application_received', 'en', { subject: source.subject, text: source.text, html: `{{#with candidate}}${'{{fullName}}'.repeat(4000)}{{/with}}` }).expect(200);
+    try {
+      const vacancy = (await sut.http().post('/api/v1/vacancies').set(sut.admin).send({
+        title: 'Render test', hiringManager: { name: 'Hanna Berg', email: 'hanna@acme.test' }, recruiter: { name: 'Rita Recruiter', email: 'rita@acme.test' },
+        status: 'open', expectedDecisionDate: '2026-04-15',
+      }).expect(201)).body.id;
+      const person = async (fullName: string, email: string) =>
+        (await sut.http().post('/api/v1/candidates').set(sut.admin).send({ fullName, email, locale: 'en' }).expect(201)).body.id;
+      const longName = await person('&'.repeat(200), 'amp@example.com');
+      const shortName = await person('Ada', 'ada@example.com');
+      for (const candidateId of [longName, shortName]) {
+        await sut.http().post('/api/v1/candidacies').set(sut.admin).send({ candidateId, vacancyId: vacancy }).expect(201);
+      }
+      const mail = async (candidateId: string) => (await sut.http().get(`/api/v1/emails?candidateId=${candidateId}`).set(sut.admin).expect(200)).body.items;
+      expect(await mail(longName)).toEqual([expect.objectContaining({
+        templateKey: 'application_received', status: 'failed',
+        lastError: 'The template could not be rendered for this recipient: html: the html body renders to more than 512 KB',
+      })]);
+      expect(await mail(shortName)).toEqual([expect.objectContaining({ templateKey: 'application_received', status: 'held' })]);
+    } finally {
+      await sut.http().delete('/api/v1/templates/application_received/en').set(sut.admin).expect(204);
+    }
+  });
+
   it('answers 404 for an unknown template and 400 for an unsupported locale', async () => {
     const problem = expectProblem(await sut.http().get('/api/v1/templates/welcome').set(sut.admin), 404);
     expect(problem.code).toBe('TemplateNotFound');

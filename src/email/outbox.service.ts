@@ -8,7 +8,8 @@ import { Signer } from '../common/secrets/signer';
 import { Clock } from '../common/time/clock';
 import { nextSendTime, parseSendWindow, SendWindow } from '../common/time/send-window';
 import { TemplateKey } from '../template/template-keys';
-import { TemplateRenderer } from '../template/template-renderer';
+import { RenderedEmail } from '../template/template-compiler';
+import { EmailNotRenderable, TemplateRenderer } from '../template/template-renderer';
 import { blockReason, RecipientState } from './email-gate';
 import { EmailCategory, EmailStatus } from './email.entity';
 import { addressKey, SuppressionService } from './suppression.service';
@@ -81,6 +82,16 @@ interface OutboxRow {
 const PROFILE_LINK_DAYS = 90;
 
 /** Renders emails and writes them to the outbox; the delivery worker sends them. */
+/** An email the template could not render for its recipient: stored as failed, with the reason (EmailNotRenderable). */
+interface NotRendered {
+  notRendered: string;
+}
+
+function failedToRender(error: unknown): NotRendered {
+  if (error instanceof EmailNotRenderable) return { notRendered: error.reason };
+  throw error;
+}
+
 @Injectable()
 export class OutboxService {
   private readonly window: SendWindow;
@@ -136,7 +147,8 @@ export class OutboxService {
           ...((request.data?.links as object) ?? {}),
         },
       };
-      const rendered = await renderBatch.render(request.templateKey, recipient.locale, data, { timeZone: recipient.timeZone });
+      const rendered = await renderBatch.render(request.templateKey, recipient.locale, data, { timeZone: recipient.timeZone })
+        .catch(failedToRender);
       const headers: Record<string, string> =
         request.category === 'nurture'
           ? { 'List-Unsubscribe': `<${links.unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
@@ -151,7 +163,8 @@ export class OutboxService {
     const now = this.clock.now();
     const suppressed = (await this.suppression.reasons([request.toAddress], manager)).get(addressKey(request.toAddress));
     const data = { ...request.data, company: { name: this.config.COMPANY_NAME } };
-    const rendered = await this.renderer.render(request.templateKey, request.locale, data, { timeZone: request.timeZone }, manager);
+    const rendered = await this.renderer.render(request.templateKey, request.locale, data, { timeZone: request.timeZone }, manager)
+      .catch(failedToRender);
     const row = this.row(
       { ...request, category: 'transactional' },
       request.toAddress, request.locale, rendered, {}, blockReason(undefined, 'staff', now, suppressed), request.sendAt ?? now, null,
@@ -212,25 +225,26 @@ export class OutboxService {
     },
     toAddress: string,
     locale: string,
-    rendered: { subject: string; html: string; text: string },
+    rendered: RenderedEmail | NotRendered,
     headers: Record<string, string>,
     blocked: string | null,
     sendAt: Date,
     candidateId: string | null,
   ): OutboxRow {
+    const failure = 'notRendered' in rendered ? `The template could not be rendered for this recipient: ${rendered.notRendered}` : null;
     return {
       candidate_id: candidateId,
       to_address: toAddress,
       category: request.category,
       template_key: request.templateKey,
       locale,
-      subject: rendered.subject,
-      html_body: rendered.html,
-      text_body: rendered.text,
+      subject: 'notRendered' in rendered ? '' : rendered.subject,
+      html_body: 'notRendered' in rendered ? '' : rendered.html,
+      text_body: 'notRendered' in rendered ? '' : rendered.text,
       headers,
       idempotency_key: request.idempotencyKey,
-      status: blocked ? 'suppressed' : this.config.SMTP_URL ? 'queued' : 'held',
-      last_error: blocked,
+      status: failure ? 'failed' : blocked ? 'suppressed' : this.config.SMTP_URL ? 'queued' : 'held',
+      last_error: failure ?? blocked,
       next_attempt_at: sendAt.toISOString(),
       message_id: `<${randomUUID()}@${this.messageDomain}>`,
       campaign_id: request.campaignId ?? null,

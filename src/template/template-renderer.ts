@@ -112,10 +112,7 @@ export class TemplateRenderer {
       return this.compiler.render(template, withOptionalParents(data, TEMPLATE_DEFINITIONS[key]), { locale: used, timeZone: options.timeZone });
     } catch (error) {
       if (!(error instanceof TemplateRenderError)) throw error;
-      const message = `${error.part}: ${error.message}`;
-      throw new DomainError('TemplateInvalid', `The ${key} email (${used}) could not be rendered with this data. ${message}`, {
-        errors: [{ field: 'data', messages: [message] }],
-      });
+      throw new EmailNotRenderable(key, used, `${error.part}: ${error.message}`);
     }
   }
 
@@ -177,6 +174,21 @@ export class TemplateRenderer {
 }
 
 /** The emails of one batch, rendered against the overrides read when the batch began. */
+/**
+ * A template that passed its checks on save but fails on this data (a body past the size cap with a
+ * person's long name in it, say). For a preview, the data is the caller's: a 400 naming `data`. For
+ * mail the service writes, it is the template's fault, not the request's: the outbox records the email
+ * as failed, with this reason, and the request goes on.
+ */
+export class EmailNotRenderable extends DomainError {
+  constructor(key: TemplateKey, locale: Locale, readonly reason: string) {
+    super('TemplateInvalid', `The ${key} email (${locale}) could not be rendered with this data. ${reason}`, {
+      errors: [{ field: 'data', messages: [reason] }],
+    });
+    this.name = EmailNotRenderable.name;
+  }
+}
+
 export class RenderBatch {
   constructor(
     private readonly renderer: TemplateRenderer,
