@@ -83,6 +83,9 @@ describe('CandidateController', () => {
       expectProblem(await create({ fullName: 'X', email: 'x@example.com', status: 'hired' }), 400, ['status']);
       expectProblem(await create({ fullName: 'X', email: 'x@example.com', consentExpiresAt: '2030-01-01' }), 400, ['consentExpiresAt']);
       expectProblem(await create({ fullName: 'X', email: 'x@example.com', skills: [{ name: 'go', level: 9 }] }), 400, ['skills.0.level']);
+      // A level written into the name, or typed as one, made skills named "kafka 3" and "5".
+      expectProblem(await create({ fullName: 'X', email: 'x@example.com', skills: [{ name: 'kafka:3' }, { name: 'go' }, { name: '5' }] }),
+        400, ['skills.0.name', 'skills.2.name']);
       // Two letters are not yet a country: UK is GB, and EU and XX are none. A phone needs digits.
       for (const country of ['UK', 'eu', 'XX']) expectProblem(await create({ fullName: 'X', email: 'x@example.com', country }), 400, ['country']);
       for (const phone of ['------', '.....', '(+) / -']) expectProblem(await create({ fullName: 'X', email: 'x@example.com', phone }), 400, ['phone']);

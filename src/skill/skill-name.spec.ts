@@ -18,6 +18,8 @@ describe(normalizeSkillName.name, () => {
     ['c++ ... ', 'c++'],
     ['node.js. .', 'node.js'],
     ['Göteborg-Äpple', 'göteborg äpple'],
+    ['ka\u200bfka', 'kafka'],
+    ['\ufeffRust\u2060', 'rust'],
   ])('normalises %p to %p', (raw, expected) => {
     expect(normalizeSkillName(raw)).toBe(expected);
   });
@@ -39,5 +41,15 @@ describe(IsSkillName.name, () => {
     expect(errorsFor(`${'-'.repeat(300)}go`)).toEqual([]);
     expect(errorsFor(`${'.'.repeat(SKILL_NAME_RAW_MAX)}go`)).toHaveLength(1);
     expect(errorsFor('x'.repeat(SKILL_NAME_MAX + 1))).toHaveLength(1);
+  });
+
+  it('refuses a level typed as a name, or written into one, saying where the level goes', () => {
+    for (const name of ['1', '4.5', '(8)']) {
+      expect(errorsFor(name)[0].constraints).toEqual({ isSkillName: expect.stringContaining('with a letter in it') });
+    }
+    for (const name of ['kafka:3', 'go = 4', 'rust (2)', '(5)', ':3']) {
+      expect(errorsFor(name)[0].constraints).toEqual({ isSkillName: 'name must be the skill alone: give its level in level, not in the name' });
+    }
+    for (const name of ['5G', 'ISO 9001 (2015)', 'Java (8)']) expect(errorsFor(name)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 /**
  * The canonical spelling of a skill as typed by a person: Unicode-folded,
+ * invisible characters (a zero-width space pasted from a web page) dropped,
  * lower case, punctuation other than the meaningful `+ # .` (c++, c#, .net,
  * node.js) turned into spaces, runs of spaces collapsed. Aliases are applied
  * after this, on the normalised text.
@@ -7,6 +8,7 @@
 export function normalizeSkillName(raw: string): string {
   const spaced = raw
     .normalize('NFKC')
+    .replace(/\p{Cf}/gu, '')
     .toLowerCase()
     .replace(/[^\p{L}\p{N}+#.]+/gu, ' ')
     .replace(/\s*\.\s*/g, '.');
