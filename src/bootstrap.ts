@@ -9,6 +9,7 @@ import { ApiKeyService } from './api-key/api-key.service';
 import { AppModule } from './app.module';
 import { basePathStripper } from './common/http/base-path.middleware';
 import { bodyParsers } from './common/http/body-parsers';
+import { answerUnparsableRequests } from './common/http/unparsable-requests';
 import { Clock } from './common/time/clock';
 import { knowDatabaseTimeZones } from './common/time/time-zone';
 import { createValidationPipe } from './common/validation/validation.pipe';
@@ -56,6 +57,7 @@ export async function createApp(
   // upload only as fast as the database takes the rows, so a large file could be cut off midway.
   // Slow clients are still bounded by headersTimeout (60 s) and the import's own row limits.
   (app.getHttpServer() as Server).requestTimeout = UPLOAD_TIMEOUT_MS;
+  answerUnparsableRequests(app.getHttpServer() as Server);
   await app.get(ApiKeyService).ensureAdminKey(config.ADMIN_API_KEY);
   const zones: { name: string }[] = await app.get(DataSource).query(`SELECT name FROM pg_timezone_names`);
   knowDatabaseTimeZones(zones.map((zone) => zone.name));

@@ -2,7 +2,10 @@
 export const ERROR_CODES = {
   ValidationFailed: { status: 400, title: 'The request is not valid' },
   InvalidCursor: { status: 400, title: 'The pagination cursor is not valid' },
-  MalformedBody: { status: 400, title: 'The request body is not valid JSON' },
+  MalformedBody: { status: 400, title: 'The request body could not be parsed' },
+  MalformedRequest: { status: 400, title: 'The request could not be parsed' },
+  HeadersTooLarge: { status: 431, title: 'The request line and headers are too large' },
+  RequestTimeout: { status: 408, title: 'The request took too long to arrive' },
   Unauthenticated: { status: 401, title: 'A valid API key is required' },
   Forbidden: { status: 403, title: 'This API key may not do that' },
   NotFound: { status: 404, title: 'No such resource' },
