@@ -559,6 +559,11 @@ describe('Nurture campaigns', () => {
       .send({ name: 'x', steps: [checkin('P1D')], audience: { silverMedalist: 'yes', finalistOf: '42', notContactedFor: '90 days' } });
     expectProblem(bad, 400, ['audience.silverMedalist', 'audience.finalistOf', 'audience.notContactedFor']);
     expectProblem(await api().get('/api/v1/candidates?notContactedFor=P999Y').set(sut.admin), 400, ['notContactedFor']);
+    // A vacancy that does not exist: such a campaign would quietly never find anybody.
+    const unknown = expectProblem(await api().post('/api/v1/campaigns').set(sut.admin).send({
+      name: 'x', steps: [checkin('P1D')], audience: { finalistOf: '00000000-0000-4000-8000-000000000000' },
+    }), 404);
+    expect(unknown).toMatchObject({ code: 'VacancyNotFound', detail: 'audience.finalistOf: no vacancy with id 00000000-0000-4000-8000-000000000000.' });
     // luxon reads "P" as no time at all: such an audience was everyone, and the campaign was stored with it.
     for (const nothing of ['P', 'PT', 'P1.5D']) {
       expectProblem(await api().post('/api/v1/campaigns').set(sut.admin)

@@ -1,5 +1,7 @@
 import { DomainError } from '../common/errors/domain-error';
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { CandidateStatus } from '../candidate/candidate.entity';
 import { CandidateFilter } from '../candidate/candidate-filter';
 import { normaliseTags } from '../candidate/candidate.service';
@@ -28,7 +30,10 @@ export interface CampaignAudience {
  */
 @Injectable()
 export class CampaignAudiences {
-  constructor(private readonly skills: SkillService) {}
+  constructor(
+    private readonly skills: SkillService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
 
   async normalise(audience: CampaignAudience | undefined): Promise<CampaignAudience> {
     if (!audience) return {};
@@ -48,7 +53,13 @@ export class CampaignAudiences {
     if (audience.city) result.city = audience.city.trim();
     if (audience.status) result.status = audience.status;
     if (audience.silverMedalist !== undefined) result.silverMedalist = audience.silverMedalist;
-    if (audience.finalistOf) result.finalistOf = audience.finalistOf.toLowerCase();
+    if (audience.finalistOf) {
+      // Stored unchecked, a mistyped id made a campaign that quietly never found anybody.
+      const id = audience.finalistOf.toLowerCase();
+      const [vacancy] = await this.dataSource.query(`SELECT 1 FROM vacancy WHERE id = $1`, [id]);
+      if (!vacancy) throw new DomainError('VacancyNotFound', `audience.finalistOf: no vacancy with id ${id}.`);
+      result.finalistOf = id;
+    }
     if (audience.notContactedFor) result.notContactedFor = audience.notContactedFor;
     return result;
   }
