@@ -312,6 +312,13 @@ describe('CandidateController', () => {
       const url = `/api/v1/candidates/${candidate.id}/consents`;
       expectProblem(await sut.http().post(url).set(sut.admin).send({ scope: 'talent_pool', textVersion: 'v1', source: 'verbal', grantedAt: '2030-01-01T00:00:00Z' }), 400, ['grantedAt']);
       expectProblem(await sut.http().post(url).set(sut.admin).send({ scope: 'talent_pool', textVersion: 'v1', source: 'carrier pigeon' }), 400, ['source']);
+      // 2206 for 2026: kept, it would have held the person, and their data, for 180 years.
+      const tooLong = { scope: 'talent_pool', textVersion: 'v1', source: 'verbal', grantedAt: '2026-03-01T00:00:00Z' };
+      const longRefused = expectProblem(await sut.http().post(url).set(sut.admin).send({ ...tooLong, expiresAt: '2206-03-01' }), 400, ['expiresAt']);
+      expect(longRefused.errors[0].messages).toEqual(['expiresAt must be at most 10 years after grantedAt']);
+      expectProblem(await sut.http().post(url).set(sut.admin).send({ ...tooLong, expiresAt: '9999-12-31' }), 400, ['expiresAt']);
+      expect((await sut.http().get(url).set(sut.admin).expect(200)).body.items).toEqual([]);
+      await sut.http().post(url).set(sut.admin).send({ ...tooLong, expiresAt: '2036-02-28' }).expect(201);
       expectProblem(await sut.http().post(url).set(sut.admin).send({ scope: 'marketing', textVersion: 'v1', source: 'verbal' }), 400, ['scope']);
       expectProblem(
         await sut.http().post('/api/v1/candidates/00000000-0000-4000-8000-000000000000/consents').set(sut.admin)

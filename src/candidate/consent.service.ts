@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, CONSENT_VALIDITY_MAX_MONTHS } from '../config/app-config';
 import { Principal } from '../common/auth/roles';
 import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
@@ -71,6 +71,10 @@ export class ConsentService {
       ? dayOrInstant(dto.expiresAt, zone, 'end')
       : DateTime.fromJSDate(grantedAt, { zone }).plus({ months: this.config.CONSENT_VALIDITY_MONTHS }).toJSDate();
     if (expiresAt <= grantedAt) throw DomainError.field('expiresAt', 'expiresAt must be after grantedAt');
+    // A typo such as 2206 for 2026 would keep the person, and their data, for 180 years.
+    if (expiresAt > DateTime.fromJSDate(grantedAt, { zone }).plus({ months: CONSENT_VALIDITY_MAX_MONTHS }).toJSDate()) {
+      throw DomainError.field('expiresAt', `expiresAt must be at most ${CONSENT_VALIDITY_MAX_MONTHS / 12} years after grantedAt`);
+    }
     return this.dataSource.transaction(async (manager) => {
       await this.candidates.lock(manager, candidateId);
       const given = await alreadyGiven?.(manager, now);

@@ -18,6 +18,9 @@ import { isSendWindow } from '../common/time/send-window';
 import { publicBaseUrlProblem } from './public-base-url';
 import { SIGNALS, WEIGHTS_PATTERN } from '../matching/match-weights';
 
+/** The longest a talent-pool consent may run: the setting's cap, and that of a date recorded by hand. */
+export const CONSENT_VALIDITY_MAX_MONTHS = 120;
+
 export const SUPPORTED_LOCALES = ['sv', 'en'] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
 
@@ -55,7 +58,7 @@ export class AppConfig {
   @IsIn(SUPPORTED_LOCALES)
   DEFAULT_LOCALE: Locale = 'en';
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(120)
+  @Transform(toInt) @IsInt() @Min(1) @Max(CONSENT_VALIDITY_MAX_MONTHS)
   CONSENT_VALIDITY_MONTHS = 12;
 
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 1mb, 512kb or 2048b' })
