@@ -20,6 +20,7 @@ export class CampaignController {
 
   /** Creates a draft campaign; nothing is sent until it is activated (resume, or PATCH status=active). */
   @Post()
+  @ApiNotFoundResponse({ description: 'audience.finalistOf names no vacancy' })
   create(@Body() dto: CreateCampaignDto) {
     return this.campaigns.create(dto);
   }
@@ -40,7 +41,7 @@ export class CampaignController {
    * the new delays); status along draft→active↔paused, any→archived.
    */
   @Patch(':id')
-  @ApiNotFoundResponse({ description: 'No such campaign' })
+  @ApiNotFoundResponse({ description: 'No such campaign, or audience.finalistOf names no vacancy' })
   @ApiConflictResponse({ description: 'Archived, or steps/audience changed while active, or a transition not allowed' })
   update(@Param('id', UuidParam()) id: string, @Body() dto: UpdateCampaignDto) {
     return this.campaigns.update(id, dto);
