@@ -31,6 +31,19 @@ export interface FeedbackView {
   followUpEmailId: string | null;
 }
 
+/** A feedback row's columns as FeedbackView names them; the table's alias is `f`. */
+export const FEEDBACK_VIEW_COLUMNS = `f.id, f.stage, f.channel, f.summary, f.gap_skills AS "gapSkills", f.given_by AS "givenBy",
+  f.given_at AS "givenAt", f.email_id AS "emailId", f.follow_up_email_id AS "followUpEmailId"`;
+
+export type FeedbackViewRow = Omit<FeedbackView, 'givenAt'> & { givenAt: Date };
+
+export function toFeedbackView(row: FeedbackViewRow): FeedbackView {
+  return {
+    id: row.id, stage: row.stage, channel: row.channel, summary: row.summary, gapSkills: row.gapSkills, givenBy: row.givenBy,
+    givenAt: row.givenAt.toISOString(), emailId: row.emailId, followUpEmailId: row.followUpEmailId,
+  };
+}
+
 export interface CandidacyView {
   id: string;
   candidate: { id: string; fullName: string };
@@ -146,16 +159,13 @@ export class CandidacyViews {
   }
 
   async feedbackOf(candidacyIds: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, FeedbackView[]>> {
-    const rows: (Omit<FeedbackView, 'givenAt'> & { candidacyId: string; givenAt: Date })[] = await manager.query(
-      `SELECT id, candidacy_id AS "candidacyId", stage, channel, summary, gap_skills AS "gapSkills", given_by AS "givenBy",
-              given_at AS "givenAt", email_id AS "emailId", follow_up_email_id AS "followUpEmailId"
-       FROM feedback WHERE candidacy_id = ANY($1::uuid[]) ORDER BY given_at, created_at, id`,
+    const rows: (FeedbackViewRow & { candidacyId: string })[] = await manager.query(
+      `SELECT ${FEEDBACK_VIEW_COLUMNS}, f.candidacy_id AS "candidacyId"
+       FROM feedback f WHERE f.candidacy_id = ANY($1::uuid[]) ORDER BY f.given_at, f.created_at, f.id`,
       [candidacyIds],
     );
     const result = new Map<string, FeedbackView[]>();
-    for (const { candidacyId, givenAt, ...item } of rows) {
-      result.set(candidacyId, [...(result.get(candidacyId) ?? []), { ...item, givenAt: givenAt.toISOString() }]);
-    }
+    for (const row of rows) result.set(row.candidacyId, [...(result.get(row.candidacyId) ?? []), toFeedbackView(row)]);
     return result;
   }
 

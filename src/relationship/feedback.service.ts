@@ -10,28 +10,15 @@ import { CandidateEmailRequest, OutboxService } from '../email/outbox.service';
 import { holdSkillNamesForWriting, SkillService } from '../skill/skill.service';
 import { TimelineService } from '../timeline/timeline.service';
 import { localDate } from './business-days';
-import { Stage, STAGES } from './candidacy-stages';
+import { STAGES } from './candidacy-stages';
 import { CandidacyService } from './candidacy.service';
-import { CandidatePromise, FeedbackView } from './candidacy.view';
+import { CandidatePromise, FEEDBACK_VIEW_COLUMNS, FeedbackView, FeedbackViewRow, toFeedbackView } from './candidacy.view';
 import { GiveFeedbackDto } from './dto/feedback.dto';
-import { FeedbackChannel, FeedbackEmailTemplate } from './feedback-policy';
+import { FeedbackEmailTemplate } from './feedback-policy';
 import { recordGapSkills } from './gap-skills';
 import { RelationshipSettings } from './relationship-settings.service';
 
-interface FeedbackUnderKey {
-  id: string;
-  stage: Stage;
-  channel: FeedbackChannel;
-  summary: string;
-  gap_skills: string[];
-  given_by: string;
-  given_at: Date;
-  email_id: string | null;
-  follow_up_email_id: string | null;
-  request_fingerprint: string;
-  due_on: string | null;
-  due_at: Date | null;
-}
+type FeedbackUnderKey = FeedbackViewRow & { request_fingerprint: string; due_on: string | null; due_at: Date | null };
 
 function closedDeadline(givenAt: Date, closed: { due_on: string; due_at: Date } | undefined): GivenFeedback['closedDeadline'] {
   return closed ? { dueOn: closed.due_on, dueAt: closed.due_at.toISOString(), onTime: givenAt < closed.due_at } : null;
@@ -155,8 +142,7 @@ export class FeedbackService {
   /** The feedback recorded under an idempotency key, as its request was answered. */
   private async givenUnderKey(manager: EntityManager, candidacyId: string, key: string): Promise<{ given: GivenFeedback; fingerprint: string } | null> {
     const [row]: FeedbackUnderKey[] = await manager.query(
-      `SELECT f.id, f.stage, f.channel, f.summary, f.gap_skills, f.given_by, f.given_at, f.email_id, f.follow_up_email_id,
-              f.request_fingerprint, d.due_on::text AS due_on, d.due_at
+      `SELECT ${FEEDBACK_VIEW_COLUMNS}, f.request_fingerprint, d.due_on::text AS due_on, d.due_at
        FROM feedback f LEFT JOIN feedback_due d ON d.feedback_id = f.id
        WHERE f.candidacy_id = $1 AND f.idempotency_key = $2`,
       [candidacyId, key],
@@ -165,9 +151,8 @@ export class FeedbackService {
     return {
       fingerprint: row.request_fingerprint,
       given: {
-        id: row.id, candidacyId, stage: row.stage, channel: row.channel, summary: row.summary, gapSkills: row.gap_skills,
-        givenBy: row.given_by, givenAt: row.given_at.toISOString(), emailId: row.email_id, followUpEmailId: row.follow_up_email_id,
-        closedDeadline: closedDeadline(row.given_at, row.due_at ? { due_on: row.due_on!, due_at: row.due_at } : undefined),
+        ...toFeedbackView(row), candidacyId,
+        closedDeadline: closedDeadline(row.givenAt, row.due_at ? { due_on: row.due_on!, due_at: row.due_at } : undefined),
       },
     };
   }
