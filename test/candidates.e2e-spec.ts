@@ -83,9 +83,12 @@ describe('CandidateController', () => {
       expectProblem(await create({ fullName: 'X', email: 'x@example.com', status: 'hired' }), 400, ['status']);
       expectProblem(await create({ fullName: 'X', email: 'x@example.com', consentExpiresAt: '2030-01-01' }), 400, ['consentExpiresAt']);
       expectProblem(await create({ fullName: 'X', email: 'x@example.com', skills: [{ name: 'go', level: 9 }] }), 400, ['skills.0.level']);
-      // A level written into the name, or typed as one, made skills named "kafka 3" and "5".
-      expectProblem(await create({ fullName: 'X', email: 'x@example.com', skills: [{ name: 'kafka:3' }, { name: 'go' }, { name: '5' }] }),
-        400, ['skills.0.name', 'skills.2.name']);
+      // A level written into the name made skills named "kafka 3" and "rust 2".
+      const levelInName = expectProblem(
+        await create({ fullName: 'X', email: 'x@example.com', skills: [{ name: 'kafka:3' }, { name: 'go' }, { name: 'rust (2)' }] }),
+        400, ['skills.0.name', 'skills.2.name'],
+      );
+      expect(levelInName.errors.map((error: { field: string }) => error.field)).toEqual(['skills.0.name', 'skills.2.name']);
       // Two letters are not yet a country: UK is GB, and EU and XX are none. A phone needs digits.
       for (const country of ['UK', 'eu', 'XX']) expectProblem(await create({ fullName: 'X', email: 'x@example.com', country }), 400, ['country']);
       for (const phone of ['------', '.....', '(+) / -']) expectProblem(await create({ fullName: 'X', email: 'x@example.com', phone }), 400, ['phone']);
@@ -318,7 +321,9 @@ describe('CandidateController', () => {
       expect(longRefused.errors[0].messages).toEqual(['expiresAt must be at most 10 years after grantedAt']);
       expectProblem(await sut.http().post(url).set(sut.admin).send({ ...tooLong, expiresAt: '9999-12-31' }), 400, ['expiresAt']);
       expect((await sut.http().get(url).set(sut.admin).expect(200)).body.items).toEqual([]);
-      await sut.http().post(url).set(sut.admin).send({ ...tooLong, expiresAt: '2036-02-28' }).expect(201);
+      // Ten years to the day: a date is the end of its day.
+      expectProblem(await sut.http().post(url).set(sut.admin).send({ ...tooLong, expiresAt: '2036-03-02' }), 400, ['expiresAt']);
+      await sut.http().post(url).set(sut.admin).send({ ...tooLong, expiresAt: '2036-03-01' }).expect(201);
       expectProblem(await sut.http().post(url).set(sut.admin).send({ scope: 'marketing', textVersion: 'v1', source: 'verbal' }), 400, ['scope']);
       expectProblem(
         await sut.http().post('/api/v1/candidates/00000000-0000-4000-8000-000000000000/consents').set(sut.admin)

@@ -109,6 +109,11 @@ describe(ProfileService.name, () => {
       .send(`skill=${encodeURIComponent(skill('scala'))}&level=3&skill=${encodeURIComponent(skill('flink'))}&level=2&skill=kubernetes&level=&city=Malm%C3%B6&country=SE`)
       .expect(200);
     expect((await timeline(sara)).filter((item) => item.type === 'profile_updated')).toHaveLength(1);
+
+    // A form declared in Latin-1 is read as Latin-1: %F6 is ö there.
+    await api().post(profilePath(sara)).set('Content-Type', 'application/x-www-form-urlencoded; charset=iso-8859-1')
+      .send('city=V%E4ster%E5s').expect(200);
+    expect(await candidate(sara)).toMatchObject({ city: 'Västerås' });
   });
 
   it('refuses what the API refuses, shows why, and saves nothing', async () => {

@@ -72,7 +72,9 @@ export class ConsentService {
       : DateTime.fromJSDate(grantedAt, { zone }).plus({ months: this.config.CONSENT_VALIDITY_MONTHS }).toJSDate();
     if (expiresAt <= grantedAt) throw DomainError.field('expiresAt', 'expiresAt must be after grantedAt');
     // A typo such as 2206 for 2026 would keep the person, and their data, for 180 years.
-    if (expiresAt > DateTime.fromJSDate(grantedAt, { zone }).plus({ months: CONSENT_VALIDITY_MAX_MONTHS }).toJSDate()) {
+    // To the end of that day (the next one's start), as an expiresAt given as a date is read (dayOrInstant).
+    const cap = DateTime.fromJSDate(grantedAt, { zone }).plus({ months: CONSENT_VALIDITY_MAX_MONTHS, days: 1 }).startOf('day');
+    if (expiresAt > cap.toJSDate()) {
       throw DomainError.field('expiresAt', `expiresAt must be at most ${CONSENT_VALIDITY_MAX_MONTHS / 12} years after grantedAt`);
     }
     return this.dataSource.transaction(async (manager) => {

@@ -2,16 +2,21 @@ import { registerDecorator, ValidationArguments, ValidationOptions } from 'class
 import { normalizeSkillName, SKILL_NAME_MAX, SKILL_NAME_RAW_MAX } from './skill-name';
 
 /**
- * `kafka:3`, `go=4`, `rust (2)`: the import's way of writing a level (list-cells.ts), sent as a name.
- * As there, only 1-5 in brackets is a level: "Java (8)" and "ISO 9001 (2015)" are names.
+ * `kafka:3`, `go=4`, `rust (2)`: the import's way of writing a level (list-cells.ts), sent as a name,
+ * read after folding (a full-width colon, an invisible character) and without trailing punctuation.
+ * Only a single digit 1-5 is a level, as there: "ISO 27001:2022", "Java (8)" and "Python 3" are names.
+ * Stored names never match: normalising turns `:`, `=` and brackets into spaces.
  */
-const LEVEL_IN_NAME = /(?:[:=]\s*\d+|\(\s*[1-5]\s*\))\s*$/;
+const LEVEL_IN_NAME = /(?:[:=]\s*[1-5]|\(\s*[1-5]\s*\))$/;
+
+function hasLevelInName(raw: string): boolean {
+  return LEVEL_IN_NAME.test(raw.normalize('NFKC').replace(/\p{Cf}/gu, '').replace(/[\s.,;]+$/u, ''));
+}
 
 /**
  * Text that names a skill: 1 to SKILL_NAME_MAX characters as stored, that is
  * after normalisation (NFKC can lengthen text: "ﬀ" becomes "ff", and
- * punctuation-only input becomes nothing), with a letter in it ("3" or "(5)"
- * is a level typed as a name), and no level written into it.
+ * punctuation-only input becomes nothing), and no level written into it.
  */
 export function IsSkillName(options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
@@ -20,16 +25,16 @@ export function IsSkillName(options?: ValidationOptions): PropertyDecorator {
       target: target.constructor,
       propertyName: String(propertyName),
       options: {
-        message: (args: ValidationArguments) => typeof args.value === 'string' && LEVEL_IN_NAME.test(args.value)
+        message: (args: ValidationArguments) => typeof args.value === 'string' && args.value.length <= SKILL_NAME_RAW_MAX && hasLevelInName(args.value)
           ? `${args.property} must be the skill alone: give its level in level, not in the name`
-          : `${args.property} must name a skill in 1 to ${SKILL_NAME_MAX} letters, digits or + # . once normalised, with a letter in it`,
+          : `${args.property} must name a skill in 1 to ${SKILL_NAME_MAX} letters, digits or + # . once normalised`,
         ...options,
       },
       validator: {
         validate: (value: unknown) => {
-          if (typeof value !== 'string' || value.length > SKILL_NAME_RAW_MAX || LEVEL_IN_NAME.test(value)) return false;
-          const name = normalizeSkillName(value);
-          return name.length >= 1 && name.length <= SKILL_NAME_MAX && /\p{L}/u.test(name);
+          if (typeof value !== 'string' || value.length > SKILL_NAME_RAW_MAX || hasLevelInName(value)) return false;
+          const length = normalizeSkillName(value).length;
+          return length >= 1 && length <= SKILL_NAME_MAX;
         },
       },
     });

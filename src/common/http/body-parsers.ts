@@ -28,7 +28,9 @@ function withProblemErrors(parser: RequestHandler): RequestHandler {
  * A form body whose %-escapes are not UTF-8 (%ED%A0%80, %C0%AF: no browser sends them). The parser keeps
  * such a value as the escapes themselves, so "%C0%AF" was stored as a skill named "c0 af".
  */
-function refuseBrokenPercentEncoding(_req: unknown, _res: unknown, body: Buffer): void {
+function refuseBrokenPercentEncoding(_req: unknown, _res: unknown, body: Buffer, encoding: string): void {
+  // A form declared in another charset (iso-8859-1) is decoded as that by the parser: %F6 is ö there.
+  if (encoding !== 'utf-8') return;
   try {
     decodeURIComponent(body.toString('utf8'));
   } catch {

@@ -1,5 +1,5 @@
 import { STATUS_CODES, type Server } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
 import { problemFor, ProblemDetails } from '../errors/problem-details';
 
 /**
@@ -20,20 +20,21 @@ export function problemForUnparsable(code: string | undefined): ProblemDetails {
   }
 }
 
-/** Node's own handling (its statuses), with a problem+json body. */
+/**
+ * Node's own handling (lib/_http_server.js socketOnError), with a problem+json body: an answer only on a
+ * connection that has had none yet (on a kept-alive one the client may be reading an earlier response),
+ * then the socket is destroyed at once, as Node does; only ending it, half-open sockets stayed a minute.
+ */
 export function answerUnparsableRequests(server: Server): void {
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    // Closed by the client, or a response already under way on it: nobody to answer, or no clean way to.
-    const responding = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
-    if (error.code === 'ECONNRESET' || !socket.writable || responding) {
-      socket.destroy();
-      return;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (socket.writable && socket.bytesWritten === 0) {
+      const problem = problemForUnparsable(error.code);
+      const body = JSON.stringify(problem);
+      socket.write(
+        `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\nContent-Type: application/problem+json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     }
-    const problem = problemForUnparsable(error.code);
-    const body = JSON.stringify(problem);
-    socket.end(
-      `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\nContent-Type: application/problem+json\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+    socket.destroy(error);
   });
 }
