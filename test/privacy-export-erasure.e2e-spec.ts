@@ -451,6 +451,19 @@ describe('Privacy: export and erasure of everything held about a person', () => 
       expectProblem(enrolled, 404);
     });
 
+    it('leaves that person out of a campaign round enrolling its audience, and enrols the others', async () => {
+      const [leaving, staying] = await Promise.all(['Audience Alma', 'Audience Anders'].map((fullName) =>
+        addCandidate(sut, { fullName, tags: ['raced-audience'] }, { consent: true })));
+      const campaign = (await post('/api/v1/campaigns', {
+        name: 'Raced audience', audience: { tags: ['raced-audience'] }, steps: [{ templateKey: 'nurture_checkin', delay: 'P1D' }],
+      }).expect(201)).body.id;
+      await api().post(`/api/v1/campaigns/${campaign}/resume`).set(sut.admin).expect(200);
+      const [erased] = await whileErasing(leaving.id, () => sut.app.get(CampaignRunner).runDue());
+      expect(erased).toBe(204);
+      const enrolled = (await api().get(`/api/v1/campaigns/${campaign}/enrollments`).set(sut.admin).expect(200)).body.items;
+      expect(enrolled.map((item: { candidateId: string }) => item.candidateId)).toEqual([staying.id]);
+    });
+
     it('closes a vacancy as filled with that person a runner-up: the hire is saved, and they get no medal', async () => {
       const role = await openVacancy('Raced close');
       const leaving = await addCandidate(sut, { fullName: 'Runner-up Rut' });

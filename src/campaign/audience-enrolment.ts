@@ -60,6 +60,9 @@ export class AudienceEnrolment {
                 ${localPlusSql(`${enrolledAt}::timestamptz`, firstDelaySql(campaignId), 'c.time_zone')}, ${enrolledAt}::timestamptz, ${enrolledAt}::timestamptz
          FROM candidate c
          WHERE ${where.join(' AND ')}
+         -- Someone being erased is held FOR UPDATE: skipped, not waited for, as the enrollment's foreign key
+         -- would fail once they are gone and take the round with it. KEY SHARE: profile edits do not skip anyone.
+         FOR KEY SHARE OF c SKIP LOCKED
          ON CONFLICT DO NOTHING
          RETURNING 1
        )

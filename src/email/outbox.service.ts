@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -81,19 +81,15 @@ interface OutboxRow {
 /** How long the personal profile link in an email stays valid. */
 const PROFILE_LINK_DAYS = 90;
 
-/** Renders emails and writes them to the outbox; the delivery worker sends them. */
 /** An email the template could not render for its recipient: stored as failed, with the reason (EmailNotRenderable). */
 interface NotRendered {
   notRendered: string;
 }
 
-function failedToRender(error: unknown): NotRendered {
-  if (error instanceof EmailNotRenderable) return { notRendered: error.reason };
-  throw error;
-}
-
+/** Renders emails and writes them to the outbox; the delivery worker sends them. */
 @Injectable()
 export class OutboxService {
+  private readonly logger = new Logger(OutboxService.name);
   private readonly window: SendWindow;
   private readonly messageDomain: string;
 
@@ -148,7 +144,7 @@ export class OutboxService {
         },
       };
       const rendered = await renderBatch.render(request.templateKey, recipient.locale, data, { timeZone: recipient.timeZone })
-        .catch(failedToRender);
+        .catch((error: unknown) => this.notRendered(error, request.templateKey, recipient.locale));
       const headers: Record<string, string> =
         request.category === 'nurture'
           ? { 'List-Unsubscribe': `<${links.unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
@@ -164,7 +160,7 @@ export class OutboxService {
     const suppressed = (await this.suppression.reasons([request.toAddress], manager)).get(addressKey(request.toAddress));
     const data = { ...request.data, company: { name: this.config.COMPANY_NAME } };
     const rendered = await this.renderer.render(request.templateKey, request.locale, data, { timeZone: request.timeZone }, manager)
-      .catch(failedToRender);
+      .catch((error: unknown) => this.notRendered(error, request.templateKey, request.locale));
     const row = this.row(
       { ...request, category: 'transactional' },
       request.toAddress, request.locale, rendered, {}, blockReason(undefined, 'staff', now, suppressed), request.sendAt ?? now, null,
@@ -219,6 +215,13 @@ export class OutboxService {
     return result[1] ?? 0;
   }
 
+  /** The operator's signal that an override breaks on real data: the key and locale, not the person. */
+  private notRendered(error: unknown, templateKey: string, locale: string): NotRendered {
+    if (!(error instanceof EmailNotRenderable)) throw error;
+    this.logger.warn({ templateKey, locale }, 'An email could not be rendered from its template; it is stored as failed');
+    return { notRendered: error.reason };
+  }
+
   private row(
     request: {
       templateKey: string; idempotencyKey: string; campaignId?: string; campaignStep?: number; vacancyId?: string; category: EmailCategory;
@@ -243,8 +246,8 @@ export class OutboxService {
       text_body: 'notRendered' in rendered ? '' : rendered.text,
       headers,
       idempotency_key: request.idempotencyKey,
-      status: failure ? 'failed' : blocked ? 'suppressed' : this.config.SMTP_URL ? 'queued' : 'held',
-      last_error: failure ?? blocked,
+      status: blocked ? 'suppressed' : failure ? 'failed' : this.config.SMTP_URL ? 'queued' : 'held',
+      last_error: blocked ?? failure,
       next_attempt_at: sendAt.toISOString(),
       message_id: `<${randomUUID()}@${this.messageDomain}>`,
       campaign_id: request.campaignId ?? null,

@@ -173,7 +173,6 @@ export class TemplateRenderer {
   }
 }
 
-/** The emails of one batch, rendered against the overrides read when the batch began. */
 /**
  * A template that passed its checks on save but fails on this data (a body past the size cap with a
  * person's long name in it, say). For a preview, the data is the caller's: a 400 naming `data`. For
@@ -189,6 +188,7 @@ export class EmailNotRenderable extends DomainError {
   }
 }
 
+/** The emails of one batch, rendered against the overrides read when the batch began. */
 export class RenderBatch {
   constructor(
     private readonly renderer: TemplateRenderer,
