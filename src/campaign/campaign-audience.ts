@@ -1,12 +1,11 @@
 import { DomainError } from '../common/errors/domain-error';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { CandidateStatus } from '../candidate/candidate.entity';
 import { CandidateFilter } from '../candidate/candidate-filter';
 import { normaliseTags } from '../candidate/candidate.service';
 import { minusDuration } from '../common/time/durations';
 import { SkillService } from '../skill/skill.service';
+import { VacancyService } from '../vacancy/vacancy.service';
 
 /** Who a campaign is for: the pool search filters, stored resolved. */
 export interface CampaignAudience {
@@ -32,7 +31,7 @@ export interface CampaignAudience {
 export class CampaignAudiences {
   constructor(
     private readonly skills: SkillService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly vacancies: VacancyService,
   ) {}
 
   async normalise(audience: CampaignAudience | undefined): Promise<CampaignAudience> {
@@ -56,8 +55,7 @@ export class CampaignAudiences {
     if (audience.finalistOf) {
       // Stored unchecked, a mistyped id made a campaign that quietly never found anybody.
       const id = audience.finalistOf.toLowerCase();
-      const [vacancy] = await this.dataSource.query(`SELECT 1 FROM vacancy WHERE id = $1`, [id]);
-      if (!vacancy) throw new DomainError('VacancyNotFound', `audience.finalistOf: no vacancy with id ${id}.`);
+      if (!(await this.vacancies.exists(id))) throw new DomainError('VacancyNotFound', `audience.finalistOf: no vacancy with id ${id}.`);
       result.finalistOf = id;
     }
     if (audience.notContactedFor) result.notContactedFor = audience.notContactedFor;

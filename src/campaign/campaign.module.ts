@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CandidateModule } from '../candidate/candidate.module';
 import { EmailModule } from '../email/email.module';
 import { SkillModule } from '../skill/skill.module';
+import { VacancyModule } from '../vacancy/vacancy.module';
 import { AudienceEnrolment } from './audience-enrolment';
 import { CampaignAudiences } from './campaign-audience';
 import { CampaignMail } from './campaign-mail';
@@ -19,7 +20,7 @@ import { TimelineModule } from '../timeline/timeline.module';
 
 /** Nurture campaigns: audiences, step sequences, enrollments, replies, and the round that queues due steps. */
 @Module({
-  imports: [EmailModule, SkillModule, CandidateModule, TimelineModule],
+  imports: [EmailModule, SkillModule, CandidateModule, TimelineModule, VacancyModule],
   controllers: [CampaignController, CandidateReplyController],
   providers: [
     CampaignService,

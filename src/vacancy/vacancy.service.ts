@@ -62,6 +62,12 @@ export class VacancyService {
     return view;
   }
 
+  /** Whether there is a vacancy with this id: for a reference to one kept elsewhere (a campaign's audience). */
+  async exists(id: string): Promise<boolean> {
+    const [row] = await this.dataSource.query(`SELECT 1 FROM vacancy WHERE id = $1`, [id]);
+    return Boolean(row);
+  }
+
   /** Newest first. */
   async list(query: ListVacanciesQuery): Promise<Page<VacancyView>> {
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
