@@ -191,8 +191,11 @@ describe('Rate limiting', () => {
   });
   afterAll(() => sut.close());
 
-  it('answers 429 past the limit', async () => {
-    for (let i = 0; i < 3; i++) await sut.http().get('/health/live').expect(200);
-    expectProblem(await sut.http().get('/health/live'), 429);
+  it('answers 429 past the limit, counted per client over every route, and never to health probes', async () => {
+    for (const path of ['/api/v1/candidates', '/api/v1/vacancies', '/api/v1/campaigns']) await sut.http().get(path).set(sut.admin).expect(200);
+    // Another route is no way round it: the limit is the client's, not each route's.
+    expectProblem(await sut.http().get('/api/v1/templates').set(sut.admin), 429);
+    expectProblem(await sut.http().get('/api/v1/candidates').set(sut.admin), 429);
+    for (let i = 0; i < 5; i++) await sut.http().get('/health/ready').expect(200);
   });
 });

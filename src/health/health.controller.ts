@@ -1,10 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../common/auth/roles';
 
 @ApiTags('health')
 @Public()
+// Probes: a load balancer asking every few seconds from one address must not find a healthy instance limited.
+@SkipThrottle()
 @Controller('health')
 export class HealthController {
   constructor(
