@@ -83,6 +83,9 @@ describe('Platform: auth, errors, health, docs', () => {
     );
     const huge = { fullName: 'A', email: 'a@example.com', headline: 'x'.repeat(2 * 1024 * 1024) };
     expectProblem(await sut.http().post('/api/v1/candidates').set(sut.admin).send(huge), 413);
+    // A form whose %-escapes are not UTF-8 (kept as literal text, they were stored as such).
+    expect(expectProblem(await sut.http().post('/api/v1/candidates').set(sut.admin).type('form').send('fullName=%C0%AF&email=a%40example.com'), 400))
+      .toMatchObject({ code: 'MalformedBody', detail: 'The form body is not valid percent-encoded UTF-8.' });
     // Past Node's 16 KB of URL and headers, before Express: Node's 431 came with an empty body.
     expect(expectProblem(await sut.http().get(`/api/v1/candidates?q=${'x'.repeat(20_000)}`).set(sut.admin), 431).code).toBe('HeadersTooLarge');
   });

@@ -464,6 +464,17 @@ describe('Privacy: export and erasure of everything held about a person', () => 
       expect(enrolled.map((item: { candidateId: string }) => item.candidateId)).toEqual([staying.id]);
     });
 
+    it('shows their own profile page, sent meanwhile, a page to read rather than the API\'s problem+json', async () => {
+      const leaving = await addCandidate(sut, { fullName: 'Paging Petra' }, { consent: true });
+      const page = new URL(sut.app.get(OutboxService).candidateLinks(leaving.id).profile).pathname;
+      const [erased, saved] = await whileErasing(leaving.id, async () => api().post(page).type('form').send('city=Lund'));
+      expect(erased).toBe(204);
+      expect(saved.status).toBe(404);
+      expect(saved.headers['content-type']).toMatch(/^text\/html/);
+      expect(saved.text).toContain('This link no longer works');
+      expect(saved.text).not.toContain(page.split('/')[2]);
+    });
+
     it('closes a vacancy as filled with that person a runner-up: the hire is saved, and they get no medal', async () => {
       const role = await openVacancy('Raced close');
       const leaving = await addCandidate(sut, { fullName: 'Runner-up Rut' });

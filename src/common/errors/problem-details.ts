@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { candidateErrorPage, isCandidatePage } from '../http/candidate-error-page';
 import { ERROR_CODES, ErrorCode } from './error-codes';
 
 export interface ProblemDetails {
@@ -23,8 +24,15 @@ export function problemFor(
   return { type: `urn:silverpool:problem:${kebab(code)}`, title, status, detail, code, ...extra };
 }
 
-/** Writes an RFC 9457 body; used by the exception filter and by middleware that runs before Nest. */
+/**
+ * Writes an RFC 9457 body; used by the exception filter and by middleware that runs before Nest. On the
+ * candidates' own pages, a page for a person instead (candidateErrorPage), with the same status.
+ */
 export function sendProblem(req: Request, res: Response, problem: ProblemDetails): void {
+  if (isCandidatePage(req)) {
+    res.status(problem.status).set('Cache-Control', 'no-store').type('html').send(candidateErrorPage(problem.status));
+    return;
+  }
   const requestId = (req as Request & { id?: string }).id;
   res
     .status(problem.status)
