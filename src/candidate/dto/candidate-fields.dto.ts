@@ -21,6 +21,7 @@ import { IsTimeZone } from '../../common/validation/is-time-zone.decorator';
 import { IsSkillName } from '../../skill/is-skill-name.decorator';
 import { emailAddress, phoneNumber, trim } from '../../common/validation/transforms';
 import { IsCountryCode } from '../../common/validation/is-country-code.decorator';
+import { HasVisibleText } from '../../common/validation/has-visible-text.decorator';
 import { IsOneLine } from '../../common/validation/is-one-line.decorator';
 
 
@@ -36,7 +37,7 @@ export class SkillInput {
 
 /** The fields a person or a recruiter owns. Status and consent belong to other flows. */
 export class CandidateFields {
-  @Transform(trim) @IsString() @Length(1, 200) @IsOneLine()
+  @Transform(trim) @IsString() @Length(1, 200) @IsOneLine() @HasVisibleText()
   fullName: string;
 
   @Transform(emailAddress) @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(254)

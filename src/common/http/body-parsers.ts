@@ -17,6 +17,9 @@ function withProblemErrors(parser: RequestHandler): RequestHandler {
       if (type === 'entity.parse.failed') {
         return sendProblem(req, res, problemFor('MalformedBody', 'The request body could not be parsed as JSON.'));
       }
+      if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
+        return sendProblem(req, res, problemFor('UnsupportedMediaType', 'Send the body in UTF-8 (charset=utf-8), uncompressed or gzip.'));
+      }
       if (type === 'entity.verify.failed') {
         return sendProblem(req, res, problemFor('MalformedBody', (error as Error).message));
       }

@@ -45,6 +45,7 @@ export class UnsubscribeController {
 
   @Post(':token/resubscribe')
   @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
   async resubscribe(@Param('token') token: string, @Res() res: Response): Promise<void> {
     const holder = await this.unsubscribes.holderOf(token);
     if (!holder) return this.invalid(res);

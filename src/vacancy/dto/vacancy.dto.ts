@@ -23,6 +23,7 @@ import { SENIORITIES, Seniority, VACANCY_STATUSES, VacancyStatus } from '../vaca
 import { IsIsoDateTime } from '../../common/validation/is-iso-date-time.decorator';
 import { IsPresentIfGiven } from '../../common/validation/is-present-if-given.decorator';
 import { emailAddress, trim } from '../../common/validation/transforms';
+import { HasVisibleText } from '../../common/validation/has-visible-text.decorator';
 import { IsOneLine } from '../../common/validation/is-one-line.decorator';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -88,7 +89,7 @@ class VacancyFields {
 }
 
 export class CreateVacancyDto extends VacancyFields {
-  @Transform(trim) @IsString() @Length(1, 200) @IsOneLine()
+  @Transform(trim) @IsString() @Length(1, 200) @IsOneLine() @HasVisibleText()
   title: string;
 
   /** Gets the feedback digest, and the candidates' replies about this vacancy when it has no recruiter. */
@@ -103,7 +104,7 @@ export class CreateVacancyDto extends VacancyFields {
 
 /** Any field; `status: open` opens a draft. Filling and cancelling go through POST /vacancies/:id/close. */
 export class UpdateVacancyDto extends VacancyFields {
-  @IsPresentIfGiven() @Transform(trim) @IsString() @Length(1, 200) @IsOneLine()
+  @IsPresentIfGiven() @Transform(trim) @IsString() @Length(1, 200) @IsOneLine() @HasVisibleText()
   title?: string;
 
   /** Gets the feedback digest, and the candidates' replies about this vacancy when it has no recruiter. */
