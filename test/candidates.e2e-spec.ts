@@ -84,7 +84,9 @@ describe('CandidateController', () => {
       expectProblem(await create({ fullName: 'X', email: 'x@example.com', consentExpiresAt: '2030-01-01' }), 400, ['consentExpiresAt']);
       expectProblem(await create({ fullName: 'X', email: 'x@example.com', skills: [{ name: 'go', level: 9 }] }), 400, ['skills.0.level']);
       // A name of invisible characters passed the length check and greeted "Hi ,".
-      expectProblem(await create({ fullName: '\u200b\u200b\u200d', email: 'x@example.com' }), 400, ['fullName']);
+      for (const fullName of ['\u200b\u200b\u200d', '\u3164', '\u2800\u034f']) {
+        expectProblem(await create({ fullName, email: 'x@example.com' }), 400, ['fullName']);
+      }
       // A charset the parser cannot read is the body's media type, not a field.
       expectProblem(await sut.http().post('/api/v1/candidates').set(sut.admin).set('Content-Type', 'application/json; charset=windows-1252')
         .send('{"fullName":"X","email":"x@example.com"}'), 415);

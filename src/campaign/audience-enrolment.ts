@@ -61,7 +61,8 @@ export class AudienceEnrolment {
          FROM candidate c
          WHERE ${where.join(' AND ')}
          -- Someone being erased is held FOR UPDATE: skipped, not waited for, as the enrollment's foreign key
-         -- would fail once they are gone and take the round with it. KEY SHARE: profile edits do not skip anyone.
+         -- would fail once they are gone and take the round with it. So is anyone else held FOR UPDATE at that
+         -- moment (a reply being recorded): the next round enrols them. KEY SHARE: plain updates skip nobody.
          FOR KEY SHARE OF c SKIP LOCKED
          ON CONFLICT DO NOTHING
          RETURNING 1

@@ -18,7 +18,7 @@ function withProblemErrors(parser: RequestHandler): RequestHandler {
         return sendProblem(req, res, problemFor('MalformedBody', 'The request body could not be parsed as JSON.'));
       }
       if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
-        return sendProblem(req, res, problemFor('UnsupportedMediaType', 'Send the body in UTF-8 (charset=utf-8), uncompressed or gzip.'));
+        return sendProblem(req, res, problemFor('UnsupportedMediaType', 'Send the body in UTF-8 (charset=utf-8), uncompressed or as gzip, deflate or br.'));
       }
       if (type === 'entity.verify.failed') {
         return sendProblem(req, res, problemFor('MalformedBody', (error as Error).message));

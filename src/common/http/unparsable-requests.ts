@@ -21,13 +21,15 @@ export function problemForUnparsable(code: string | undefined): ProblemDetails {
 }
 
 /**
- * Node's own handling (lib/_http_server.js socketOnError), with a problem+json body: an answer only on a
- * connection that has had none yet (on a kept-alive one the client may be reading an earlier response),
- * then the socket is destroyed at once, as Node does; only ending it, half-open sockets stayed a minute.
+ * Node's own handling (lib/_http_server.js socketOnError), with a problem+json body: an answer unless a
+ * response is already going out on the connection (a kept-alive one that finished its earlier responses
+ * gets one too, as a proxy reusing it expects), then the socket is destroyed at once, as Node does; only
+ * ending it, half-open sockets stayed a minute.
  */
 export function answerUnparsableRequests(server: Server): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    if (socket.writable && socket.bytesWritten === 0) {
+    const responding = (socket as Socket & { _httpMessage?: { _headerSent?: boolean } | null })._httpMessage?._headerSent;
+    if (socket.writable && !responding) {
       const problem = problemForUnparsable(error.code);
       const body = JSON.stringify(problem);
       socket.write(

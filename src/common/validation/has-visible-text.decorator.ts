@@ -1,7 +1,10 @@
 import { ValidateBy, ValidationArguments } from 'class-validator';
 
-/** Anything but spaces, invisible format characters (zero-width, direction marks) and control characters. */
-const VISIBLE = /[^\p{Z}\p{Cf}\p{Cc}]/u;
+/**
+ * Anything but spaces, control characters, characters Unicode says to show as nothing (zero-width, direction
+ * marks, the Hangul fillers of "blank" names), a combining mark on its own, and blank Braille.
+ */
+const VISIBLE = /[^\p{Z}\p{Cc}\p{Default_Ignorable_Code_Point}\p{M}\u2800]/u;
 
 /**
  * A value people read somewhere (a name in an email greeting, a title in a subject): it must show at
