@@ -15,6 +15,7 @@ import { knowDatabaseTimeZones } from './common/time/time-zone';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { parsePublicBaseUrl } from './config/public-base-url';
+import { trustProxySetting } from './config/trust-proxy';
 import { runMigrations } from './database/migrate';
 import { memoizeValidationMetadata } from './common/validation/validation-metadata-memo';
 import type { Server } from 'node:http';
@@ -40,7 +41,8 @@ export async function createApp(
     { bufferLogs: true, bodyParser: false },
   );
   app.useLogger(app.get(Logger));
-  app.set('trust proxy', false);
+  // Off unless TRUST_PROXY says which proxies to believe: X-Forwarded-For from anyone else is a client's say-so.
+  app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
   // Every API body is computed per request, and no client sends If-None-Match; Express would still hash each
   // body for a weak ETag (0.2 ms for a 170 kB match list, on the hot path of every request).
   app.set('etag', false);

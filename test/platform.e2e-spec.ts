@@ -200,5 +200,22 @@ describe('Rate limiting', () => {
     expectProblem(await sut.http().get('/api/v1/templates').set(sut.admin), 429);
     expectProblem(await sut.http().get('/api/v1/candidates').set(sut.admin), 429);
     for (let i = 0; i < 5; i++) await sut.http().get('/health/ready').expect(200);
+    // Without TRUST_PROXY, X-Forwarded-For is the client's say-so: it does not make a new client.
+    expectProblem(await sut.http().get('/api/v1/candidates').set(sut.admin).set('X-Forwarded-For', '203.0.113.9'), 429);
+  });
+});
+
+describe('Rate limiting behind a proxy (TRUST_PROXY)', () => {
+  let sut: TestApp;
+  beforeAll(async () => {
+    sut = await startTestApp({ RATE_LIMIT_PER_MINUTE: '3', TRUST_PROXY: 'loopback' });
+  });
+  afterAll(() => sut.close());
+
+  it('counts each client the trusted proxy names apart, not the proxy as one client', async () => {
+    const from = (client: string) => sut.http().get('/api/v1/candidates').set(sut.admin).set('X-Forwarded-For', client);
+    for (let i = 0; i < 3; i++) await from('203.0.113.1').expect(200);
+    expectProblem(await from('203.0.113.1'), 429);
+    await from('203.0.113.2').expect(200);
   });
 });

@@ -16,6 +16,7 @@ import { IsIsoDuration } from '../common/validation/is-iso-duration.decorator';
 import { IsTimeZone } from '../common/validation/is-time-zone.decorator';
 import { isSendWindow } from '../common/time/send-window';
 import { publicBaseUrlProblem } from './public-base-url';
+import { trustProxyProblem } from './trust-proxy';
 import { SIGNALS, WEIGHTS_PATTERN } from '../matching/match-weights';
 
 /** The longest a talent-pool consent may run: the setting's cap, and that of a date recorded by hand. */
@@ -63,6 +64,19 @@ export class AppConfig {
 
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 1mb, 512kb or 2048b' })
   BODY_LIMIT = '1mb';
+
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client's address: empty (none), a number of proxies,
+   * or addresses and subnets (trust-proxy.ts). Behind a proxy without it, every client is the proxy.
+   */
+  @ValidateBy({
+    name: 'isTrustProxy',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && trustProxyProblem(value) === null,
+      defaultMessage: (args) => `TRUST_PROXY ${trustProxyProblem(String(args?.value))}`,
+    },
+  })
+  TRUST_PROXY = '';
 
   /** Requests per client per minute; 0 turns rate limiting off. */
   @Transform(toInt) @IsInt() @Min(0)
