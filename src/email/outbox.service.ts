@@ -13,6 +13,7 @@ import { EmailNotRenderable, TemplateRenderer } from '../template/template-rende
 import { blockReason, RecipientState } from './email-gate';
 import { EmailCategory, EmailStatus } from './email.entity';
 import { addressKey, SuppressionService } from './suppression.service';
+import { firstNameOf } from '../candidate/first-name';
 
 export interface CandidateEmailRequest {
   candidateId: string;
@@ -135,7 +136,7 @@ export class OutboxService {
       const links = this.candidateLinks(recipient.id);
       const data = {
         ...request.data,
-        candidate: { firstName: recipient.fullName.split(/\s+/)[0], fullName: recipient.fullName },
+        candidate: { firstName: firstNameOf(recipient.fullName), fullName: recipient.fullName },
         company: { name: this.config.COMPANY_NAME },
         links: {
           profile: links.profile,

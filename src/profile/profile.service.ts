@@ -11,6 +11,7 @@ import { MatchDecisionService } from '../matching/match-decision.service';
 import { TimelineService } from '../timeline/timeline.service';
 import { InterestChoice, INTEREST_CHOICES, ProfileFormBody, ProfileValues, readProfileForm } from './profile-form';
 import { Lang, ProfilePageModel } from './profile.pages';
+import { firstNameOf } from '../candidate/first-name';
 
 export type ProfileOutcome =
   | { kind: 'saved' | 'invalid'; model: ProfilePageModel }
@@ -86,7 +87,7 @@ export class ProfileService {
     const invitation = matchId && UUID_PATTERN.test(matchId) ? await this.matches.invitationFor(candidate.id, matchId) : null;
     return {
       action: this.urls.path(`/p/${token}`),
-      firstName: candidate.fullName.split(/\s+/)[0],
+      firstName: firstNameOf(candidate.fullName),
       company: this.config.COMPANY_NAME,
       values: valuesOf(candidate),
       interest: null,
