@@ -30,6 +30,17 @@ const toInt = ({ value }: { value: unknown }) =>
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
+/** A setting checked by a function that says what is wrong with a value, or null: its words are the message. */
+function HasNoProblem(variable: string, problemOf: (value: string) => string | null): PropertyDecorator {
+  return ValidateBy({
+    name: `valid${variable}`,
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && problemOf(value) === null,
+      defaultMessage: (args) => `${variable} ${problemOf(String(args?.value))}`,
+    },
+  });
+}
+
 /**
  * Every setting the service reads, validated once at start-up. The property
  * names are the environment variable names so an error names what to fix.
@@ -69,13 +80,7 @@ export class AppConfig {
    * Which proxies' X-Forwarded-For to believe for the client's address: empty (none), a number of proxies,
    * or addresses and subnets (trust-proxy.ts). Behind a proxy without it, every client is the proxy.
    */
-  @ValidateBy({
-    name: 'isTrustProxy',
-    validator: {
-      validate: (value: unknown) => typeof value === 'string' && trustProxyProblem(value) === null,
-      defaultMessage: (args) => `TRUST_PROXY ${trustProxyProblem(String(args?.value))}`,
-    },
-  })
+  @HasNoProblem('TRUST_PROXY', trustProxyProblem)
   TRUST_PROXY = '';
 
   /** Requests per client per minute; 0 turns rate limiting off. */
@@ -120,13 +125,7 @@ export class AppConfig {
    * Where candidates' links point, e.g. https://talent.example.com, or https://jobs.example.com/talent behind a
    * reverse proxy that strips /talent before forwarding: links and the pages' forms carry the path (PublicUrls).
    */
-  @ValidateBy({
-    name: 'isPublicBaseUrl',
-    validator: {
-      validate: (value: unknown) => typeof value === 'string' && publicBaseUrlProblem(value) === null,
-      defaultMessage: (args) => `PUBLIC_BASE_URL ${publicBaseUrlProblem(String(args?.value))}`,
-    },
-  })
+  @HasNoProblem('PUBLIC_BASE_URL', publicBaseUrlProblem)
   PUBLIC_BASE_URL = 'http://localhost:3000';
 
   /** smtp:// or smtps:// URL; unset keeps emails in the outbox as `held`. */
