@@ -1,3 +1,4 @@
+import { AddressInfo, createServer, Server } from 'node:net';
 import { DataSource } from 'typeorm';
 import { DeliveryService } from '../src/email/delivery/delivery.service';
 import { SuppressionService } from '../src/email/suppression.service';
@@ -104,9 +105,9 @@ describe('Email outbox and delivery', () => {
     expect(sink.to(candidate.email)).toHaveLength(1);
   });
 
-  it('fails a 5xx reply at once and suppresses the address for every later email', async () => {
+  it('fails a 5xx refusing the recipient at once and suppresses the address for every later email', async () => {
     const candidate = await addCandidate(sut);
-    sink.script.set(candidate.email.toLowerCase(), [{ code: 550, message: 'No such user' }]);
+    sink.script.set(candidate.email.toLowerCase(), [{ code: 550, message: '5.1.1 No such user', at: 'rcpt' }]);
     const queued = await enqueue({ candidateId: candidate.id });
     await deliver();
     const failed = await email(queued.id);
@@ -119,6 +120,35 @@ describe('Email outbox and delivery', () => {
     sut.clock.advance(60_000);
     await deliver();
     expect(sink.to(candidate.email)).toHaveLength(0);
+  });
+
+  it('fails a message refused for its content without suppressing the address', async () => {
+    const candidate = await addCandidate(sut);
+    sink.script.set(candidate.email.toLowerCase(), [{ code: 554, message: '5.7.1 Message rejected as spam' }]);
+    const refused = await enqueue({ candidateId: candidate.id });
+    await deliver();
+    expect(await email(refused.id)).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('554') });
+    // The address is fine: the next email goes out.
+    const next = await enqueue({ candidateId: candidate.id });
+    expect(next.status).toBe('queued');
+    await deliver();
+    expect(await email(next.id)).toMatchObject({ status: 'sent' });
+  });
+
+  it('retries, and suppresses nobody, while the server refuses our sender (530 to MAIL FROM: our set-up)', async () => {
+    const candidate = await addCandidate(sut);
+    const queued = await enqueue({ candidateId: candidate.id });
+    sink.mailFromReply = { code: 530, message: '5.7.0 Authentication required' };
+    try {
+      await deliver();
+    } finally {
+      sink.mailFromReply = undefined;
+    }
+    expect(await email(queued.id)).toMatchObject({ status: 'queued', attempts: 1, lastError: expect.stringContaining('530') });
+    sut.clock.advance(31_000);
+    await deliver();
+    expect(await email(queued.id)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(sink.to(candidate.email)).toHaveLength(1);
   });
 
   it('checks the suppression list at sending by the canonical address, as it was keyed', async () => {
@@ -202,5 +232,34 @@ describe('Emails without SMTP_URL', () => {
     const shown = await sut.http().get(`/api/v1/emails/${held.id}`).set(sut.admin).expect(200);
     expect(shown.body).toMatchObject({ status: 'held', toAddress: candidate.email });
     expect(shown.body.htmlBody).toContain('Held');
+  });
+});
+
+describe('Emails to a server that closes every connection at once', () => {
+  let sut: TestApp;
+  let server: Server;
+  let connections = 0;
+  beforeAll(async () => {
+    server = createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    sut = await startTestApp({ SMTP_URL: `smtp://127.0.0.1:${(server.address() as AddressInfo).port}`, ...ACME_MAIL_ENV });
+  });
+  afterAll(async () => {
+    await sut.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('ends the round with the email queued for a retry, saying why, instead of reconnecting for ever', async () => {
+    const candidate = await addCandidate(sut);
+    const [queued] = await sut.app.get(OutboxService).enqueueForCandidates([
+      { candidateId: candidate.id, templateKey: 'application_received', category: 'transactional', idempotencyKey: 'closed:1', data: applicationData },
+    ]);
+    expect(await sut.app.get(DeliveryService).deliverDue()).toMatchObject({ sent: 0 });
+    const shown = (await sut.http().get(`/api/v1/emails/${queued.id}`).set(sut.admin).expect(200)).body;
+    expect(shown).toMatchObject({ status: 'queued', attempts: 1, lastError: expect.stringMatching(/ECONNECTION|ESOCKET|closed/i) });
+    expect(connections).toBeLessThanOrEqual(3);
   });
 });

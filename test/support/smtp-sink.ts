@@ -14,8 +14,11 @@ export interface ReceivedMail {
   raw: string;
 }
 
-/** What the sink answers to the next message for an address: accept, or an SMTP error reply. */
-export type SinkReply = 'accept' | { code: number; message: string };
+/**
+ * What the sink answers to the next message for an address: accept, or an SMTP error reply, to the
+ * message (after DATA, the default) or to the recipient (RCPT TO).
+ */
+export type SinkReply = 'accept' | { code: number; message: string; at?: 'data' | 'rcpt' };
 
 /** A real SMTP server (smtp-server) in the test process that keeps what it receives. */
 export class SmtpSink {
@@ -25,6 +28,8 @@ export class SmtpSink {
   private server?: SMTPServer;
   port = 0;
 
+  /** An error reply to MAIL FROM for every message while set (the server refuses our sender or wants a login). */
+  mailFromReply?: { code: number; message: string };
   /** Milliseconds to wait before answering each message (a slow server). */
   delayMs = 0;
   /** After this many messages, hold the rest unanswered until release(): a sender can die mid-send. */
@@ -44,6 +49,14 @@ export class SmtpSink {
       logger: false,
       size: 10 * 1024 * 1024,
       onData: (stream, session, callback) => void this.onData(stream, session, callback),
+      onMailFrom: (_address, _session, callback) =>
+        callback(this.mailFromReply ? Object.assign(new Error(this.mailFromReply.message), { responseCode: this.mailFromReply.code }) : undefined),
+      onRcptTo: (address, _session, callback) => {
+        const next = this.script.get(address.address.toLowerCase())?.[0];
+        if (next === undefined || next === 'accept' || next.at !== 'rcpt') return callback();
+        this.script.get(address.address.toLowerCase())!.shift();
+        callback(Object.assign(new Error(next.message), { responseCode: next.code }));
+      },
     });
     this.server.on('error', () => undefined);
     await new Promise<void>((done) => this.server!.listen(port, '127.0.0.1', done));

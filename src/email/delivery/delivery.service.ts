@@ -226,15 +226,18 @@ export class DeliveryService {
         }),
       ),
     );
+    // A retry waits from when the answer came, not from when the chunk began: a server that took its
+    // 30 s timeout to fail a message had it retried at once.
+    const answeredAt = this.clock.now();
     const results: RowResult[] = [];
-    for (const [index, outcome] of outcomes.entries()) results.push(await this.resultOf(chunk[index], outcome, now));
+    for (const [index, outcome] of outcomes.entries()) results.push(await this.resultOf(chunk[index], outcome, answeredAt));
     return results;
   }
 
   private async resultOf(email: Email, outcome: SendOutcome, now: Date): Promise<RowResult> {
     if (outcome.kind === 'sent') return { id: email.id, status: 'sent', error: null, nextAttemptAt: null, refundAttempt: false };
     if (outcome.kind === 'permanent') {
-      await this.suppression.suppress(email.toAddress, 'hard_bounce');
+      if (outcome.recipientRefused) await this.suppression.suppress(email.toAddress, 'hard_bounce');
       return { id: email.id, status: 'failed', error: outcome.error, nextAttemptAt: null, refundAttempt: false };
     }
     if (email.attempts >= this.config.EMAIL_MAX_ATTEMPTS) {

@@ -16,11 +16,14 @@ export interface OutgoingMessage {
   replyTo?: Mailbox;
 }
 
-/** How an SMTP attempt ended, in the terms the outbox cares about. */
+/**
+ * How an SMTP attempt ended, in the terms the outbox cares about. `permanent` is this message refused
+ * for good; `recipientRefused` is that and the address itself refused (a hard bounce: suppressed).
+ */
 export type SendOutcome =
   | { kind: 'sent' }
   | { kind: 'transient'; error: string }
-  | { kind: 'permanent'; error: string };
+  | { kind: 'permanent'; error: string; recipientRefused: boolean };
 
 /** The SMTP connections this instance keeps open to SMTP_URL (pooled). */
 export const SMTP_CONNECTIONS = 5;
@@ -42,6 +45,9 @@ export class SmtpSender implements OnApplicationShutdown {
         connectionTimeout: 10_000,
         greetingTimeout: 10_000,
         socketTimeout: 30_000,
+        // A server that takes the connection and closes it at once: without a cap the pool queues the message
+        // again on a new connection for ever, the send never ends, and neither does this instance's round.
+        maxRequeues: 2,
       } as Parameters<typeof createTransport>[0]);
     }
   }
@@ -50,7 +56,7 @@ export class SmtpSender implements OnApplicationShutdown {
     return this.transport !== undefined;
   }
 
-  /** 5xx replies are permanent (hard bounce); 4xx replies and dropped connections are worth a retry. */
+  /** The outcome of one message: see classifySmtpError for what a failure means. */
   async send(message: OutgoingMessage): Promise<SendOutcome> {
     if (!this.transport) return { kind: 'transient', error: 'SMTP is not configured' };
     const replyTo = message.replyTo ?? this.config.MAIL_REPLY_TO;
@@ -67,15 +73,41 @@ export class SmtpSender implements OnApplicationShutdown {
       });
       return { kind: 'sent' };
     } catch (error) {
-      const { responseCode, code, message: text } = error as { responseCode?: number; code?: string; message?: string };
-      const summary = `${code ?? 'ERROR'}${responseCode ? ` ${responseCode}` : ''}: ${(text ?? '').slice(0, 300)}`;
-      return responseCode && responseCode >= 500 ? { kind: 'permanent', error: summary } : { kind: 'transient', error: summary };
+      return classifySmtpError(error as SmtpError);
     }
   }
 
   onApplicationShutdown(): void {
     this.transport?.close();
   }
+}
+
+/** What nodemailer puts on a failed send: the reply code and text, and the command it answered. */
+export interface SmtpError {
+  code?: string;
+  responseCode?: number;
+  response?: string;
+  command?: string;
+  message?: string;
+}
+
+/** RFC 3463's "bad destination" statuses (5.1.x: no such mailbox, bad address) and a disabled mailbox (5.2.1). */
+const ADDRESS_STATUS = /^\d{3}[ -]5\.(1\.\d{1,3}|2\.1)\b/;
+
+/**
+ * What a failed send means. A 5xx refusing the recipient (to RCPT TO, or with a bad-address status at
+ * DATA) is a hard bounce: the address is suppressed. Another 5xx to the message (554 5.7.1 spam, too
+ * big) fails this email alone. A 5xx before the recipient is named (530 to MAIL FROM: our credentials,
+ * our sender address) is our set-up, not theirs, and is retried like a 4xx or a dropped connection:
+ * suppressing would have put every address tried onto the list for good.
+ */
+export function classifySmtpError(error: SmtpError): SendOutcome {
+  const { responseCode, code, command, message: text } = error;
+  const summary = `${code ?? 'ERROR'}${responseCode ? ` ${responseCode}` : ''}: ${(text ?? '').slice(0, 300)}`;
+  if (!responseCode || responseCode < 500) return { kind: 'transient', error: summary };
+  if (command === 'RCPT TO' || ADDRESS_STATUS.test(error.response ?? '')) return { kind: 'permanent', error: summary, recipientRefused: true };
+  if (command === 'DATA') return { kind: 'permanent', error: summary, recipientRefused: false };
+  return { kind: 'transient', error: summary };
 }
 
 /**
