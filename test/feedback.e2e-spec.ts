@@ -364,6 +364,21 @@ describe(FeedbackDigestService.name, () => {
     expect(latest.text).toContain('- Alva Lindqvist – Digest role (Interview)');
   });
 
+  it('lists the 50 most overdue of a long list and counts the rest, where the whole list went past the size cap', async () => {
+    both('2026-04-01T09:00:00Z');
+    const vacancy = await r.openVacancy({ title: 'Crowded role', recruiter: undefined });
+    for (let i = 0; i < 53; i++) await r.decidedAt(vacancy.id, 'interview', undefined, `Crowd Person ${i}`);
+    both('2026-04-14T07:05:00Z');
+    const [report] = (await runOnBoth()).filter((run) => run.ran);
+    expect(report).toMatchObject({ digests: 1, items: expect.any(Number) });
+    expect(report.items).toBeGreaterThanOrEqual(53);
+    await deliver();
+    const digest = sink.to(manager.email).at(-1)!;
+    const listed = digest.text.split('waiting for feedback from you.')[1].split('…and')[0];
+    expect(listed.match(/^- /gm)).toHaveLength(50);
+    expect(digest.text).toContain(`…and ${report.items - 50} more, listed in Silverpool.`);
+  });
+
   it('lists people still in process after the decision date their confirmation promised', async () => {
     both('2026-03-18T09:00:00Z');
     const vacancy = await r.openVacancy({ title: 'Promise role', recruiter: undefined, expectedDecisionDate: '2026-03-20' });

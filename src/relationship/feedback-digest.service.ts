@@ -41,6 +41,12 @@ interface Owned {
   owner: { role: FeedbackOwner; name: string; email: string };
 }
 
+/**
+ * People listed per section, the most overdue first; the rest are counted ("…and 250 more"). A digest of
+ * everyone rendered past the email size cap for the person who owed the most, who then got nothing.
+ */
+export const DIGEST_LINES = 50;
+
 const JOB = 'feedback_digest';
 
 const STAGE_LABELS: Record<Locale, Record<Stage, string>> = {
@@ -143,10 +149,13 @@ export class FeedbackDigestService {
           idempotencyKey: `feedback-digest:${day}:${createHash('sha256').update(address).digest('hex').slice(0, 32)}`,
           data: {
             recipient: { name: digest.name },
-            items: digest.items.map((item) => ({ ...personLine(item, locale), dueAt: item.dueOn })),
+            items: digest.items.slice(0, DIGEST_LINES).map((item) => ({ ...personLine(item, locale), dueAt: item.dueOn })),
+            ...(digest.items.length > DIGEST_LINES && { itemsMore: digest.items.length - DIGEST_LINES }),
             ...(digest.decisions.length > 0 && {
-              decisionsOverdue: digest.decisions.map((decision) => ({ ...personLine(decision, locale), promisedBy: decision.promisedBy })),
+              decisionsOverdue: digest.decisions.slice(0, DIGEST_LINES)
+                .map((decision) => ({ ...personLine(decision, locale), promisedBy: decision.promisedBy })),
             }),
+            ...(digest.decisions.length > DIGEST_LINES && { decisionsMore: digest.decisions.length - DIGEST_LINES }),
             ...(digest.privacyRequests.length > 0 && {
               privacyRequests: digest.privacyRequests.map((request) => ({
                 kind: PRIVACY_KIND_LABELS[locale][request.kind],

@@ -175,6 +175,8 @@ export const TEMPLATE_DEFINITIONS: Record<TemplateKey, TemplateDefinition> = {
       'decisionsOverdue[].stage',
       'decisionsOverdue[].promisedBy',
       'decisionsOverdue[].daysLate',
+      'itemsMore',
+      'decisionsMore',
       'privacyRequests[].kind',
       'privacyRequests[].receivedAt',
       'privacyRequests[].dueOn',
