@@ -341,6 +341,8 @@ describe(FeedbackDigestService.name, () => {
     expect(toManager[0].text).toContain('- Alva Lindqvist – Digest role (Interview)');
     expect(toManager[0].text).toContain('Feedback due Friday, 6 March 2026 · Days overdue: 3');
     expect(toManager[0].text).not.toContain('Omar Haddad');
+    // Names and titles are isolated: one with a right-to-left override would reorder the rest of its line.
+    expect(toManager[0].html).toContain('<strong><bdi>Alva Lindqvist</bdi></strong> – <bdi>Digest role</bdi> (Interview)');
 
     const toRecruiter = sink.to(recruiter.email);
     expect(toRecruiter).toHaveLength(1);
