@@ -504,7 +504,7 @@ describe('Nurture campaigns', () => {
     await sut.app.get(SuppressionService).suppress(bounced.email, 'hard_bounce');
     const sequence = await campaign({ audience: { tags: [tag] }, steps: [checkin('P1D'), checkin('P20D')] });
     await runDue();
-    sink.script.set(bouncesLater.email.toLowerCase(), [{ code: 550, message: 'Mailbox gone' }]);
+    sink.script.set(bouncesLater.email.toLowerCase(), [{ code: 550, message: '5.1.1 Mailbox gone', at: 'rcpt' }]);
     sut.clock.advance(DAY);
     await round();
     expect(await enrollmentOf(sequence.id, bounced.id)).toMatchObject({ status: 'exited', exitReason: 'address_suppressed' });
@@ -577,7 +577,7 @@ describe('Nurture campaigns', () => {
     const [sent, bounced, complained, replied, unsubscribed] = await Promise.all([1, 2, 3, 4, 5].map(() => person(tag)));
     const counted = await campaign({ audience: { tags: [tag] }, steps: [checkin('P1D'), checkin('P20D')] });
     await runDue();
-    sink.script.set(bounced.email.toLowerCase(), [{ code: 550, message: 'No such user' }]);
+    sink.script.set(bounced.email.toLowerCase(), [{ code: 550, message: '5.1.1 No such user', at: 'rcpt' }]);
     await sut.app.get(SuppressionService).suppress(complained.email, 'complaint');
     sut.clock.advance(DAY);
     await runDue();

@@ -9,10 +9,17 @@ describe(classifySmtpError.name, () => {
       .toMatchObject({ kind: 'permanent', recipientRefused: true });
     expect(classifySmtpError({ code: 'EMESSAGE', responseCode: 550, command: 'DATA', response: '550-5.2.1 mailbox disabled' }))
       .toMatchObject({ kind: 'permanent', recipientRefused: true });
+    // An older server without enhanced status codes: 550 is "mailbox unavailable".
+    expect(classifySmtpError({ code: 'EMESSAGE', responseCode: 550, command: 'DATA', response: '550 No such user' }))
+      .toMatchObject({ kind: 'permanent', recipientRefused: true });
   });
 
   it('fails a message refused for itself without blaming the address', () => {
     expect(classifySmtpError({ code: 'EMESSAGE', responseCode: 554, command: 'DATA', response: '554 5.7.1 Message rejected as spam' }))
+      .toMatchObject({ kind: 'permanent', recipientRefused: false });
+    expect(classifySmtpError({ code: 'EMESSAGE', responseCode: 550, command: 'DATA', response: '550 5.7.1 Rejected by policy' }))
+      .toMatchObject({ kind: 'permanent', recipientRefused: false });
+    expect(classifySmtpError({ code: 'EMESSAGE', responseCode: 554, command: 'DATA', response: '554 Transaction failed' }))
       .toMatchObject({ kind: 'permanent', recipientRefused: false });
   });
 

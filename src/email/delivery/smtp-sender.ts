@@ -91,22 +91,32 @@ export interface SmtpError {
   message?: string;
 }
 
-/** RFC 3463's "bad destination" statuses (5.1.x: no such mailbox, bad address) and a disabled mailbox (5.2.1). */
-const ADDRESS_STATUS = /^\d{3}[ -]5\.(1\.\d{1,3}|2\.1)\b/;
+/** The enhanced status code of a reply (RFC 3463), e.g. 5.1.1 in "550 5.1.1 No such user". */
+const ENHANCED_STATUS = /^\d{3}[ -](\d\.\d{1,3}\.\d{1,3})\b/;
 
 /**
- * What a failed send means. A 5xx refusing the recipient (to RCPT TO, or with a bad-address status at
- * DATA) is a hard bounce: the address is suppressed. Another 5xx to the message (554 5.7.1 spam, too
- * big) fails this email alone. A 5xx before the recipient is named (530 to MAIL FROM: our credentials,
- * our sender address) is our set-up, not theirs, and is retried like a 4xx or a dropped connection:
- * suppressing would have put every address tried onto the list for good.
+ * Whether a 5xx to the message refuses the mailbox rather than the message: by its enhanced status if
+ * it has one (5.1.x bad address, 5.2.1 mailbox disabled; 5.7.1 is policy, about the message), else by
+ * the reply code (550 mailbox unavailable, 551 not local, 553 name not allowed; 554 is the transaction).
+ */
+function refusesMailbox(responseCode: number, response: string): boolean {
+  const status = ENHANCED_STATUS.exec(response)?.[1];
+  return status ? /^5\.(1\.\d+|2\.1)$/.test(status) : [550, 551, 553].includes(responseCode);
+}
+
+/**
+ * What a failed send means. A 5xx refusing the recipient (to RCPT TO, or refusing the mailbox after
+ * the message) is a hard bounce: the address is suppressed. Another 5xx to the message (554 5.7.1 spam,
+ * too big) fails this email alone. A 5xx before the recipient is named (530 to MAIL FROM: our
+ * credentials, our sender address) is our set-up, not theirs, and is retried like a 4xx or a dropped
+ * connection: suppressing would have put every address tried onto the list for good.
  */
 export function classifySmtpError(error: SmtpError): SendOutcome {
   const { responseCode, code, command, message: text } = error;
   const summary = `${code ?? 'ERROR'}${responseCode ? ` ${responseCode}` : ''}: ${(text ?? '').slice(0, 300)}`;
   if (!responseCode || responseCode < 500) return { kind: 'transient', error: summary };
-  if (command === 'RCPT TO' || ADDRESS_STATUS.test(error.response ?? '')) return { kind: 'permanent', error: summary, recipientRefused: true };
-  if (command === 'DATA') return { kind: 'permanent', error: summary, recipientRefused: false };
+  if (command === 'RCPT TO') return { kind: 'permanent', error: summary, recipientRefused: true };
+  if (command === 'DATA') return { kind: 'permanent', error: summary, recipientRefused: refusesMailbox(responseCode, error.response ?? '') };
   return { kind: 'transient', error: summary };
 }
 
