@@ -6,6 +6,7 @@ import { CandidateEmailRequest, OutboxService } from '../src/email/outbox.servic
 import { addCandidate } from './support/pool';
 import { SmtpSink } from './support/smtp-sink';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
+import { expectProblem } from './support/problem';
 
 async function statusCounts(databaseUrl: string): Promise<Record<string, number>> {
   const client = new Client({ connectionString: databaseUrl });
@@ -141,5 +142,24 @@ describe('A worker killed mid-batch', () => {
     const uncertainIds = new Set(listed.body.items.map((email: { messageId: string }) => email.messageId));
     const notReviewed = received.filter((id) => !uncertainIds.has(id));
     expect(notReviewed).toHaveLength(60 - recovered.uncertain);
+
+    // A person settles each one from the mail server's log: what it accepted was delivered, the rest is sent again.
+    const resolve = (id: string, body: Record<string, unknown>, key: Record<string, string> = sut.admin) =>
+      sut.http().post(`/api/v1/emails/${id}/resolution`).set(key).send(body);
+    const uncertain = listed.body.items as { id: string; messageId: string }[];
+    expectProblem(await resolve(uncertain[0].id, { outcome: 'delivered' }, await sut.keyFor('recruiter')), 403);
+    expectProblem(await resolve(uncertain[0].id, { outcome: 'maybe' }), 400, ['outcome']);
+    expectProblem(await resolve('00000000-0000-4000-8000-000000000000', { outcome: 'resend' }), 404);
+    const accepted = new Set(received);
+    for (const email of uncertain) {
+      const outcome = accepted.has(email.messageId) ? 'delivered' : 'resend';
+      expect((await resolve(email.id, { outcome }).expect(200)).body).toMatchObject({ id: email.id, status: outcome === 'delivered' ? 'sent' : 'queued' });
+    }
+    expect(expectProblem(await resolve(uncertain[0].id, { outcome: 'resend' }), 409).detail).toMatch(/this one is (sent|queued)/);
+    while ((await delivery.deliverDue()).sent > 0) { /* drain */ }
+    expect(await statusCounts(sut.databaseUrl)).toEqual({ sent: 60 });
+    // Every email reached the server exactly once.
+    expect(sink.received).toHaveLength(60);
+    expect(new Set(sink.received.map((mail) => mail.messageId)).size).toBe(60);
   });
 });

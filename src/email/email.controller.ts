@@ -1,8 +1,10 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
-import { ApiKeyAuth, CurrentPrincipal, Principal } from '../common/auth/roles';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { ApiKeyAuth, CurrentPrincipal, Principal, RequireRole } from '../common/auth/roles';
 import { UuidParam } from '../common/validation/uuid-param';
 import { ListEmailsQuery } from './dto/list-emails.query';
+import { ResolveEmailDto } from './dto/resolve-email.dto';
+import { EmailResolutionService } from './email-resolution.service';
 import { AuditLog } from '../privacy/audit/audit-log.service';
 import { EmailQueryService } from './email-query.service';
 import { withoutLinkTokens } from './link-token-redaction';
@@ -13,6 +15,7 @@ import { withoutLinkTokens } from './link-token-redaction';
 export class EmailController {
   constructor(
     private readonly emails: EmailQueryService,
+    private readonly resolutions: EmailResolutionService,
     private readonly audit: AuditLog,
   ) {}
 
@@ -41,5 +44,18 @@ export class EmailController {
       textBody: withoutLinkTokens(email.textBody),
       headers: Object.fromEntries(Object.entries(email.headers ?? {}).map(([name, value]) => [name, withoutLinkTokens(String(value))])),
     };
+  }
+
+  /**
+   * Settles an `uncertain` email (its sender stopped after handing it to SMTP): `delivered` if the mail
+   * server's log shows it was accepted (recorded as sent), `resend` if not (queued again, due now).
+   */
+  @Post(':id/resolution')
+  @HttpCode(200)
+  @RequireRole('admin')
+  @ApiNotFoundResponse({ description: 'No such email' })
+  @ApiConflictResponse({ description: 'The email is not uncertain' })
+  resolve(@Param('id', UuidParam()) id: string, @Body() dto: ResolveEmailDto) {
+    return this.resolutions.resolve(id, dto.outcome);
   }
 }

@@ -7,6 +7,7 @@ import { DeliveryService } from './delivery/delivery.service';
 import { ReplyToResolver } from './delivery/reply-to';
 import { SmtpSender } from './delivery/smtp-sender';
 import { EmailQueryService } from './email-query.service';
+import { EmailResolutionService } from './email-resolution.service';
 import { EmailController } from './email.controller';
 import { OutboxService } from './outbox.service';
 import { SuppressionService } from './suppression.service';
@@ -21,6 +22,7 @@ import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
     OutboxService,
     SuppressionService,
     EmailQueryService,
+    EmailResolutionService,
     SmtpSender,
     DeliveryService,
     ReplyToResolver,

@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   TemplateNotFound: { status: 404, title: 'Email template not found' },
   TemplateInvalid: { status: 400, title: 'The email template is not valid' },
   EmailNotFound: { status: 404, title: 'Email not found' },
+  EmailStateConflict: { status: 409, title: 'The email status does not allow this' },
   InvalidLink: { status: 400, title: 'This link is not valid' },
   CandidateEmailTaken: { status: 409, title: 'A candidate with this email already exists' },
   SkillAliasConflict: { status: 409, title: 'The alias is a skill in use; merging it takes merge: true' },

@@ -21,7 +21,9 @@ export function problemFor(
   extra: Record<string, unknown> = {},
 ): ProblemDetails {
   const { status, title } = ERROR_CODES[code];
-  return { type: `urn:silverpool:problem:${kebab(code)}`, title, status, detail, code, ...extra };
+  // The members RFC 9457 defines come last: an extension named `status` (an email's, a campaign's) would
+  // otherwise replace the HTTP status, and Express fail on it.
+  return { ...extra, type: `urn:silverpool:problem:${kebab(code)}`, title, status, detail, code };
 }
 
 /**
