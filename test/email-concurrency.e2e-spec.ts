@@ -156,6 +156,10 @@ describe('A worker killed mid-batch', () => {
       expect((await resolve(email.id, { outcome }).expect(200)).body).toMatchObject({ id: email.id, status: outcome === 'delivered' ? 'sent' : 'queued' });
     }
     expect(expectProblem(await resolve(uncertain[0].id, { outcome: 'resend' }), 409).detail).toMatch(/this one is (sent|queued)/);
+    // The answer shows the email to the person as GET does, and is audited as reading their data.
+    const { candidateId } = (await sut.http().get(`/api/v1/emails/${uncertain[0].id}`).set(sut.admin).expect(200)).body;
+    const audited = (await sut.http().get(`/api/v1/audit?candidateId=${candidateId}&action=candidate_read&limit=100`).set(sut.admin).expect(200)).body.items;
+    expect(audited).toEqual(expect.arrayContaining([expect.objectContaining({ details: expect.objectContaining({ emailId: uncertain[0].id, resolution: expect.any(String) }) })]));
     while ((await delivery.deliverDue()).sent > 0) { /* drain */ }
     expect(await statusCounts(sut.databaseUrl)).toEqual({ sent: 60 });
     // Every email reached the server exactly once.

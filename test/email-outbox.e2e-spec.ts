@@ -124,7 +124,7 @@ describe('Email outbox and delivery', () => {
 
   it('fails a message refused for its content without suppressing the address', async () => {
     const candidate = await addCandidate(sut);
-    sink.script.set(candidate.email.toLowerCase(), [{ code: 554, message: '5.7.1 Message rejected as spam' }]);
+    sink.script.set(candidate.email.toLowerCase(), [{ code: 554, message: '5.6.0 Message content rejected' }]);
     const refused = await enqueue({ candidateId: candidate.id });
     await deliver();
     expect(await email(refused.id)).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('554') });

@@ -55,7 +55,12 @@ export class EmailController {
   @RequireRole('admin')
   @ApiNotFoundResponse({ description: 'No such email' })
   @ApiConflictResponse({ description: 'The email is not uncertain' })
-  resolve(@Param('id', UuidParam()) id: string, @Body() dto: ResolveEmailDto) {
-    return this.resolutions.resolve(id, dto.outcome);
+  async resolve(@Param('id', UuidParam()) id: string, @Body() dto: ResolveEmailDto) {
+    const email = await this.resolutions.resolve(id, dto.outcome);
+    // The answer is the email as rendered, as GET /emails/:id shows it: read as that is, with the decision.
+    if (email.candidateId) {
+      await this.audit.record({ action: 'candidate_read', candidateId: email.candidateId, details: { emailId: id, resolution: dto.outcome } });
+    }
+    return email;
   }
 }

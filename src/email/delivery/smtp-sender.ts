@@ -94,30 +94,41 @@ export interface SmtpError {
 /** The enhanced status code of a reply (RFC 3463), e.g. 5.1.1 in "550 5.1.1 No such user". */
 const ENHANCED_STATUS = /^\d{3}[ -](\d\.\d{1,3}\.\d{1,3})\b/;
 
+type Refusal = 'bounce' | 'fail' | 'retry';
+
 /**
- * Whether a 5xx to the message refuses the mailbox rather than the message: by its enhanced status if
- * it has one (5.1.x bad address, 5.2.1 mailbox disabled; 5.7.1 is policy, about the message), else by
- * the reply code (550 mailbox unavailable, 551 not local, 553 name not allowed; 554 is the transaction).
+ * What a 5xx to the recipient or the message means. By the enhanced status when there is one: a bad or
+ * disabled mailbox (5.1.x but our own sender's 5.1.7/5.1.8, 5.2.1) is a bounce; policy and security
+ * (5.7.x: relay denied, our IP on a block list, SPF) and our sender (5.1.7, 5.1.8) are most often about
+ * us, and a full mailbox (5.2.2) passes: retried; anything else fails this email alone. Without one, at
+ * RCPT TO the reply code (550/551/553 a bounce, 552 a full mailbox); after the message, a plain 5xx is as
+ * often a content filter as an unknown user, so it fails the email without suppressing anyone.
  */
-function refusesMailbox(responseCode: number, response: string): boolean {
+function refusal(command: string | undefined, responseCode: number, response: string): Refusal {
   const status = ENHANCED_STATUS.exec(response)?.[1];
-  return status ? /^5\.(1\.\d+|2\.1)$/.test(status) : [550, 551, 553].includes(responseCode);
+  if (status) {
+    if (/^5\.7\./.test(status) || status === '5.1.7' || status === '5.1.8' || status === '5.2.2') return 'retry';
+    if (/^5\.1\.\d+$/.test(status) || status === '5.2.1') return 'bounce';
+    return 'fail';
+  }
+  if (command !== 'RCPT TO') return 'fail';
+  if (responseCode === 552) return 'retry';
+  return [550, 551, 553].includes(responseCode) ? 'bounce' : 'fail';
 }
 
 /**
- * What a failed send means. A 5xx refusing the recipient (to RCPT TO, or refusing the mailbox after
- * the message) is a hard bounce: the address is suppressed. Another 5xx to the message (554 5.7.1 spam,
- * too big) fails this email alone. A 5xx before the recipient is named (530 to MAIL FROM: our
- * credentials, our sender address) is our set-up, not theirs, and is retried like a 4xx or a dropped
- * connection: suppressing would have put every address tried onto the list for good.
+ * What a failed send means. A bounce (see refusal) suppresses the address; a failure ends this email
+ * alone; everything else is retried with backoff: 4xx replies, lost connections, and a 5xx before the
+ * recipient is named (530 to MAIL FROM: our credentials, our sender address), which is our set-up, not
+ * theirs: suppressing would have put every address tried onto the list for good.
  */
 export function classifySmtpError(error: SmtpError): SendOutcome {
   const { responseCode, code, command, message: text } = error;
   const summary = `${code ?? 'ERROR'}${responseCode ? ` ${responseCode}` : ''}: ${(text ?? '').slice(0, 300)}`;
-  if (!responseCode || responseCode < 500) return { kind: 'transient', error: summary };
-  if (command === 'RCPT TO') return { kind: 'permanent', error: summary, recipientRefused: true };
-  if (command === 'DATA') return { kind: 'permanent', error: summary, recipientRefused: refusesMailbox(responseCode, error.response ?? '') };
-  return { kind: 'transient', error: summary };
+  if (!responseCode || responseCode < 500 || (command !== 'RCPT TO' && command !== 'DATA')) return { kind: 'transient', error: summary };
+  const outcome = refusal(command, responseCode, error.response ?? '');
+  if (outcome === 'retry') return { kind: 'transient', error: summary };
+  return { kind: 'permanent', error: summary, recipientRefused: outcome === 'bounce' };
 }
 
 /**
