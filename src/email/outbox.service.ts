@@ -82,10 +82,11 @@ interface OutboxRow {
 /** How long the personal profile link in an email stays valid. */
 const PROFILE_LINK_DAYS = 90;
 
-/** An email the template could not render for its recipient: stored as failed, with the reason (EmailNotRenderable). */
-interface NotRendered {
-  notRendered: string;
-}
+/**
+ * What is stored of an email: as rendered, or, when the template could not render it for its recipient
+ * (EmailNotRenderable), empty parts and the reason it is stored as failed.
+ */
+type StoredEmail = RenderedEmail & { notRendered?: string };
 
 /** Renders emails and writes them to the outbox; the delivery worker sends them. */
 @Injectable()
@@ -217,10 +218,10 @@ export class OutboxService {
   }
 
   /** The operator's signal that an override breaks on real data: the key and locale, not the person. */
-  private notRendered(error: unknown, templateKey: string, locale: string): NotRendered {
+  private notRendered(error: unknown, templateKey: string, locale: string): StoredEmail {
     if (!(error instanceof EmailNotRenderable)) throw error;
     this.logger.warn({ templateKey, locale }, 'An email could not be rendered from its template; it is stored as failed');
-    return { notRendered: error.reason };
+    return { subject: '', html: '', text: '', notRendered: error.reason };
   }
 
   private row(
@@ -229,22 +230,22 @@ export class OutboxService {
     },
     toAddress: string,
     locale: string,
-    rendered: RenderedEmail | NotRendered,
+    rendered: StoredEmail,
     headers: Record<string, string>,
     blocked: string | null,
     sendAt: Date,
     candidateId: string | null,
   ): OutboxRow {
-    const failure = 'notRendered' in rendered ? `The template could not be rendered for this recipient: ${rendered.notRendered}` : null;
+    const failure = rendered.notRendered ? `The template could not be rendered for this recipient: ${rendered.notRendered}` : null;
     return {
       candidate_id: candidateId,
       to_address: toAddress,
       category: request.category,
       template_key: request.templateKey,
       locale,
-      subject: 'notRendered' in rendered ? '' : rendered.subject,
-      html_body: 'notRendered' in rendered ? '' : rendered.html,
-      text_body: 'notRendered' in rendered ? '' : rendered.text,
+      subject: rendered.subject,
+      html_body: rendered.html,
+      text_body: rendered.text,
       headers,
       idempotency_key: request.idempotencyKey,
       status: blocked ? 'suppressed' : failure ? 'failed' : this.config.SMTP_URL ? 'queued' : 'held',
