@@ -1,4 +1,5 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import { canonicalText } from '../common/validation/transforms';
 import { normalizeSkillName, SKILL_NAME_MAX, SKILL_NAME_RAW_MAX } from './skill-name';
 
 /**
@@ -10,7 +11,7 @@ import { normalizeSkillName, SKILL_NAME_MAX, SKILL_NAME_RAW_MAX } from './skill-
 const LEVEL_IN_NAME = /(?:[:=]\s*[1-5]|\(\s*[1-5]\s*\))$/;
 
 function hasLevelInName(raw: string): boolean {
-  return LEVEL_IN_NAME.test(raw.normalize('NFKC').replace(/\p{Cf}/gu, '').replace(/[\s.,;]+$/u, ''));
+  return LEVEL_IN_NAME.test(canonicalText(raw).replace(/[\s.,;]+$/u, ''));
 }
 
 /**

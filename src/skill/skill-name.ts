@@ -1,3 +1,5 @@
+import { canonicalText } from '../common/validation/transforms';
+
 /**
  * The canonical spelling of a skill as typed by a person: Unicode-folded,
  * invisible characters (a zero-width space pasted from a web page) dropped,
@@ -6,9 +8,7 @@
  * after this, on the normalised text.
  */
 export function normalizeSkillName(raw: string): string {
-  const spaced = raw
-    .normalize('NFKC')
-    .replace(/\p{Cf}/gu, '')
+  const spaced = canonicalText(raw)
     .toLowerCase()
     .replace(/[^\p{L}\p{N}+#.]+/gu, ' ')
     .replace(/\s*\.\s*/g, '.');
