@@ -10,6 +10,7 @@ import { AppModule } from './app.module';
 import { basePathStripper } from './common/http/base-path.middleware';
 import { bodyParsers } from './common/http/body-parsers';
 import { answerUnparsableRequests } from './common/http/unparsable-requests';
+import { describeProblems } from './common/http/openapi-problems';
 import { Clock } from './common/time/clock';
 import { knowDatabaseTimeZones } from './common/time/time-zone';
 import { createValidationPipe } from './common/validation/validation.pipe';
@@ -79,5 +80,5 @@ function setUpOpenApi(app: INestApplication): void {
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key' })
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, describeProblems(document), { jsonDocumentUrl: 'docs-json' });
 }

@@ -169,6 +169,17 @@ describe('Platform: auth, errors, health, docs', () => {
       Object.keys(operations).map((method) => `${method} ${path}`));
     expect(served.length).toBeGreaterThan(40);
     expect(served.filter((route) => !documented.includes(route))).toEqual([]);
+    // Every error response is the problem+json shape, and every operation taking input documents its 400.
+    type Op = { parameters?: unknown[]; requestBody?: unknown; responses: Record<string, { content?: Record<string, unknown> }> };
+    const operations = Object.entries(doc.body.paths as Record<string, Record<string, Op>>)
+      .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ route: `${method} ${path}`, op })));
+    expect(operations.filter(({ op }) => (op.requestBody || op.parameters?.length) && !op.responses['400']).map(({ route }) => route)).toEqual([]);
+    // The health checks' 503 is terminus's own report of each check, documented as such.
+    const errorsWithoutShape = operations.filter(({ route }) => !route.includes(' /health/')).flatMap(({ route, op }) => Object.entries(op.responses)
+      .filter(([status, response]) => Number(status) >= 400 && !response.content?.['application/problem+json']).map(([status]) => `${route} ${status}`));
+    expect(errorsWithoutShape).toEqual([]);
+    expect(doc.body.paths['/api/v1/emails/{id}/resolution'].post.responses['400'].content['application/problem+json'].schema)
+      .toEqual({ $ref: '#/components/schemas/Problem' });
   });
 });
 
