@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { startTestApp, TestApp } from './support/test-app';
 import { expectProblem } from './support/problem';
@@ -77,6 +78,16 @@ describe('Platform: auth, errors, health, docs', () => {
     );
     expect(body.errors[0].messages[0]).toMatch(/should not exist/);
     expectProblem(await sut.http().post('/api/v1/candidates').set(sut.admin).send({ fullName: 42, email: 'nope' }), 400, ['fullName', 'email']);
+    // The JSON parser passes arrays on, which class-validator read as fields "0", "1": "property 0 should not exist".
+    for (const [json, sent] of [['[{"fullName":"A","email":"a@example.com"}]', 'an array'], ['[]', 'an array']]) {
+      const refused = expectProblem(
+        await sut.http().post('/api/v1/candidates').set(sut.admin).set('Content-Type', 'application/json').send(json),
+        400,
+        ['body'],
+      );
+      expect(refused.errors[0].messages).toEqual([`The request body must be a JSON object, not ${sent}.`]);
+    }
+    expectProblem(await sut.http().patch(`/api/v1/candidates/${randomUUID()}`).set(sut.admin).set('Content-Type', 'application/json').send('[1]'), 400, ['body']);
     expectProblem(
       await sut.http().post('/api/v1/candidates').set(sut.admin).set('Content-Type', 'application/json').send('{"fullName":'),
       400,

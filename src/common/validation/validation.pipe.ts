@@ -12,10 +12,22 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
+/**
+ * Every body is a JSON object. The JSON parser also passes arrays, which class-validator reads as an object
+ * with the keys "0", "1", ...: `[{"fullName":"x"}]` was answered "property 0 should not exist".
+ */
+function refuseNonObjectBody(value: unknown, metadata: ArgumentMetadata): void {
+  if (metadata.type !== 'body' || value === undefined) return;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return;
+  const sent = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
+  throw DomainError.field('body', `The request body must be a JSON object, not ${sent}.`);
+}
+
 /** Also refuses NUL characters, which class-validator lets through and PostgreSQL cannot store. */
 class SilverpoolValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (this.toValidate(metadata)) {
+      refuseNonObjectBody(value, metadata);
       const nul = unstorableTextErrors(value, metadata.data ?? '');
       if (nul.length > 0) throw DomainError.validation(nul);
     }
