@@ -373,6 +373,15 @@ describe('CandidateController', () => {
       expect(names(await search('skills=no-such-skill,Elixir&match=any')).length).toBe(3);
     });
 
+    it('refuses a skill that normalises to nothing, which had listed the whole pool as if no skill were asked', async () => {
+      for (const skills of ['!!!', '%E2%80%8B', 'elixir,---']) {
+        const refused = expectProblem(await sut.http().get(`/api/v1/candidates?skills=${skills}&match=all`).set(sut.admin), 400, ['skills']);
+        expect(refused.errors[0].messages).toEqual(['skills must each name a skill in 1 to 80 letters, digits or + # . once normalised']);
+      }
+      expect(expectProblem(await sut.http().get('/api/v1/candidates?skills=elixir:3').set(sut.admin), 400, ['skills']).errors[0].messages)
+        .toEqual(['skills must list skills alone, without a level ("kafka", not "kafka:3")']);
+    });
+
     it('filters by country, city, tags, text, status and updatedSince', async () => {
       expect(names(await search('skills=rabbitmq&country=no'))).toEqual(['S Two Weak']);
       expect(names(await search('city=göteborg'))).toEqual(['S Three Skills']);

@@ -14,6 +14,27 @@ function hasLevelInName(raw: string): boolean {
   return LEVEL_IN_NAME.test(canonicalText(raw).replace(/[\s.,;]+$/u, ''));
 }
 
+/** See IsSkillName. */
+function isSkillName(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length > SKILL_NAME_RAW_MAX || hasLevelInName(value)) return false;
+  const length = normalizeSkillName(value).length;
+  return length >= 1 && length <= SKILL_NAME_MAX;
+}
+
+const writesLevel = (value: unknown) => typeof value === 'string' && value.length <= SKILL_NAME_RAW_MAX && hasLevelInName(value);
+
+function messageFor(args: ValidationArguments): string {
+  // With { each: true } (a list of skills, as a search takes), the message is for the first name refused.
+  if (Array.isArray(args.value)) {
+    return writesLevel(args.value.find((value) => !isSkillName(value)))
+      ? `${args.property} must list skills alone, without a level ("kafka", not "kafka:3")`
+      : `${args.property} must each name a skill in 1 to ${SKILL_NAME_MAX} letters, digits or + # . once normalised`;
+  }
+  return writesLevel(args.value)
+    ? `${args.property} must be the skill alone: give its level in level, not in the name`
+    : `${args.property} must name a skill in 1 to ${SKILL_NAME_MAX} letters, digits or + # . once normalised`;
+}
+
 /**
  * Text that names a skill: 1 to SKILL_NAME_MAX characters as stored, that is
  * after normalisation (NFKC can lengthen text: "ﬀ" becomes "ff", and
@@ -25,18 +46,7 @@ export function IsSkillName(options?: ValidationOptions): PropertyDecorator {
       name: 'isSkillName',
       target: target.constructor,
       propertyName: String(propertyName),
-      options: {
-        message: (args: ValidationArguments) => typeof args.value === 'string' && args.value.length <= SKILL_NAME_RAW_MAX && hasLevelInName(args.value)
-          ? `${args.property} must be the skill alone: give its level in level, not in the name`
-          : `${args.property} must name a skill in 1 to ${SKILL_NAME_MAX} letters, digits or + # . once normalised`,
-        ...options,
-      },
-      validator: {
-        validate: (value: unknown) => {
-          if (typeof value !== 'string' || value.length > SKILL_NAME_RAW_MAX || hasLevelInName(value)) return false;
-          const length = normalizeSkillName(value).length;
-          return length >= 1 && length <= SKILL_NAME_MAX;
-        },
-      },
+      options: { message: messageFor, ...options },
+      validator: { validate: isSkillName },
     });
 }

@@ -5,6 +5,7 @@ import { IsIsoDuration } from '../../common/validation/is-iso-duration.decorator
 import { CANDIDATE_STATUSES, CandidateStatus } from '../candidate.entity';
 import { IsCountryCode } from '../../common/validation/is-country-code.decorator';
 import { IsIsoDateTime } from '../../common/validation/is-iso-date-time.decorator';
+import { IsSkillName } from '../../skill/is-skill-name.decorator';
 
 const commaList = ({ value }: { value: unknown }) =>
   typeof value === 'string'
@@ -12,8 +13,12 @@ const commaList = ({ value }: { value: unknown }) =>
     : value;
 
 export class SearchCandidatesQuery extends PageQuery {
-  /** Comma-separated skills, any spelling or alias: `typescript,postgres`. */
+  /**
+   * Comma-separated skills, any spelling or alias: `typescript,postgres`. A name that normalises to nothing
+   * (`!!!`, an invisible character) is refused: left out, the search had no skill and listed the whole pool.
+   */
   @IsOptional() @Transform(commaList) @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 80, { each: true })
+  @IsSkillName({ each: true })
   skills?: string[];
 
   /** `any` (default): at least one of the skills; `all`: every one. */
