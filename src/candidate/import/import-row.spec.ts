@@ -243,6 +243,18 @@ describe('csvRows', () => {
     ]);
   });
 
+  it('reads each line by its own ending when a file mixes CRLF, LF and CR (files appended to in other editors)', async () => {
+    const csv = 'fullName,email\r\nA One,a1@example.com\nA Two,a2@example.com\rA Three,a3@example.com\r\n"Four, Quoted",a4@example.com\n';
+    for (const chunkSize of [1, 2, 7, 4096]) {
+      const rows = await collect(csvRows(streamOf(csv, chunkSize)));
+      expect(problemsOf(rows)).toEqual([]);
+      expect(candidates(rows).map((candidate) => [candidate.fullName, candidate.email])).toEqual([
+        ['A One', 'a1@example.com'], ['A Two', 'a2@example.com'], ['A Three', 'a3@example.com'], ['Four, Quoted', 'a4@example.com'],
+      ]);
+      expect(rows.map((row) => row.row)).toEqual([1, 2, 3, 4]);
+    }
+  });
+
   it('accepts a trailing empty cell past the header, but not a value there', async () => {
     const rows = await collect(csvRows(streamOf('fullName,email\nAda,ada@example.com,\nBo,bo@example.com,x\n,\n')));
     expect(candidates(rows).map((candidate) => candidate.email)).toEqual(['ada@example.com']);

@@ -160,6 +160,9 @@ export async function* csvRows(source: Readable): AsyncGenerator<ImportRow> {
   const parser = parse({
     // Blank lines are skipped in the parser (a file of millions of them costs nothing); they are not counted.
     bom: true, delimiter: await sniffer.delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true,
+    // Each line by its own ending: left to detect it, csv-parse keeps the first one it meets, and a file
+    // appended to in another editor (LF rows after a CRLF header) was read as one long row.
+    record_delimiter: ['\r\n', '\n', '\r'],
     max_record_size: MAX_ROW_BYTES, skip_records_with_error: true,
   });
   parser.on('skip', (error: CsvError) => (syntaxError ??= error));
