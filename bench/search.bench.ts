@@ -9,6 +9,10 @@
  * Knobs: BENCH_REPEAT (requests per query per phase, default 60),
  * BENCH_MAX_SECONDS (cap per phase, default 120), BENCH_CONCURRENCY ("1,8").
  *
+ * Beside them, in the one-client phase, a bare node:http server answering
+ * with the same statements (bare-search-server.ts): what HTTP alone adds on
+ * this machine, which no framework can undercut.
+ *
  * The app runs in a child process so the RSS printed is the app's own: by
  * default the compiled app (nest build, then dist/ as `npm run start:prod`
  * runs it), BENCH_APP=ts-node for the sources. All traffic goes to
@@ -19,56 +23,20 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { normalizeSkillName } from '../src/skill/skill-name';
-import { loadConfig } from '../src/config/app-config';
-import { RAISE_MALLOC_THRESHOLDS } from '../src/database/open-data-source';
+import { AUTHENTICATE, hashKey } from '../src/api-key/api-key.service';
 import { AppProcess, startApp } from './app-process';
+import { BareServer, startBareServer } from './bare-search-server';
 import { positiveInt } from './settings';
 import { agent, httpJson } from './http-client';
-import { benchSkillName, openBenchDatabase } from './seed';
-
-interface MixQuery {
-  name: string;
-  kind: string;
-  params: Record<string, string>;
-  /** Ask for page 2: the cursor is taken from page 1 before timing. */
-  secondPage?: boolean;
-}
-
-const rare = (rank: number) => benchSkillName(rank);
-
-/** The fixed mix. Popularity: javascript ~37% of candidates, typescript ~24%, kafka ~1.6%, rank 3000 ~0.02%. */
-const MIX: MixQuery[] = [
-  { name: 'typescript', kind: 'common', params: { skills: 'typescript' } },
-  { name: 'javascript +consent +SE', kind: 'common', params: { skills: 'javascript', consent: 'valid', country: 'SE' } },
-  { name: 'kafka', kind: 'mid', params: { skills: 'kafka' } },
-  { name: `rare (rank 3000)`, kind: 'rare', params: { skills: rare(3000) } },
-  { name: 'typescript,postgresql,kafka any', kind: 'mixed', params: { skills: 'typescript,postgresql,kafka', match: 'any' } },
-  { name: 'typescript,postgresql,kafka all', kind: 'mixed', params: { skills: 'typescript,postgresql,kafka', match: 'all' } },
-  { name: 'javascript,typescript all', kind: 'common', params: { skills: 'javascript,typescript', match: 'all' } },
-  { name: '5 most common any', kind: 'common', params: { skills: 'javascript,typescript,python,node.js,react', match: 'any' } },
-  {
-    name: 'python,k8s,terraform all +consent', kind: 'mixed',
-    params: { skills: 'python,kubernetes,terraform', match: 'all', consent: 'valid' },
-  },
-  { name: 'react + 2 rare any', kind: 'mixed', params: { skills: ['react', rare(1500), rare(4000)].join(','), match: 'any' } },
-  { name: 'postgresql + rank 600 all', kind: 'mixed', params: { skills: ['postgresql', rare(600)].join(','), match: 'all' } },
-  { name: '4 rare any', kind: 'rare', params: { skills: [2500, 3500, 4500, 4900].map(rare).join(','), match: 'any' } },
-  {
-    name: 'go,k8s,aws,terraform any +tag', kind: 'mixed',
-    params: { skills: 'go,k8s,aws,terraform', match: 'any', tags: 'remote-ok' },
-  },
-  { name: 'c#,.net all +city', kind: 'mixed', params: { skills: 'c#,.net', match: 'all', city: 'stockholm' } },
-  { name: '5 mixed all', kind: 'mixed', params: { skills: 'graphql,react,typescript,node.js,mongodb', match: 'all' } },
-  { name: 'machine learning,python any +q', kind: 'mixed', params: { skills: 'ml,python', match: 'any', q: 'senior' } },
-  { name: 'typescript page 2', kind: 'common', params: { skills: 'typescript' }, secondPage: true },
-];
+import { MIX, MixQuery } from './search-mix';
+import { openSearchStatements } from './search-statements';
+import { openBenchDatabase } from './seed';
 
 const REPEAT = positiveInt(process.env.BENCH_REPEAT, 60);
 const MAX_SECONDS = positiveInt(process.env.BENCH_MAX_SECONDS, 120);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,8').split(',').map((c) => positiveInt(c, 1));
 const WARMUP = 3;
-/** One-client phase: requests per query in a row before the same number of floor runs. */
+/** One-client phase: requests per query in a row before the same number of floor runs and bare-server requests. */
 const BLOCK = 10;
 
 interface SearchPage {
@@ -147,73 +115,17 @@ interface Floor {
 }
 
 async function openFloor(databaseUrl: string, cursors: Map<number, string>, viewerKey: string): Promise<Floor> {
-  const search = {
-    ...(await import('../src/candidate/search/candidate-ranking')),
-    ...(await import('../src/candidate/search/search-filters')),
-    ...(await import('../src/candidate/search/skill-key-stats')),
-  };
-  const { SearchCandidatesQuery } = await import('../src/candidate/dto/search-candidates.query');
-  const { CANDIDATE_VIEWS } = await import('../src/candidate/candidate.view');
-  const { RESOLVE_SKILLS } = await import('../src/skill/skill.service');
-  const { AUTHENTICATE, hashKey } = await import('../src/api-key/api-key.service');
-  const { decodeCursor } = await import('../src/common/pagination/page');
-  const { plainToInstance } = await import('class-transformer');
-  const client = new Client({ connectionString: databaseUrl, application_name: 'silverpool-bench-floor' });
-  await client.connect();
-  // Prepared as the app prepares each of its connections (src/database/open-data-source.ts).
-  await client.query(RAISE_MALLOC_THRESHOLDS);
+  const statements = await openSearchStatements(databaseUrl, cursors, 'silverpool-bench-floor');
+  const { client, requests, rankOnly, fullRequest } = statements;
   try {
-    const run: import('../src/candidate/search/sql-runner').SqlRunner = async (sql, params) =>
-      (await client.query(sql, params)).rows;
-    const stats = await search.loadSkillKeyStats(run);
-    const requests = MIX.map((mix, index) => {
-      const query = plainToInstance(SearchCandidatesQuery, { ...mix.params, limit: '20' });
-      const cursor = cursors.get(index);
-      const after = cursor ? decodeCursor(cursor, ['int', 'int', 'timestamp', 'uuid']) : undefined;
-      return {
-        query,
-        names: (query.skills ?? []).map(normalizeSkillName),
-        filters: search.searchFilters(query, new Date(), loadConfig().DEFAULT_TIME_ZONE),
-        after: after && { matched: after[0] as number, levelSum: after[1] as number, updated: after[2] as string, id: after[3] as string },
-      };
-    });
-    // Named, as the app runs them (src/database/prepared-statement.ts): parsed once, planned once.
-    const prepared = <T extends object>(statement: { name: string; text: string }, values: unknown[]) =>
-      client.query<T>({ name: statement.name, text: statement.text, values });
-
-    // The key check and the skill names: an app instance answers them from memory once it has seen them
-    // (LOOKUP_CACHE_SECONDS), so they are looked up once here and are not part of a timed request.
-    await prepared(AUTHENTICATE, [hashKey(viewerKey)]);
-    // One after another: a pg client runs one query at a time (queuing them is deprecated in pg 8).
-    const resolvedIds: { id: number }[][] = [];
-    for (const r of requests) {
-      resolvedIds.push((await prepared<{ id: number | null }>(RESOLVE_SKILLS, [[...new Set(r.names)]])).rows
-        .filter((row): row is { id: number } => row.id !== null));
-    }
-
-    /** The statements one HTTP search request sends, in the same order. */
-    const fullRequest = async (i: number) => {
-      const r = requests[i];
-      const ids = { rows: resolvedIds[i] };
-      const rows = await search.rankCandidates(run, stats, {
-        skillIds: ids.rows.map((row) => row.id), matchAll: r.query.match === 'all', need: 21, filters: r.filters, after: r.after,
-      });
-      const page = rows.slice(0, 20).map((row) => row.id);
-      await prepared(CANDIDATE_VIEWS, [page]);
-      return { page, skillIds: ids.rows.map((row) => row.id) };
-    };
-
+    // The key check: an app instance answers it from memory once it has seen the key (LOOKUP_CACHE_SECONDS),
+    // so it is prepared once here and is not part of a timed request, as the skill names are not.
+    await client.query({ name: AUTHENTICATE.name, text: AUTHENTICATE.text, values: [hashKey(viewerKey)] });
     const firstPages: string[][] = [];
-    const skillIds: number[][] = [];
     for (let i = 0; i < MIX.length; i++) {
-      const { page, skillIds: ids } = await fullRequest(i);
-      firstPages[i] = page;
-      skillIds[i] = ids;
+      firstPages[i] = (await fullRequest(i)).page;
       for (let w = 0; w < WARMUP; w++) await fullRequest(i);
     }
-    const rankOnly = (i: number) => search.rankCandidates(run, stats, {
-      skillIds: skillIds[i], matchAll: requests[i].query.match === 'all', need: 21, filters: requests[i].filters, after: requests[i].after,
-    });
     const ranking: number[][] = MIX.map(() => []);
     const request: number[][] = MIX.map(() => []);
     const measure = async (index: number) => {
@@ -229,20 +141,20 @@ async function openFloor(databaseUrl: string, cursors: Map<number, string>, view
       const failed: string[] = [];
       for (const [i, r] of requests.entries()) {
         const params: unknown[] = [
-          skillIds[i], r.query.match === 'all' ? skillIds[i].length : 1,
+          r.skillIds, r.query.match === 'all' ? r.skillIds.length : 1,
           r.after?.matched ?? 1e9, r.after?.levelSum ?? 0, r.after?.updated ?? 'infinity', r.after?.id ?? 'ffffffff-ffff-ffff-ffff-ffffffffffff',
         ];
         const where = r.filters.sql((value) => `$${params.push(value)}`);
         const sql = REFERENCE_RANKING.replace('FILTERS', where.length ? where.join(' AND ') : 'true');
         const expected = (await client.query<{ id: string }>(sql, params)).rows.map((row) => row.id);
-        const known = new Set(r.names).size === skillIds[i].length || r.query.match !== 'all';
+        const known = new Set(r.names).size === r.skillIds.length || r.query.match !== 'all';
         if ((known ? expected : []).join() !== firstPages[i].join()) failed.push(MIX[i].name);
       }
       return { checked: requests.length, failed };
     };
-    return { ranking, request, firstPages, measure, verify, close: () => client.end() };
+    return { ranking, request, firstPages, measure, verify, close: () => statements.close() };
   } catch (error) {
-    await client.end();
+    await statements.close();
     throw error;
   }
 }
@@ -293,23 +205,32 @@ async function main(): Promise<void> {
     }
 
     const floor = await openFloor(database.url, cursors, auth.authorization.slice('Bearer '.length));
+    let bare: BareServer | undefined;
     try {
+      bare = await startBareServer(database.url, cursors);
+      const bareSamples: number[][] = MIX.map(() => []);
+      const bareRequest = async (index: number) => (await httpJson(bare!.port, 'GET', `/?query=${index}`, {})).ms;
+      for (let i = 0; i < MIX.length; i++) for (let w = 0; w < WARMUP; w++) await bareRequest(i);
+      const measureBoth = async (index: number) => {
+        for (let k = 0; k < BLOCK; k++) await floor.measure(index);
+        for (let k = 0; k < BLOCK; k++) bareSamples[index].push(await bareRequest(index));
+      };
       const phases: Phase[] = [];
       let peakRss = await app.rss();
       for (const clients of CONCURRENCY) {
         const samples: number[][] = MIX.map(() => []);
         let errors = 0;
         const sampler = setInterval(() => void app!.rss().then((rss) => (peakRss = Math.max(peakRss, rss))), 250);
-        // One client: each query in blocks of BLOCK requests, then the same number of floor runs, so HTTP and
-        // SQL are both timed back to back (warm) and still side by side on the same machine. Interleaving them
-        // one by one timed every HTTP request after a pause, which on this VM costs 2-3 ms of wake-up alone.
+        // One client: each query in blocks of BLOCK requests, then the same number of floor runs and of bare-server
+        // requests, so all three are timed back to back (warm) and still side by side on the same machine.
+        // Interleaving them one by one timed every request after a pause, which on this VM costs 2-3 ms of wake-up.
         const indexOf = (i: number) => (clients === 1 ? Math.floor(i / BLOCK) % MIX.length : i % MIX.length);
         const phase = await runPhase(clients, MIX.length * REPEAT, async (i) => {
           const index = indexOf(i);
           const response = await httpJson(app!.port, 'GET', pathFor(MIX[index], cursors.get(index)), auth);
           samples[index].push(response.ms);
           if (response.status !== 200) errors++;
-          if (clients === 1 && i % BLOCK === BLOCK - 1) for (let k = 0; k < BLOCK; k++) await floor.measure(index);
+          if (clients === 1 && i % BLOCK === BLOCK - 1) await measureBoth(index);
         });
         clearInterval(sampler);
         const rss = await app.rss();
@@ -317,12 +238,13 @@ async function main(): Promise<void> {
         phases.push({ clients, samples, ...phase, errors, rss });
       }
       if (!floor.ranking.some((samples) => samples.length)) {
-        await runPhase(1, MIX.length * REPEAT, (i) => floor.measure(i % MIX.length));
+        await runPhase(1, MIX.length * Math.ceil(REPEAT / BLOCK), (i) => measureBoth(i % MIX.length));
       }
       const mismatches = MIX.filter((_, i) => httpFirstPages[i].join() !== floor.firstPages[i].join()).map((q) => q.name);
       const verified = process.env.BENCH_VERIFY === '1' ? await floor.verify() : null;
-      report(phases, floor, verified, peakRss, mismatches);
+      report(phases, floor, bareSamples, verified, peakRss, mismatches);
     } finally {
+      await bare?.stop();
       await floor.close();
     }
   } finally {
@@ -344,6 +266,7 @@ interface Phase {
 function report(
   phases: Phase[],
   floor: Floor,
+  bareSamples: number[][],
   verified: { checked: number; failed: string[] } | null,
   peakRss: number,
   mismatches: string[],
@@ -353,32 +276,36 @@ function report(
   const header = [
     'query'.padEnd(nameWidth), 'kind  ',
     ...phases.map((p) => `HTTP c=${p.clients}: p50    p95    p99`.padStart(26)),
-    'rank SQL p50    p95', 'all SQL p50', 'HTTP/rank', 'HTTP/all',
+    'rank SQL p50    p95', 'all SQL p50', 'HTTP/rank', 'HTTP/all', 'bare p50', 'bare/all',
   ].join(' | ');
   console.log('\nLatency in ms. HTTP: GET /api/v1/candidates (limit 20), from sending it to the last byte of the response.');
   console.log('rank SQL: the ranking statements the service runs, through pg - the floor; timed between the 1-client HTTP requests.');
-  console.log('all SQL: every statement one request sends (ranking, the page of candidates with skills and medals; key and skill names come from the app\'s cache).\n');
+  console.log('all SQL: every statement one request sends (ranking, the page of candidates with skills and medals; key and skill names come from the app\'s cache).');
+  console.log('bare: a bare node:http server (no framework, key check, validation or logging) sending the same statements: what HTTP alone adds here.\n');
   console.log(header);
   console.log('-'.repeat(header.length));
-  const row = (label: string, kind: string, http: Summary[], rank: Summary, all: Summary) =>
+  const row = (label: string, kind: string, http: Summary[], rank: Summary, all: Summary, bare: Summary) =>
     console.log([
       label.padEnd(nameWidth), kind.padEnd(6),
       ...http.map((s) => `${ms(s.p50)} ${ms(s.p95)} ${ms(s.p99)}`.padStart(26)),
       `${ms(rank.p50)} ${ms(rank.p95)}`.padStart(19), ms(all.p50).padStart(11),
       `${(http[0].p50 / rank.p50).toFixed(2)}x`.padStart(9), `${(http[0].p50 / all.p50).toFixed(2)}x`.padStart(8),
+      ms(bare.p50).padStart(8), `${(bare.p50 / all.p50).toFixed(2)}x`.padStart(8),
     ].join(' | '));
   const result = MIX.map((query, i) => {
     const http = phases.map((p) => summarise(p.samples[i]));
     const rank = summarise(floor.ranking[i]);
     const all = summarise(floor.request[i]);
-    row(query.name, query.kind, http, rank, all);
-    return { query: query.name, kind: query.kind, http, rankSql: rank, requestSql: all };
+    const bare = summarise(bareSamples[i]);
+    row(query.name, query.kind, http, rank, all, bare);
+    return { query: query.name, kind: query.kind, http, rankSql: rank, requestSql: all, bareHttp: bare };
   });
   console.log('-'.repeat(header.length));
   const overall = phases.map((p) => summarise(p.samples.flat()));
   const overallRank = summarise(floor.ranking.flat());
   const overallAll = summarise(floor.request.flat());
-  row('all queries', '', overall, overallRank, overallAll);
+  const overallBare = summarise(bareSamples.flat());
+  row('all queries', '', overall, overallRank, overallAll, overallBare);
   console.log('');
   for (const phase of phases) {
     console.log(
@@ -392,6 +319,10 @@ function report(
   console.log(
     `  HTTP/SQL p50 overall ${(overall[0].p50 / overallRank.p50).toFixed(2)}x vs ranking, ${(overall[0].p50 / overallAll.p50).toFixed(2)}x vs all SQL [<= 1.3]; ` +
       `app peak RSS ${mb(peakRss)} [< 300 MB]`,
+  );
+  console.log(
+    `  The bare server: HTTP p50 overall ${overallBare.p50.toFixed(1)} ms, ${(overallBare.p50 / overallAll.p50).toFixed(2)}x all SQL; ` +
+      `the app adds ${(overall[0].p50 - overallBare.p50).toFixed(1)} ms to it.`,
   );
   console.log(`Load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other processes on the machine compete for the same CPUs)`);
   console.log(mismatches.length ? `Page mismatch HTTP vs SQL: ${mismatches.join(', ')}` : 'HTTP and SQL returned the same pages for every query.');

@@ -1,0 +1,85 @@
+/**
+ * The statements one search request sends, straight through pg on a connection of their own: the
+ * benchmark's SQL floor, and what its bare HTTP server (bare-search-server.ts) answers with.
+ */
+import { plainToInstance } from 'class-transformer';
+import { Client } from 'pg';
+import { CANDIDATE_VIEWS } from '../src/candidate/candidate.view';
+import { SearchCandidatesQuery } from '../src/candidate/dto/search-candidates.query';
+import { rankCandidates } from '../src/candidate/search/candidate-ranking';
+import { searchFilters } from '../src/candidate/search/search-filters';
+import { loadSkillKeyStats } from '../src/candidate/search/skill-key-stats';
+import { SqlRunner } from '../src/candidate/search/sql-runner';
+import { decodeCursor } from '../src/common/pagination/page';
+import { loadConfig } from '../src/config/app-config';
+import { RAISE_MALLOC_THRESHOLDS } from '../src/database/open-data-source';
+import { RESOLVE_SKILLS } from '../src/skill/skill.service';
+import { normalizeSkillName } from '../src/skill/skill-name';
+import { MIX } from './search-mix';
+
+export interface SearchRequest {
+  query: SearchCandidatesQuery;
+  names: string[];
+  skillIds: number[];
+  filters: ReturnType<typeof searchFilters>;
+  after?: { matched: number; levelSum: number; updated: string; id: string };
+}
+
+export interface SearchStatements {
+  client: Client;
+  requests: SearchRequest[];
+  /** The ranking statements alone (rankCandidates) for MIX[i]. */
+  rankOnly(i: number): Promise<unknown>;
+  /** Every statement the app sends for MIX[i], in the same order; the page as the views statement returns it. */
+  fullRequest(i: number): Promise<{ page: string[]; views: unknown[] }>;
+  close(): Promise<void>;
+}
+
+/** `cursors`: MIX index -> the page-2 cursor the app gave for it. */
+export async function openSearchStatements(
+  databaseUrl: string, cursors: Map<number, string>, applicationName: string,
+): Promise<SearchStatements> {
+  const client = new Client({ connectionString: databaseUrl, application_name: applicationName });
+  await client.connect();
+  try {
+    // Prepared as the app prepares each of its connections (src/database/open-data-source.ts).
+    await client.query(RAISE_MALLOC_THRESHOLDS);
+    const run: SqlRunner = async (sql, params) => (await client.query(sql, params)).rows;
+    // Named, as the app runs them (src/database/prepared-statement.ts): parsed once, planned once.
+    const prepared = <T extends object>(statement: { name: string; text: string }, values: unknown[]) =>
+      client.query<T>({ name: statement.name, text: statement.text, values });
+    const stats = await loadSkillKeyStats(run);
+    const zone = loadConfig().DEFAULT_TIME_ZONE;
+    const requests: SearchRequest[] = [];
+    // The skill names are resolved here, once: an app instance answers them from memory once it has seen
+    // them (LOOKUP_CACHE_SECONDS), so they are not part of a timed request. One after another: a pg client
+    // runs one query at a time (queuing them is deprecated in pg 8).
+    for (const [index, mix] of MIX.entries()) {
+      const query = plainToInstance(SearchCandidatesQuery, { ...mix.params, limit: '20' });
+      const names = (query.skills ?? []).map(normalizeSkillName);
+      const resolved = await prepared<{ id: number | null }>(RESOLVE_SKILLS, [[...new Set(names)]]);
+      const cursor = cursors.get(index);
+      const after = cursor ? decodeCursor(cursor, ['int', 'int', 'timestamp', 'uuid']) : undefined;
+      requests.push({
+        query,
+        names,
+        skillIds: resolved.rows.flatMap((row) => (row.id === null ? [] : [row.id])),
+        filters: searchFilters(query, new Date(), zone),
+        after: after && { matched: after[0] as number, levelSum: after[1] as number, updated: after[2] as string, id: after[3] as string },
+      });
+    }
+    const rankOnly = (i: number) => {
+      const r = requests[i];
+      return rankCandidates(run, stats, { skillIds: r.skillIds, matchAll: r.query.match === 'all', need: 21, filters: r.filters, after: r.after });
+    };
+    const fullRequest = async (i: number) => {
+      const page = (await rankOnly(i)).slice(0, 20).map((row) => row.id);
+      const views = (await prepared(CANDIDATE_VIEWS, [page])).rows;
+      return { page, views };
+    };
+    return { client, requests, rankOnly, fullRequest, close: () => client.end() };
+  } catch (error) {
+    await client.end();
+    throw error;
+  }
+}
