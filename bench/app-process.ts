@@ -2,6 +2,7 @@
  * The app under benchmark, in a child process: by default the compiled app
  * (nest build, then dist/ as `npm run start:prod` runs it), BENCH_APP=ts-node
  * for the sources. Shared by the search and matching benchmarks.
+ * BENCH_APP_NODE_ARGS passes flags to the app's node (profiling).
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -50,7 +51,9 @@ export interface AppProcess {
 export async function startApp(databaseUrl: string, adminKey: string, env: Record<string, string> = {}): Promise<AppProcess> {
   const build = appBuild();
   console.log(`App: ${build.label}`);
-  const child: ChildProcess = spawn(process.execPath, [...build.execArgv, '-e', SERVE], {
+  // BENCH_APP_NODE_ARGS: flags for the app's node alone, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
+  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...build.execArgv, '-e', SERVE], {
     cwd: join(__dirname, '..'),
     env: {
       ...process.env,
