@@ -18,7 +18,7 @@ import { CandidateImportService } from './candidate-import.service';
 import { ImportResult, MAX_REPORTED_ERRORS } from './import-tally';
 import { IMPORT_FIELDS } from './csv-columns';
 import { csvRows, importFormat, jsonLineRows } from './import-row';
-import { decodedUpload, MAX_INFLATE_RATIO } from './upload-encoding';
+import { decodedUpload, MAX_INFLATE_RATIO, RATIO_FREE_BYTES } from './upload-encoding';
 
 const IMPORT_RESULT_SCHEMA = {
   type: 'object',
@@ -77,7 +77,8 @@ export class CandidateImportController {
     description: 'The database aborted a batch four times for concurrent changes to the same people; the batches before were saved, and sending the file again is safe',
   })
   @ApiPayloadTooLargeResponse({
-    description: `A compressed upload that inflates more than ${MAX_INFLATE_RATIO}-fold, or takes longer than an upload may; the rows before were imported`,
+    description: `A compressed upload that inflates more than ${MAX_INFLATE_RATIO}-fold past its first ${RATIO_FREE_BYTES / 1024 / 1024} MB, ` +
+      'or takes longer than an upload may; the rows before were imported',
   })
   @ApiHeader({ name: 'Content-Encoding', required: false, description: '`gzip` or `deflate` for a compressed file' })
   async import(@Req() request: Request): Promise<ImportResult> {

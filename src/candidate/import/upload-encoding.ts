@@ -8,8 +8,13 @@ import { DomainError } from '../../common/errors/domain-error';
  * bomb reaches about 1000:1 (Apache POI refuses Office files past 100:1 too).
  */
 export const MAX_INFLATE_RATIO = 100;
-/** Below this much output the ratio is not judged: a tiny file's header weighs too much in it. */
-const RATIO_FREE_BYTES = 1024 * 1024;
+/**
+ * Up to this much output the ratio is not judged. A spreadsheet export whose rows end in thousands of
+ * empty cells (",,,,") compresses past 300:1: 5,000 such rows are 15 MB. Past it, a file that inflates
+ * that much is refused (with the advice to send it uncompressed), as a bomb is: reading those 16 MB of
+ * rows is already some seconds of the import's work.
+ */
+export const RATIO_FREE_BYTES = 16 * 1024 * 1024;
 
 const DECODERS: Record<string, () => Gunzip | Inflate> = {
   gzip: createGunzip,
@@ -66,7 +71,7 @@ class InflateLimits extends Transform {
       return callback(new DomainError(
         'PayloadTooLarge',
         `The upload decompresses to more than ${MAX_INFLATE_RATIO} times its compressed size, as a decompression bomb does; ` +
-          'the rows before this point were imported.',
+          'the rows before this point were imported. Send such a file uncompressed.',
       ));
     }
     if (Date.now() > this.deadline) {
