@@ -385,6 +385,7 @@ describe('CandidateController', () => {
     it('filters by country, city, tags, text, status and updatedSince', async () => {
       expect(names(await search('skills=rabbitmq&country=no'))).toEqual(['S Two Weak']);
       expect(names(await search('city=göteborg'))).toEqual(['S Three Skills']);
+      expect(names(await search('city=%20G%C3%B6teborg%20'))).toEqual(['S Three Skills']);
       expect(names(await search('skills=elixir&tags=Backend,senior'))).toEqual(['S Two Strong']);
       expect(names(await search('q=rabbitmq%20enth'))).toEqual(['S None']);
       expect(await search('q=S%20One&status=archived')).toEqual([]);

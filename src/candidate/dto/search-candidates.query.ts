@@ -1,11 +1,13 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
 import { IsIsoDuration } from '../../common/validation/is-iso-duration.decorator';
 import { CANDIDATE_STATUSES, CandidateStatus } from '../candidate.entity';
 import { IsCountryCode } from '../../common/validation/is-country-code.decorator';
 import { IsIsoDateTime } from '../../common/validation/is-iso-date-time.decorator';
 import { IsSkillName } from '../../skill/is-skill-name.decorator';
+import { trim } from '../../common/validation/transforms';
+import { HasVisibleText } from '../../common/validation/has-visible-text.decorator';
 
 const commaList = ({ value }: { value: unknown }) =>
   typeof value === 'string'
@@ -32,7 +34,7 @@ export class SearchCandidatesQuery extends PageQuery {
   @IsOptional() @IsCountryCode()
   country?: string;
 
-  @IsOptional() @IsString() @Length(1, 100)
+  @IsOptional() @Transform(trim) @IsString() @Length(1, 100)
   city?: string;
 
   @IsOptional() @IsIn(CANDIDATE_STATUSES)
@@ -42,8 +44,8 @@ export class SearchCandidatesQuery extends PageQuery {
   @IsOptional() @IsIn(['valid'])
   consent?: 'valid';
 
-  /** Free text in name and headline. */
-  @IsOptional() @IsString() @Length(2, 100) @MaxLength(100)
+  /** Free text in name and headline, as given: a space in it is part of it ("S " finds "S One"), blank text is refused. */
+  @IsOptional() @IsString() @Length(2, 100) @HasVisibleText()
   q?: string;
 
   /** ISO 8601 date or time. */

@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DomainError } from '../errors/domain-error';
+import { queryNumber } from '../validation/transforms';
 
 export const MAX_PAGE_LIMIT = 100;
 export const DEFAULT_PAGE_LIMIT = 20;
@@ -9,7 +10,7 @@ export const DEFAULT_PAGE_LIMIT = 20;
 /** `?limit=&cursor=` on every list endpoint. */
 export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE_LIMIT)
+  @IsOptional() @Transform(queryNumber) @IsInt() @Min(1) @Max(MAX_PAGE_LIMIT)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from the previous page\'s nextCursor' })

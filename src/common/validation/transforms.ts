@@ -1,6 +1,15 @@
 /** class-transformer @Transform functions shared by the DTOs: surrounding spaces never count. */
 export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
+/** A number as a person writes it in a query string: digits, an optional sign and decimals. */
+const PLAIN_NUMBER = /^-?\d{1,15}(\.\d{1,15})?$/;
+
+/**
+ * A query-string number, read only when written plainly ("20", "-1", "2.5"). `@Type(() => Number)` also read
+ * "0x10", "1e1", " 10" and "" (as 0); those stay text here, for the number check to refuse by name.
+ */
+export const queryNumber = ({ value }: { value: unknown }) => (typeof value === 'string' && PLAIN_NUMBER.test(value) ? Number(value) : value);
+
 /** Invisible format characters (zero-width space and joiners, BOM, direction marks) that text copied from web pages carries. */
 const FORMAT_CHARACTERS = /\p{Cf}/gu;
 

@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsIn, IsNumber, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
-import { trim } from '../../common/validation/transforms';
+import { queryNumber, trim } from '../../common/validation/transforms';
 
 
 export const MATCH_STATUSES = ['suggested', 'invited', 'dismissed', 'applied'] as const;
@@ -12,7 +12,7 @@ export type MatchStatus = (typeof MATCH_STATUSES)[number];
 export class RankMatchesQuery extends PageQuery {
   /** Leave out candidates scoring below this (0-100). */
   @ApiPropertyOptional({ minimum: 0, maximum: 100, default: 0 })
-  @IsOptional() @Type(() => Number) @IsNumber({ maxDecimalPlaces: 1 }) @Min(0) @Max(1000)
+  @IsOptional() @Transform(queryNumber) @IsNumber({ maxDecimalPlaces: 1 }) @Min(0) @Max(1000)
   minScore?: number;
 }
 

@@ -1,6 +1,7 @@
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
+import { queryNumber } from '../../common/validation/transforms';
 import { IsSkillName } from '../is-skill-name.decorator';
 
 export class CreateSkillAliasDto {
@@ -25,7 +26,7 @@ export class SuggestSkillsQuery {
   @IsSkillName()
   q: string;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(50)
+  @IsOptional() @Transform(queryNumber) @IsInt() @Min(1) @Max(50)
   limit?: number;
 }
 
