@@ -10,6 +10,7 @@ import { CampaignModule } from './campaign/campaign.module';
 import { CandidateModule } from './candidate/candidate.module';
 import { CommonModule } from './common/common.module';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
+import { BodyParsersModule } from './common/http/body-parsers.module';
 import { loggerOptions } from './common/http/logger.options';
 import { Clock } from './common/time/clock';
 import { AppConfig } from './config/app-config';
@@ -35,6 +36,7 @@ export class AppModule {
       imports: [
         CommonModule.register(config, clock),
         LoggerModule.forRoot(loggerOptions(config)),
+        BodyParsersModule,
         ThrottlerModule.forRoot({
           throttlers: [{ ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }],
           skipIf: () => config.RATE_LIMIT_PER_MINUTE === 0,

@@ -8,7 +8,6 @@ import { Logger } from 'nestjs-pino';
 import { ApiKeyService } from './api-key/api-key.service';
 import { AppModule } from './app.module';
 import { basePathStripper } from './common/http/base-path.middleware';
-import { bodyParsers } from './common/http/body-parsers';
 import { answerUnparsableRequests } from './common/http/unparsable-requests';
 import { describeProblems } from './common/http/openapi-problems';
 import { Clock } from './common/time/clock';
@@ -50,7 +49,6 @@ export async function createApp(
   // Before any route: a proxy that passes PUBLIC_BASE_URL's path on reaches the same routes as one that strips it.
   app.use(basePathStripper(parsePublicBaseUrl(config.PUBLIC_BASE_URL).path));
   app.use(helmet());
-  for (const parser of bodyParsers(config.BODY_LIMIT)) app.use(parser);
   const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   if (origins.length > 0) app.enableCors({ origin: origins });
   app.useGlobalPipes(createValidationPipe());

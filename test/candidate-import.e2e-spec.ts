@@ -414,6 +414,9 @@ describe(CandidateImportService.name, () => {
     const json = await suite.sut.http().post(IMPORT).set(suite.recruiter).send({ fullName: 'A', email: 'a@example.com' });
     expectProblem(json, 415);
     expectProblem(await suite.sut.http().post(IMPORT).set(suite.recruiter).set('Content-Type', 'text/plain').send('fullName,email\n'), 415);
+    // A CSV labelled JSON: the JSON parser had read it first and answered 400 "could not be parsed as JSON".
+    const mislabelled = await suite.sut.http().post(IMPORT).set(suite.recruiter).set('Content-Type', 'application/json').send('fullName,email\nA,a@example.com\n');
+    expect(expectProblem(mislabelled, 415).detail).toMatch(/text\/csv/);
     const viewer = await suite.sut.keyFor('viewer');
     expectProblem(await suite.sut.http().post(IMPORT).set(viewer).set('Content-Type', 'text/csv').send('fullName,email\n'), 403);
   });
