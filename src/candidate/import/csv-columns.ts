@@ -41,6 +41,10 @@ const KNOWN_COLUMNS =
 
 /** The field each CSV column fills; an unknown, repeated or missing column rejects the whole file. */
 export function columnsFromHeader(header: string[]): CsvColumns {
+  // Every other byte NUL: UTF-16 that came without its byte-order mark (or big-endian), read as UTF-8.
+  if (header.some((name) => name.includes('\u0000'))) {
+    throw DomainError.field('columns', 'The file looks like UTF-16 without a byte-order mark; save it as CSV UTF-8 and import it again.');
+  }
   const fields = header.map((name) => COLUMN_NAMES.get(squash(name)));
   const unknown = header.filter((name, i) => !fields[i] && name.trim() !== '');
   if (unknown.length > 0) {

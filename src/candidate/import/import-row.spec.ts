@@ -261,6 +261,15 @@ describe('csvRows', () => {
     expect(problemsOf(rows)).toEqual([{ row: 2, field: 'row', message: 'row has 3 cells; the header has 2' }]);
   });
 
+  it('says a file is UTF-16 without its byte-order mark, little- or big-endian, instead of listing garbled columns', async () => {
+    const text = 'fullName,email\nÅsa,asa@example.com\n';
+    const bigEndian = Buffer.from(text, 'utf16le').swap16();
+    for (const bytes of [Buffer.from(text, 'utf16le'), bigEndian]) {
+      await expect(columnsProblem(() => collect(csvRows(streamOf(bytes))))).resolves
+        .toBe('The file looks like UTF-16 without a byte-order mark; save it as CSV UTF-8 and import it again.');
+    }
+  });
+
   it('rejects a bad header before yielding any row', async () => {
     await expect(columnsProblem(() => collect(csvRows(streamOf('fullName,email,salary\nA,a@example.com,1\n'))))).resolves.toMatch(/salary/);
     await expect(columnsProblem(() => collect(csvRows(streamOf(''))))).resolves.toMatch(/header row is required/);
