@@ -91,6 +91,10 @@ describe('Candidate links under a PUBLIC_BASE_URL with a path', () => {
     expect(await statusOf(candidate.id)).toBe('opted_out');
     await api().get('/talent/health/live').expect(200);
     await api().get(`/talent/api/v1/candidates/${candidate.id}`).set(sut.admin).expect(200);
+    // The import reads its own upload there too: a CSV labelled JSON is its 415, not the JSON parser's 400.
+    const mislabelled = await api().post('/talent/api/v1/candidates/import').set(sut.admin).set('Content-Type', 'application/json')
+      .send('fullName,email\nA,a@example.com\n');
+    expect(mislabelled.status).toBe(415);
     // Only the path itself: a longer first segment is another route, and not found.
     await api().get('/talentx/health/live').expect(404);
   });

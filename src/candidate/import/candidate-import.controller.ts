@@ -19,6 +19,7 @@ import { ImportResult, MAX_REPORTED_ERRORS } from './import-tally';
 import { IMPORT_FIELDS } from './csv-columns';
 import { csvRows, importFormat, jsonLineRows } from './import-row';
 import { decodedUpload, MAX_INFLATE_RATIO, RATIO_FREE_BYTES } from './upload-encoding';
+import { IMPORT_ROUTE } from './import-route';
 
 const IMPORT_RESULT_SCHEMA = {
   type: 'object',
@@ -46,7 +47,7 @@ const IMPORT_RESULT_SCHEMA = {
 
 @ApiTags('candidates')
 @ApiKeyAuth()
-@Controller('api/v1/candidates/import')
+@Controller(IMPORT_ROUTE)
 export class CandidateImportController {
   constructor(
     private readonly importer: CandidateImportService,
