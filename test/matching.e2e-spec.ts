@@ -295,6 +295,11 @@ describe(MatchService.name, () => {
 
     expectProblem(await api().get(`/api/v1/vacancies/${vacancy}/matches?limit=101`).set(sut.admin), 400, ['limit']);
     expectProblem(await api().get(`/api/v1/vacancies/${vacancy}/matches?minScore=-1`).set(sut.admin), 400, ['minScore']);
+    // An empty minScore was read as 0 and "0x1C" as 28; neither is a score as a person writes one.
+    for (const minScore of ['', '0x1C', '2.8e1']) {
+      expectProblem(await api().get(`/api/v1/vacancies/${vacancy}/matches?minScore=${minScore}`).set(sut.admin), 400, ['minScore']);
+    }
+    expect(namesOf(await ranking(sut, vacancy, 'minScore=28.0'))).toEqual(namesOf(strong));
     expectProblem(await api().get(`/api/v1/vacancies/${vacancy}/matches?cursor=bm9wZQ`).set(sut.admin), 400, ['cursor']);
     const forged = Buffer.from(JSON.stringify([7, 1.5, '00000000-0000-4000-8000-000000000000'])).toString('base64url');
     expectProblem(await api().get(`/api/v1/vacancies/${vacancy}/matches?cursor=${forged}`).set(sut.admin), 400, ['cursor']);

@@ -14,21 +14,22 @@ function hasLevelInName(raw: string): boolean {
   return LEVEL_IN_NAME.test(canonicalText(raw).replace(/[\s.,;]+$/u, ''));
 }
 
+const writesLevel = (value: unknown) => typeof value === 'string' && value.length <= SKILL_NAME_RAW_MAX && hasLevelInName(value);
+
 /** See IsSkillName. */
 function isSkillName(value: unknown): boolean {
-  if (typeof value !== 'string' || value.length > SKILL_NAME_RAW_MAX || hasLevelInName(value)) return false;
+  if (typeof value !== 'string' || value.length > SKILL_NAME_RAW_MAX || writesLevel(value)) return false;
   const length = normalizeSkillName(value).length;
   return length >= 1 && length <= SKILL_NAME_MAX;
 }
 
-const writesLevel = (value: unknown) => typeof value === 'string' && value.length <= SKILL_NAME_RAW_MAX && hasLevelInName(value);
-
 function messageFor(args: ValidationArguments): string {
-  // With { each: true } (a list of skills, as a search takes), the message is for the first name refused.
+  // With { each: true } (a list of skills, as a search takes), the message names the first one refused.
   if (Array.isArray(args.value)) {
-    return writesLevel(args.value.find((value) => !isSkillName(value)))
-      ? `${args.property} must list skills alone, without a level ("kafka", not "kafka:3")`
-      : `${args.property} must each name a skill in 1 to ${SKILL_NAME_MAX} letters, digits or + # . once normalised`;
+    const refused: unknown = args.value.find((value) => !isSkillName(value));
+    return writesLevel(refused)
+      ? `${args.property} must list skills alone, without a level ("kafka", not ${JSON.stringify(refused)})`
+      : `${args.property} must each name a skill in 1 to ${SKILL_NAME_MAX} letters, digits or + # . once normalised; ${JSON.stringify(refused)} does not`;
   }
   return writesLevel(args.value)
     ? `${args.property} must be the skill alone: give its level in level, not in the name`

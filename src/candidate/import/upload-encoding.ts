@@ -10,9 +10,9 @@ import { DomainError } from '../../common/errors/domain-error';
 export const MAX_INFLATE_RATIO = 100;
 /**
  * Up to this much output the ratio is not judged. A spreadsheet export whose rows end in thousands of
- * empty cells (",,,,") compresses past 300:1: 5,000 such rows are 15 MB. Past it, a file that inflates
- * that much is refused (with the advice to send it uncompressed), as a bomb is: reading those 16 MB of
- * rows is already some seconds of the import's work.
+ * empty cells (",,,,") compresses past 300:1: 5,000 rows of 3,000 empty cells are 15 MB. Past it, a file
+ * that inflates that much is refused (with the advice to send it uncompressed), as a bomb is: reading
+ * those 16 MB of rows is already some seconds of the import's work.
  */
 export const RATIO_FREE_BYTES = 16 * 1024 * 1024;
 

@@ -1,7 +1,7 @@
 /** class-transformer @Transform functions shared by the DTOs: surrounding spaces never count. */
 export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
-/** A number as a person writes it in a query string: digits, an optional sign and decimals. */
+/** A number as a person writes it in a query string: digits, an optional minus and decimals. */
 const PLAIN_NUMBER = /^-?\d{1,15}(\.\d{1,15})?$/;
 
 /**

@@ -20,7 +20,8 @@ function refuseNonObjectBody(value: unknown, metadata: ArgumentMetadata): void {
   if (metadata.type !== 'body' || value === undefined) return;
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) return;
   const sent = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
-  throw DomainError.field('body', `The request body must be a JSON object, not ${sent}.`);
+  const field = metadata.data ?? 'body';
+  throw DomainError.field(field, `${field === 'body' ? 'The request body' : field} must be a JSON object, not ${sent}.`);
 }
 
 /** Also refuses NUL characters, which class-validator lets through and PostgreSQL cannot store. */
