@@ -5,7 +5,7 @@
  * crosses the same processes: client, server, PostgreSQL, server, client. The one-client phase times it
  * beside the app and the floor.
  */
-import { fork } from 'node:child_process';
+import { ChildProcess, fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import { openSearchStatements } from './search-statements';
 
@@ -20,18 +20,27 @@ export async function startBareServer(databaseUrl: string, cursors: Map<number, 
     env: { ...process.env, BARE_DATABASE_URL: databaseUrl, BARE_CURSORS: JSON.stringify([...cursors]) },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`The bare server exited during start-up (code ${code})`)));
-    child.once('message', (message: { port: number }) => resolve(message.port));
-  });
-  return {
-    port,
-    stop: () => new Promise((resolve) => {
-      child.removeAllListeners('exit');
-      child.once('exit', () => resolve());
-      child.kill();
-    }),
-  };
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('The bare server did not start within 60 s')), 60_000);
+      void exited.then(() => reject(new Error(`The bare server exited during start-up (code ${child.exitCode})`)));
+      child.once('message', (message: { port: number }) => {
+        clearTimeout(timer);
+        resolve(message.port);
+      });
+    });
+    return { port, stop: () => stopChild(child, exited) };
+  } catch (error) {
+    await stopChild(child, exited);
+    throw error;
+  }
+}
+
+/** Resolves once the child is gone, also when it already was. */
+function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) child.kill();
+  return exited;
 }
 
 async function serve(): Promise<void> {
@@ -52,6 +61,8 @@ async function serve(): Promise<void> {
     );
   });
   server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as { port: number }).port }));
+  // The benchmark is gone (it ended or crashed): so is this server.
+  process.once('disconnect', () => process.exit(0));
 }
 
 if (require.main === module && process.send) void serve();

@@ -39,10 +39,11 @@ export interface SearchStatements {
 export async function openSearchStatements(
   databaseUrl: string, cursors: Map<number, string>, applicationName: string,
 ): Promise<SearchStatements> {
-  const client = new Client({ connectionString: databaseUrl, application_name: applicationName });
+  // Set up as the app sets up each of its connections: no JIT (src/database/data-source-options.ts), and
+  // the malloc thresholds raised (src/database/open-data-source.ts).
+  const client = new Client({ connectionString: databaseUrl, application_name: applicationName, options: '-c jit=off' });
   await client.connect();
   try {
-    // Prepared as the app prepares each of its connections (src/database/open-data-source.ts).
     await client.query(RAISE_MALLOC_THRESHOLDS);
     const run: SqlRunner = async (sql, params) => (await client.query(sql, params)).rows;
     // Named, as the app runs them (src/database/prepared-statement.ts): parsed once, planned once.
