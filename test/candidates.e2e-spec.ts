@@ -393,6 +393,13 @@ describe('CandidateController', () => {
       expect(names(await search(`q=S%20&updatedSince=${since}`))).toEqual(['S None', 'S One New']);
       expectProblem(await sut.http().get('/api/v1/candidates?updatedSince=yesterday').set(sut.admin), 400, ['updatedSince']);
       expectProblem(await sut.http().get('/api/v1/candidates?match=some').set(sut.admin), 400, ['match']);
+      const twice = expectProblem(await sut.http().get('/api/v1/candidates?match=any&match=all&limit=1&limit=2').set(sut.admin), 400, ['match', 'limit']);
+      expect(twice.errors).toEqual([
+        { field: 'match', messages: ['match was given more than once; give it once'] },
+        { field: 'limit', messages: ['limit was given more than once; give it once'] },
+      ]);
+      expect(names(await search('skills=elixir&skills=erlang&match=all'))).toEqual(['S Two Strong', 'S Three Skills']);
+      expect(names(await search('skills=elixir,erlang&skills=rabbitmq&match=all'))).toEqual(['S Three Skills']);
     });
 
     it('pages through ranked results with a cursor without repeats or gaps', async () => {

@@ -9,10 +9,12 @@ import { IsSkillName } from '../../skill/is-skill-name.decorator';
 import { trim } from '../../common/validation/transforms';
 import { HasVisibleText } from '../../common/validation/has-visible-text.decorator';
 
+const splitCommas = (text: string) => text.split(',').map((item) => item.trim()).filter(Boolean);
+/** `a,b`, also repeated (`skills=a,b&skills=c`); anything else is left for the checks to refuse. */
 const commaList = ({ value }: { value: unknown }) =>
-  typeof value === 'string'
-    ? value.split(',').map((item) => item.trim()).filter(Boolean)
-    : value;
+  typeof value === 'string' ? splitCommas(value)
+    : Array.isArray(value) && value.every((item) => typeof item === 'string') ? value.flatMap(splitCommas)
+      : value;
 
 export class SearchCandidatesQuery extends PageQuery {
   /**

@@ -1,10 +1,18 @@
-import { IsString } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString } from 'class-validator';
 import { DomainError } from '../errors/domain-error';
 import { createValidationPipe } from './validation.pipe';
 
 class NameDto {
   @IsString()
   name!: string;
+}
+
+class ListQuery {
+  @IsOptional() @IsArray() @ArrayMaxSize(3)
+  skills?: string[];
+
+  @IsOptional() @IsInt()
+  limit?: number;
 }
 
 describe('the global validation pipe', () => {
@@ -24,5 +32,15 @@ describe('the global validation pipe', () => {
   it('validates an object body as before', async () => {
     await expect(pipe.transform({ name: 'x' }, { type: 'body', metatype: NameDto })).resolves.toBeInstanceOf(NameDto);
     await expect(refusal({ name: 1 })).resolves.toEqual([{ field: 'name', messages: ['name must be a string'] }]);
+  });
+
+  it('says a query field given twice was given twice, unless it takes a list', async () => {
+    const query = (value: object) => pipe.transform(value, { type: 'query', metatype: ListQuery }).catch((caught: DomainError) => caught.extra.errors);
+    await expect(query({ limit: ['1', '2'], skills: ['go', 'rust'] })).resolves.toEqual([
+      { field: 'limit', messages: ['limit was given more than once; give it once'] },
+    ]);
+    await expect(query({ skills: ['go', 'rust'] })).resolves.toMatchObject({ skills: ['go', 'rust'] });
+    // A field the query does not have is refused as unknown, repeated or not.
+    await expect(query({ other: ['a', 'b'] })).resolves.toEqual([{ field: 'other', messages: ['property other should not exist'] }]);
   });
 });

@@ -1,4 +1,5 @@
-import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Type, ValidationError, ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { DomainError, FieldError } from '../errors/domain-error';
 import { unstorableTextErrors } from './unstorable-text';
 
@@ -24,11 +25,42 @@ function refuseNonObjectBody(value: unknown, metadata: ArgumentMetadata): void {
   throw DomainError.field(field, `${field === 'body' ? 'The request body' : field} must be a JSON object, not ${sent}.`);
 }
 
+/** Per query class: its fields, and which of them take a list (@IsArray). */
+const queryFields = new WeakMap<Type, { known: Set<string>; lists: Set<string> }>();
+
+function fieldsOf(metatype: Type): { known: Set<string>; lists: Set<string> } {
+  let fields = queryFields.get(metatype);
+  if (!fields) {
+    const rules = getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false);
+    fields = {
+      known: new Set(rules.map((rule) => rule.propertyName)),
+      lists: new Set(rules.filter((rule) => rule.name === 'isArray').map((rule) => rule.propertyName)),
+    };
+    queryFields.set(metatype, fields);
+  }
+  return fields;
+}
+
+/**
+ * A field given twice in a query string (`limit=1&limit=2`) arrives as an array, and each of its checks
+ * refused it in its own words ("must not be greater than 100", "must not be less than 1", "must be an
+ * integer"). Said once, plainly, unless the field takes a list.
+ */
+function refuseRepeatedQueryFields(value: unknown, metadata: ArgumentMetadata): void {
+  if (metadata.type !== 'query' || metadata.data || !metadata.metatype || typeof value !== 'object' || value === null) return;
+  const { known, lists } = fieldsOf(metadata.metatype);
+  const repeated = Object.entries(value).filter(([field, given]) => Array.isArray(given) && known.has(field) && !lists.has(field));
+  if (repeated.length > 0) {
+    throw DomainError.validation(repeated.map(([field]) => ({ field, messages: [`${field} was given more than once; give it once`] })));
+  }
+}
+
 /** Also refuses NUL characters, which class-validator lets through and PostgreSQL cannot store. */
 class SilverpoolValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (this.toValidate(metadata)) {
       refuseNonObjectBody(value, metadata);
+      refuseRepeatedQueryFields(value, metadata);
       const nul = unstorableTextErrors(value, metadata.data ?? '');
       if (nul.length > 0) throw DomainError.validation(nul);
     }
