@@ -4,6 +4,7 @@
  */
 import { plainToInstance } from 'class-transformer';
 import { Client } from 'pg';
+import { RANKED_CURSOR } from '../src/candidate/candidate-search.service';
 import { CANDIDATE_VIEWS } from '../src/candidate/candidate.view';
 import { SearchCandidatesQuery } from '../src/candidate/dto/search-candidates.query';
 import { rankCandidates } from '../src/candidate/search/candidate-ranking';
@@ -60,7 +61,7 @@ export async function openSearchStatements(
       const names = (query.skills ?? []).map(normalizeSkillName);
       const resolved = await prepared<{ id: number | null }>(RESOLVE_SKILLS, [[...new Set(names)]]);
       const cursor = cursors.get(index);
-      const after = cursor ? decodeCursor(cursor, ['int', 'int', 'timestamp', 'uuid']) : undefined;
+      const after = cursor ? decodeCursor(cursor, RANKED_CURSOR) : undefined;
       requests.push({
         query,
         names,

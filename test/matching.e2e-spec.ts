@@ -301,7 +301,7 @@ describe(MatchService.name, () => {
     }
     expect(namesOf(await ranking(sut, vacancy, 'minScore=28.0'))).toEqual(namesOf(strong));
     expectProblem(await api().get(`/api/v1/vacancies/${vacancy}/matches?cursor=bm9wZQ`).set(sut.admin), 400, ['cursor']);
-    const forged = Buffer.from(JSON.stringify([7, 1.5, '00000000-0000-4000-8000-000000000000'])).toString('base64url');
+    const forged = Buffer.from(JSON.stringify(['matches.ranking', 7, 1.5, '00000000-0000-4000-8000-000000000000'])).toString('base64url');
     expectProblem(await api().get(`/api/v1/vacancies/${vacancy}/matches?cursor=${forged}`).set(sut.admin), 400, ['cursor']);
     expectProblem(await api().get('/api/v1/vacancies/00000000-0000-4000-8000-000000000000/matches').set(sut.admin), 404);
     expectProblem(await api().get(`/api/v1/vacancies/${vacancy}/matches`), 401);

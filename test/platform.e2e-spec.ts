@@ -68,6 +68,12 @@ describe('Platform: auth, errors, health, docs', () => {
     } while (cursor);
     expect(seen.filter((name) => name.startsWith('batch ')).sort()).toEqual(['batch 1', 'batch 2', 'batch 3', 'batch 4', 'batch 5']);
     expect(new Set(seen).size).toBe(seen.length);
+
+    // A cursor is its list's: the key list's (a time and an id, as most lists' are) is refused by the others.
+    const keysCursor = (await sut.http().get('/api/v1/api-keys?limit=1').set(sut.admin).expect(200)).body.nextCursor;
+    for (const list of ['/api/v1/candidates', '/api/v1/vacancies', '/api/v1/campaigns', '/api/v1/emails', '/api/v1/privacy-requests']) {
+      expectProblem(await sut.http().get(`${list}?cursor=${keysCursor}`).set(sut.admin), 400, ['cursor']);
+    }
   });
 
   it('rejects unknown fields, wrong types, malformed JSON and oversize bodies with 4xx problems', async () => {
@@ -139,20 +145,25 @@ describe('Platform: auth, errors, health, docs', () => {
     expectProblem(await sut.http().get(`/api/v1/candidates?cursor=${forged}`).set(sut.admin), 400, ['cursor']);
     expectProblem(await sut.http().get('/api/v1/candidates/not-a-uuid').set(sut.admin), 400, ['id']);
     // Values of the right JSON type that the database would still refuse: each a 400, never a 500.
+    // Written with the list's own name, so that each is refused for its values, not for naming another list.
     const cursor = (position: unknown[]) => Buffer.from(JSON.stringify(position)).toString('base64url');
+    const recent = (...position: unknown[]) => cursor(['candidates.recent', ...position]);
+    const ranked = (...position: unknown[]) => cursor(['candidates.ranked', ...position]);
     const dashes = '-'.repeat(36);
     const tampered = [
-      `/api/v1/candidates?cursor=${cursor(['1', '00000000-0000-0000-0000-000000000000'])}`,
-      `/api/v1/candidates?cursor=${cursor(['2026-13-45T00:00:00Z', '00000000-0000-0000-0000-000000000000'])}`,
-      `/api/v1/candidates?cursor=${cursor(['2026-02-30T00:00:00Z', '00000000-0000-0000-0000-000000000000'])}`,
-      `/api/v1/candidates?cursor=${cursor(['0000-01-01T00:00:00Z', '00000000-0000-0000-0000-000000000000'])}`,
-      `/api/v1/candidates?skills=go&cursor=${cursor([1, 1, '2026-04-31T00:00:00Z', '00000000-0000-0000-0000-000000000000'])}`,
-      `/api/v1/audit?cursor=${cursor(['2026-02-29T10:00:00.123456Z', 1])}`,
-      `/api/v1/candidates?cursor=${cursor(['2026-01-01T00:00:00Z', dashes])}`,
-      `/api/v1/candidates?skills=go&cursor=${cursor([2 ** 40, 1, '2026-01-01T00:00:00Z', '00000000-0000-0000-0000-000000000000'])}`,
-      `/api/v1/candidates?skills=go&cursor=${cursor([1.5, 1, '2026-01-01T00:00:00Z', '00000000-0000-0000-0000-000000000000'])}`,
-      `/api/v1/api-keys?cursor=${cursor(['1', dashes])}`,
+      `/api/v1/candidates?cursor=${recent('1', '00000000-0000-0000-0000-000000000000')}`,
+      `/api/v1/candidates?cursor=${recent('2026-13-45T00:00:00Z', '00000000-0000-0000-0000-000000000000')}`,
+      `/api/v1/candidates?cursor=${recent('2026-02-30T00:00:00Z', '00000000-0000-0000-0000-000000000000')}`,
+      `/api/v1/candidates?cursor=${recent('0000-01-01T00:00:00Z', '00000000-0000-0000-0000-000000000000')}`,
+      `/api/v1/candidates?skills=go&cursor=${ranked(1, 1, '2026-04-31T00:00:00Z', '00000000-0000-0000-0000-000000000000')}`,
+      `/api/v1/audit?cursor=${cursor(['audit', '2026-02-29T10:00:00.123456Z', 1])}`,
+      `/api/v1/candidates?cursor=${recent('2026-01-01T00:00:00Z', dashes)}`,
+      `/api/v1/candidates?skills=go&cursor=${ranked(2 ** 40, 1, '2026-01-01T00:00:00Z', '00000000-0000-0000-0000-000000000000')}`,
+      `/api/v1/candidates?skills=go&cursor=${ranked(1.5, 1, '2026-01-01T00:00:00Z', '00000000-0000-0000-0000-000000000000')}`,
+      `/api/v1/api-keys?cursor=${cursor(['api-keys', '1', dashes])}`,
     ];
+    // Well formed, for the list it is sent to, it is taken:
+    await sut.http().get(`/api/v1/candidates?cursor=${recent('2026-01-01T00:00:00Z', '00000000-0000-0000-0000-000000000000')}`).set(sut.admin).expect(200);
     for (const url of tampered) expectProblem(await sut.http().get(url).set(sut.admin), 400, ['cursor']);
   });
 

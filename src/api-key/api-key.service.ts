@@ -5,12 +5,14 @@ import { DataSource, IsNull, Repository } from 'typeorm';
 import { Principal, Role } from '../common/auth/roles';
 import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
-import { decodeCursor, Page, toPage } from '../common/pagination/page';
+import { cursorFormat, decodeCursor, Page, toPage } from '../common/pagination/page';
 import { STARTUP_LOCK_KEY } from '../database/migrate';
 import { LookupCache } from '../database/lookup-cache';
 import { PreparedStatement, runPrepared } from '../database/prepared-statement';
 import { TableChanges } from '../database/table-changes';
 import { ApiKey } from './api-key.entity';
+
+const API_KEY_CURSOR = cursorFormat('api-keys', 'timestamp', 'uuid');
 
 export const hashKey = (secret: string) => createHash('sha256').update(secret).digest('hex');
 const prefixOf = (secret: string) => secret.slice(0, 10);
@@ -52,10 +54,10 @@ export class ApiKeyService {
     const createdMs = `date_trunc('milliseconds', k.created_at)`;
     const query = this.keys.createQueryBuilder('k').orderBy(createdMs, 'DESC').addOrderBy('k.id', 'DESC').take(limit + 1);
     if (cursor) {
-      const [createdAt, id] = decodeCursor(cursor, ['timestamp', 'uuid']);
+      const [createdAt, id] = decodeCursor(cursor, API_KEY_CURSOR);
       query.where(`(${createdMs}, k.id) < (:createdAt, :id)`, { createdAt, id });
     }
-    return toPage(await query.getMany(), limit, (k) => [k.createdAt.toISOString(), k.id]);
+    return toPage(await query.getMany(), limit, API_KEY_CURSOR, (k) => [k.createdAt.toISOString(), k.id]);
   }
 
   async revoke(id: string): Promise<void> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
-import { decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagination/page';
+import { cursorFormat, decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagination/page';
 import { Clock } from '../common/time/clock';
 import { CampaignAudience, CampaignAudiences } from './campaign-audience';
 import { CampaignMail } from './campaign-mail';
@@ -11,6 +11,8 @@ import { checkTransition, isEditable } from './campaign-status';
 import { CampaignStepDto, CreateCampaignDto, ListCampaignsQuery, UpdateCampaignDto } from './dto/campaign.dto';
 import { EnrollmentExits } from './enrollment-exits';
 import { localPlusSql } from './step-delay';
+
+const CAMPAIGN_CURSOR = cursorFormat('campaigns', 'timestamp', 'uuid');
 
 export interface CampaignView {
   id: string;
@@ -65,10 +67,10 @@ export class CampaignService {
       .orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').take(limit + 1);
     if (query.status) builder.andWhere('c.status = :status', { status: query.status });
     if (query.cursor) {
-      const [createdAt, id] = decodeCursor(query.cursor, ['timestamp', 'uuid']);
+      const [createdAt, id] = decodeCursor(query.cursor, CAMPAIGN_CURSOR);
       builder.andWhere('(c.created_at, c.id) < (:createdAt, :id)', { createdAt, id });
     }
-    const page = toPage(await builder.getMany(), limit, (last) => [last.createdAt.toISOString(), last.id]);
+    const page = toPage(await builder.getMany(), limit, CAMPAIGN_CURSOR, (last) => [last.createdAt.toISOString(), last.id]);
     return { items: await this.withSteps(page.items), nextCursor: page.nextCursor };
   }
 

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { notFound as candidateNotFound } from '../candidate/candidate.service';
 import { DomainError } from '../common/errors/domain-error';
-import { decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagination/page';
+import { cursorFormat, decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagination/page';
 import { Clock } from '../common/time/clock';
 import { blockReason, RecipientState } from '../email/email-gate';
 import { addressKey, SuppressionService } from '../email/suppression.service';
@@ -11,6 +11,8 @@ import { campaignNotFound } from './campaign.service';
 import { ListEnrollmentsQuery } from './dto/enrollment.dto';
 import { Enrollment } from './enrollment.entity';
 import { firstDelaySql, localPlusSql } from './step-delay';
+
+const ENROLLMENT_CURSOR = cursorFormat('enrollments', 'timestamp', 'uuid');
 
 /** Enrolling people by hand, and listing who is in a campaign. */
 @Injectable()
@@ -65,10 +67,10 @@ export class EnrollmentService {
       .orderBy('e.enrolled_at', 'DESC').addOrderBy('e.id', 'DESC').take(limit + 1);
     if (query.status) builder.andWhere('e.status = :status', { status: query.status });
     if (query.cursor) {
-      const [enrolledAt, id] = decodeCursor(query.cursor, ['timestamp', 'uuid']);
+      const [enrolledAt, id] = decodeCursor(query.cursor, ENROLLMENT_CURSOR);
       builder.andWhere('(e.enrolled_at, e.id) < (:enrolledAt, :id)', { enrolledAt, id });
     }
-    return toPage(await builder.getMany(), limit, (last) => [last.enrolledAt.toISOString(), last.id]);
+    return toPage(await builder.getMany(), limit, ENROLLMENT_CURSOR, (last) => [last.enrolledAt.toISOString(), last.id]);
   }
 
   /**

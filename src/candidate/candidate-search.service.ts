@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import pLimit = require('p-limit');
 import { DataSource } from 'typeorm';
-import { decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagination/page';
+import { cursorFormat, decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagination/page';
 import { Clock } from '../common/time/clock';
 import { AppConfig } from '../config/app-config';
 import { SkillService } from '../skill/skill.service';
@@ -14,6 +14,9 @@ import { searchFilters } from './search/search-filters';
 import { SkillKeyStatsCache } from './search/skill-key-stats';
 import { SqlRunner } from './search/sql-runner';
 
+/** Pages of a search by skills (by rank) and of a search without them (newest first). */
+export const RANKED_CURSOR = cursorFormat('candidates.ranked', 'int', 'int', 'timestamp', 'uuid');
+const RECENT_CURSOR = cursorFormat('candidates.recent', 'timestamp', 'uuid');
 
 export type SearchHit = CandidateView & { matchedSkills: string[] };
 
@@ -62,7 +65,7 @@ export class CandidateSearchService {
     const filters = searchFilters(query, this.clock.now(), this.zone);
     let page: Page<{ id: string; matchedIds: number[] }>;
     if (asked.length > 0) {
-      const after = query.cursor ? decodeCursor(query.cursor, ['int', 'int', 'timestamp', 'uuid']) : undefined;
+      const after = query.cursor ? decodeCursor(query.cursor, RANKED_CURSOR) : undefined;
       const stats = await this.stats.get(run);
       const rows = await rankCandidates(run, stats, {
         skillIds: [...ids.values()],
@@ -71,11 +74,11 @@ export class CandidateSearchService {
         filters,
         after: after && { matched: after[0] as number, levelSum: after[1] as number, updated: after[2] as string, id: after[3] as string },
       });
-      page = toPage(rows, limit, (last) => [last.matched, last.levelSum, last.updated, last.id]);
+      page = toPage(rows, limit, RANKED_CURSOR, (last) => [last.matched, last.levelSum, last.updated, last.id]);
     } else {
-      const after = query.cursor ? decodeCursor(query.cursor, ['timestamp', 'uuid']) : undefined;
+      const after = query.cursor ? decodeCursor(query.cursor, RECENT_CURSOR) : undefined;
       const rows = await listByRecency(run, filters, limit + 1, after && { updated: after[0] as string, id: after[1] as string });
-      page = toPage(rows, limit, (last) => [last.updated, last.id]);
+      page = toPage(rows, limit, RECENT_CURSOR, (last) => [last.updated, last.id]);
     }
     const nameOf = new Map([...ids].map(([name, id]) => [id, name]));
     const views = await this.views.load(page.items.map((row) => row.id));

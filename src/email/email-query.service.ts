@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
-import { decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagination/page';
+import { cursorFormat, decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagination/page';
 import { ListEmailsQuery } from './dto/list-emails.query';
 import { Email } from './email.entity';
+
+const EMAIL_CURSOR = cursorFormat('emails', 'timestamp', 'uuid');
 
 export type EmailSummary = Omit<Email, 'htmlBody' | 'textBody' | 'headers' | 'toAddress' | 'leaseUntil' | 'smtpStartedAt'>;
 
@@ -23,10 +25,10 @@ export class EmailQueryService {
     if (query.candidateId) builder.andWhere('e.candidate_id = :candidateId', { candidateId: query.candidateId });
     if (query.status) builder.andWhere('e.status = :status', { status: query.status });
     if (query.cursor) {
-      const [createdAt, id] = decodeCursor(query.cursor, ['timestamp', 'uuid']);
+      const [createdAt, id] = decodeCursor(query.cursor, EMAIL_CURSOR);
       builder.andWhere('(e.created_at, e.id) < (:createdAt, :id)', { createdAt, id });
     }
-    return toPage(await builder.getMany(), limit, (last) => [last.createdAt.toISOString(), last.id]);
+    return toPage(await builder.getMany(), limit, EMAIL_CURSOR, (last) => [last.createdAt.toISOString(), last.id]);
   }
 
   async get(id: string): Promise<Email> {

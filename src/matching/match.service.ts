@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, DEFAULT_PAGE_LIMIT, invalidCursor, Page, toPage } from '../common/pagination/page';
+import { cursorFormat, decodeCursor, DEFAULT_PAGE_LIMIT, invalidCursor, Page, toPage } from '../common/pagination/page';
 import { RankMatchesQuery } from './dto/match.dto';
 import { explainMatch, MatchExplanation } from './match-explanation';
 import { MatchRanker, TieredRow } from './match-ranker';
 import { Tier, tiersOf } from './match-ranking';
 import { MatchSpec } from './match-spec';
 import { MatchSpecs } from './match-specs';
+
+const RANKING_CURSOR = cursorFormat('matches.ranking', 'int', 'int', 'uuid');
 
 export interface RankedMatch extends MatchExplanation {
   candidate: { id: string; fullName: string; city: string | null; country: string | null };
@@ -24,7 +26,7 @@ export class MatchService {
   async rank(vacancyId: string, query: RankMatchesQuery): Promise<Page<RankedMatch>> {
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
     const { spec } = await this.specs.load(vacancyId);
-    const after = query.cursor ? decodeCursor(query.cursor, ['int', 'int', 'uuid']) : undefined;
+    const after = query.cursor ? decodeCursor(query.cursor, RANKING_CURSOR) : undefined;
     if (after && (!tiersOf(spec).includes(after[0] as Tier) || Math.abs(after[1] as number) > 1e9)) {
       throw invalidCursor();
     }
@@ -33,7 +35,7 @@ export class MatchService {
       minScore: query.minScore ?? 0,
       after: after ? { tier: after[0] as Tier, score: after[1] as number, id: after[2] as string } : undefined,
     });
-    const page = toPage(rows, limit, (last) => [last.tier, Number(last.score), last.id]);
+    const page = toPage(rows, limit, RANKING_CURSOR, (last) => [last.tier, Number(last.score), last.id]);
     return { items: page.items.map((row) => rankedMatch(spec, row)), nextCursor: page.nextCursor };
   }
 }

@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
-import { decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagination/page';
+import { cursorFormat, decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagination/page';
 import { ListMatchesQuery, MatchStatus } from './dto/match.dto';
 import { MatchExplanation } from './match-explanation';
+
+const STORED_MATCH_CURSOR = cursorFormat('matches', 'timestamp', 'uuid');
 
 /** A stored suggestion: who, for which vacancy, what a human decided, and the explanation they saw. */
 export interface MatchView {
@@ -81,7 +83,7 @@ export class MatchViews {
     if (query.candidateId) where.push(`m.candidate_id = ${param(query.candidateId)}`);
     if (query.status) where.push(`m.status = ${param(query.status)}`);
     if (query.cursor) {
-      const [foundAt, id] = decodeCursor(query.cursor, ['timestamp', 'uuid']);
+      const [foundAt, id] = decodeCursor(query.cursor, STORED_MATCH_CURSOR);
       where.push(`(m.found_at, m.id) < (${param(foundAt)}::timestamptz, ${param(id)}::uuid)`);
     }
     const rows: MatchRow[] = await this.dataSource.query(
@@ -90,7 +92,7 @@ export class MatchViews {
        ORDER BY m.found_at DESC, m.id DESC LIMIT ${param(limit + 1)}`,
       params,
     );
-    const page = toPage(rows, limit, (last) => [last.found_at.toISOString(), last.id]);
+    const page = toPage(rows, limit, STORED_MATCH_CURSOR, (last) => [last.found_at.toISOString(), last.id]);
     return { items: page.items.map(toView), nextCursor: page.nextCursor };
   }
 }

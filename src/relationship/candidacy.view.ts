@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagination/page';
+import { cursorFormat, decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagination/page';
 import { Outcome, Stage } from './candidacy-stages';
 import { ListCandidaciesQuery } from './dto/candidacy.dto';
 import { FeedbackChannel, FeedbackOwner } from './feedback-policy';
+
+const CANDIDACY_CURSOR = cursorFormat('candidacies', 'timestamp', 'uuid');
 
 export interface DecisionReason {
   criterion: string;
@@ -178,7 +180,7 @@ export class CandidacyViews {
     if (query.stage) where.push(`stage = ${param(query.stage)}`);
     if (query.outcome) where.push(`outcome = ${param(query.outcome)}`);
     if (query.cursor) {
-      const [createdAt, id] = decodeCursor(query.cursor, ['timestamp', 'uuid']);
+      const [createdAt, id] = decodeCursor(query.cursor, CANDIDACY_CURSOR);
       where.push(`(created_at, id) < (${param(createdAt)}::timestamptz, ${param(id)}::uuid)`);
     }
     const rows: { id: string; created_at: Date }[] = await this.dataSource.query(
@@ -186,7 +188,7 @@ export class CandidacyViews {
        ORDER BY created_at DESC, id DESC LIMIT ${param(limit + 1)}`,
       params,
     );
-    const page = toPage(rows, limit, (last) => [last.created_at.toISOString(), last.id]);
+    const page = toPage(rows, limit, CANDIDACY_CURSOR, (last) => [last.created_at.toISOString(), last.id]);
     return { items: await this.load(page.items.map((row) => row.id)), nextCursor: page.nextCursor };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagination/page';
+import { cursorFormat, decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagination/page';
 import { Clock } from '../common/time/clock';
 import { AppConfig } from '../config/app-config';
 import { businessDeadline } from './business-days';
@@ -9,6 +9,8 @@ import { Stage } from './candidacy-stages';
 import { ListDueQuery } from './dto/feedback.dto';
 import { calendarOf, FeedbackChannel, FeedbackOwner } from './feedback-policy';
 import { RelationshipSettings } from './relationship-settings.service';
+
+const FEEDBACK_DUE_CURSOR = cursorFormat('feedback.due', 'timestamp', 'uuid');
 
 export interface DueItem {
   candidacyId: string;
@@ -72,11 +74,11 @@ export class FeedbackDueService {
     if (query.vacancyId) where.push(`cy.vacancy_id = ${param(query.vacancyId)}`);
     if (query.ownerEmail) where.push(`lower(${OWNER_EMAIL}) = lower(${param(query.ownerEmail)})`);
     if (query.cursor) {
-      const [dueAt, id] = decodeCursor(query.cursor, ['timestamp', 'uuid']);
+      const [dueAt, id] = decodeCursor(query.cursor, FEEDBACK_DUE_CURSOR);
       where.push(`(d.due_at, d.candidacy_id) > (${param(dueAt)}::timestamptz, ${param(id)}::uuid)`);
     }
     const rows = await this.query(this.dataSource.manager, where, nowParam, params, `LIMIT ${param(limit + 1)}`);
-    const page = toPage(rows, limit, (last) => [last.due_at.toISOString(), last.candidacy_id]);
+    const page = toPage(rows, limit, FEEDBACK_DUE_CURSOR, (last) => [last.due_at.toISOString(), last.candidacy_id]);
     return { items: page.items.map((row) => toItem(row, now, dueSoonUntil)), nextCursor: page.nextCursor };
   }
 

@@ -2,11 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
-import { decodeCursor, Page, toPage } from '../common/pagination/page';
+import { cursorFormat, decodeCursor, Page, toPage } from '../common/pagination/page';
 import { LookupCache } from '../database/lookup-cache';
 import { PreparedStatement, runPrepared } from '../database/prepared-statement';
 import { TableChanges } from '../database/table-changes';
 import { normalizeSkillName } from './skill-name';
+
+const ALIAS_CURSOR = cursorFormat('skill-aliases', 'string');
 
 export interface SkillSuggestion {
   name: string;
@@ -164,13 +166,13 @@ export class SkillService {
   }
 
   async listAliases(limit: number, cursor?: string): Promise<Page<SkillAliasView>> {
-    const [after] = cursor ? decodeCursor(cursor, ['string']) : [null];
+    const [after] = cursor ? decodeCursor(cursor, ALIAS_CURSOR) : [null];
     const rows: SkillAliasView[] = await this.dataSource.query(
       `SELECT a.alias, s.name AS skill FROM skill_alias a JOIN skill s ON s.id = a.skill_id
        WHERE $1::text IS NULL OR a.alias > $1 ORDER BY a.alias LIMIT $2`,
       [after, limit + 1],
     );
-    return toPage(rows, limit, (last) => [last.alias]);
+    return toPage(rows, limit, ALIAS_CURSOR, (last) => [last.alias]);
   }
 
   /**

@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
-import { decodeCursor, Page, toPage } from '../common/pagination/page';
+import { cursorFormat, decodeCursor, Page, toPage } from '../common/pagination/page';
 import { Clock } from '../common/time/clock';
 import { TimelineItemType, TouchpointPayloads, TouchpointType } from './touchpoint-types';
+
+const TIMELINE_CURSOR = cursorFormat('timeline', 'timestamp', 'uuid');
 
 export interface TimelineItem {
   id: string;
@@ -65,7 +67,7 @@ export class TimelineService {
   async list(candidateId: string, limit: number, cursor?: string): Promise<Page<TimelineItem>> {
     const [exists] = await this.dataSource.query(`SELECT 1 FROM candidate WHERE id = $1`, [candidateId]);
     if (!exists) throw new DomainError('CandidateNotFound', `No candidate with id ${candidateId}.`);
-    const [before, beforeId] = cursor ? decodeCursor(cursor, ['timestamp', 'uuid']) : [null, null];
+    const [before, beforeId] = cursor ? decodeCursor(cursor, TIMELINE_CURSOR) : [null, null];
     const rows: (TimelineItem & { occurredKey: string })[] = await this.dataSource.query(
       `SELECT * FROM (
          SELECT t.id, t.type, t.occurred_at, t.payload, t.actor_key_id
@@ -91,7 +93,7 @@ export class TimelineService {
         occurredKey: row.occurred_at.toISOString(),
       })),
     );
-    const page = toPage(rows, limit, (last) => [last.occurredKey, last.id]);
+    const page = toPage(rows, limit, TIMELINE_CURSOR, (last) => [last.occurredKey, last.id]);
     return { items: page.items.map(({ occurredKey: _key, ...item }) => item), nextCursor: page.nextCursor };
   }
 }

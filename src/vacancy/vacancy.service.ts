@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
-import { decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagination/page';
+import { cursorFormat, decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../common/pagination/page';
 import { Clock } from '../common/time/clock';
 import { holdSkillNamesForWriting, SkillService } from '../skill/skill.service';
 import { CreateVacancyDto, CriteriaDto, ListVacanciesQuery, UpdateVacancyDto } from './dto/vacancy.dto';
@@ -10,6 +10,8 @@ import { isClosed, VacancyStatus } from './vacancy-status';
 import { staffOf, VACANCY_COLUMNS, VacancyRow, VacancyStaff, VacancyView, VacancyViews } from './vacancy.view';
 import { localDate } from '../relationship/business-days';
 import { AppConfig } from '../config/app-config';
+
+const VACANCY_CURSOR = cursorFormat('vacancies', 'timestamp', 'uuid');
 
 export function vacancyNotFound(id: string): DomainError {
   return new DomainError('VacancyNotFound', `No vacancy with id ${id}.`);
@@ -83,7 +85,7 @@ export class VacancyService {
                           WHERE vc.vacancy_id = v.id AND s.name = ${param(name)})`);
     }
     if (query.cursor) {
-      const [createdAt, id] = decodeCursor(query.cursor, ['timestamp', 'uuid']);
+      const [createdAt, id] = decodeCursor(query.cursor, VACANCY_CURSOR);
       where.push(`(v.created_at, v.id) < (${param(createdAt)}::timestamptz, ${param(id)}::uuid)`);
     }
     const rows: { id: string; created_at: Date }[] = await this.dataSource.query(
@@ -91,7 +93,7 @@ export class VacancyService {
        ORDER BY v.created_at DESC, v.id DESC LIMIT ${param(limit + 1)}`,
       params,
     );
-    const page = toPage(rows, limit, (last) => [last.created_at.toISOString(), last.id]);
+    const page = toPage(rows, limit, VACANCY_CURSOR, (last) => [last.created_at.toISOString(), last.id]);
     return { items: await this.views.load(page.items.map((row) => row.id)), nextCursor: page.nextCursor };
   }
 

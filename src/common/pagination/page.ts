@@ -24,12 +24,23 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export function encodeCursor(position: readonly (string | number)[]): string {
-  return Buffer.from(JSON.stringify(position)).toString('base64url');
-}
-
 /** Kinds of value a cursor position holds; each is checked as strictly as the SQL it feeds will read it. */
 export type CursorValue = 'string' | 'int' | 'bigint' | 'timestamp' | 'uuid';
+
+/**
+ * A list's cursors: the list's name, written into each cursor it hands out so that another list's (most
+ * hold a time and an id too) is refused, and the kinds of value of its position.
+ */
+export interface CursorFormat {
+  list: string;
+  shape: readonly CursorValue[];
+}
+
+export const cursorFormat = (list: string, ...shape: CursorValue[]): CursorFormat => ({ list, shape });
+
+export function encodeCursor(format: CursorFormat, position: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify([format.list, ...position])).toString('base64url');
+}
 
 const INT4_MAX = 2_147_483_647;
 /** What encodeCursor writes for a timestamp: toISOString() or to_char(... 'US'), always UTC. */
@@ -61,24 +72,27 @@ export function invalidCursor(): DomainError {
 }
 
 /**
- * Decodes a cursor made by encodeCursor and checks that each position holds
- * the expected kind of value, so a tampered cursor is a 400, not a SQL error.
+ * Decodes a cursor made by encodeCursor for this list and checks that each
+ * position holds the expected kind of value, so a tampered cursor, or one
+ * from another list, is a 400, not a SQL error or a page from nowhere.
  */
-export function decodeCursor(cursor: string, shape: readonly CursorValue[]): (string | number)[] {
-  let position: unknown;
+export function decodeCursor(cursor: string, format: CursorFormat): (string | number)[] {
+  let decoded: unknown;
   try {
-    position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw invalidCursor();
   }
-  if (!Array.isArray(position) || position.length !== shape.length) throw invalidCursor();
-  if (!position.every((value, index) => CURSOR_CHECKS[shape[index]](value))) throw invalidCursor();
+  if (!Array.isArray(decoded) || decoded[0] !== format.list) throw invalidCursor();
+  const position = decoded.slice(1);
+  if (position.length !== format.shape.length) throw invalidCursor();
+  if (!position.every((value, index) => CURSOR_CHECKS[format.shape[index]](value))) throw invalidCursor();
   return position as (string | number)[];
 }
 
 /** Fetch limit + 1 rows; the extra one tells whether there is a next page. */
-export function toPage<T>(rows: T[], limit: number, positionOf: (last: T) => (string | number)[]): Page<T> {
+export function toPage<T>(rows: T[], limit: number, format: CursorFormat, positionOf: (last: T) => (string | number)[]): Page<T> {
   const items = rows.slice(0, limit);
-  const nextCursor = rows.length > limit ? encodeCursor(positionOf(items[items.length - 1])) : null;
+  const nextCursor = rows.length > limit ? encodeCursor(format, positionOf(items[items.length - 1])) : null;
   return { items, nextCursor };
 }

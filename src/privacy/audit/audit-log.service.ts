@@ -3,12 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { dayOrInstant } from '../../common/time/day-or-instant';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
-import { decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../../common/pagination/page';
+import { cursorFormat, decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../../common/pagination/page';
 import { Clock } from '../../common/time/clock';
 import { AppConfig } from '../../config/app-config';
 import { AuditAction, AuditDetails } from './audit-actions';
 import { ListAuditQuery } from './dto/list-audit.query';
 import { Actor, ActorRole, currentActor } from './request-context';
+
+const AUDIT_CURSOR = cursorFormat('audit', 'timestamp', 'bigint');
 
 export interface AuditEntry {
   action: AuditAction;
@@ -100,7 +102,7 @@ export class AuditLog {
     if (from) where.push(`at >= ${param(from)}`);
     if (to) where.push(`at < ${param(to)}`);
     if (query.cursor) {
-      const [at, id] = decodeCursor(query.cursor, ['timestamp', 'bigint']);
+      const [at, id] = decodeCursor(query.cursor, AUDIT_CURSOR);
       where.push(`(at, id) < (${param(at)}::timestamptz, ${param(id)}::bigint)`);
     }
     const rows: AuditRow[] = await this.dataSource.query(
@@ -109,7 +111,7 @@ export class AuditLog {
        ORDER BY at DESC, id DESC LIMIT ${param(limit + 1)}`,
       params,
     );
-    const page = toPage(rows, limit, (last) => [last.at.toISOString(), Number(last.id)]);
+    const page = toPage(rows, limit, AUDIT_CURSOR, (last) => [last.at.toISOString(), Number(last.id)]);
     return { items: page.items.map(toView), nextCursor: page.nextCursor };
   }
 }

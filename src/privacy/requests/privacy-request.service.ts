@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/roles';
 import { DomainError } from '../../common/errors/domain-error';
-import { decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../../common/pagination/page';
+import { cursorFormat, decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../../common/pagination/page';
 import { Clock } from '../../common/time/clock';
 import { dayOrInstant } from '../../common/time/day-or-instant';
 import { AppConfig } from '../../config/app-config';
@@ -12,6 +12,8 @@ import {
   CreatePrivacyRequestDto, ListPrivacyRequestsQuery, PrivacyRequestKind, PrivacyRequestStatus, UpdatePrivacyRequestDto,
 } from './dto/privacy-request.dto';
 import { daysOverdue, lastDayOf, privacyRequestDueAt } from './privacy-deadline';
+
+const PRIVACY_REQUEST_CURSOR = cursorFormat('privacy-requests', 'timestamp', 'uuid');
 
 export interface PrivacyRequestView {
   id: string;
@@ -110,7 +112,7 @@ export class PrivacyRequestService {
     if (query.overdue === 'true') where.push(`status IN ('open', 'in_progress') AND due_at <= ${param(now)}`);
     if (query.overdue === 'false') where.push(`NOT (status IN ('open', 'in_progress') AND due_at <= ${param(now)})`);
     if (query.cursor) {
-      const [dueAt, id] = decodeCursor(query.cursor, ['timestamp', 'uuid']);
+      const [dueAt, id] = decodeCursor(query.cursor, PRIVACY_REQUEST_CURSOR);
       where.push(`(due_at, id) > (${param(dueAt)}::timestamptz, ${param(id)}::uuid)`);
     }
     const rows: Row[] = await this.dataSource.query(
@@ -118,7 +120,7 @@ export class PrivacyRequestService {
        ORDER BY due_at, id LIMIT ${param(limit + 1)}`,
       params,
     );
-    const page = toPage(rows, limit, (last) => [last.due_at.toISOString(), last.id]);
+    const page = toPage(rows, limit, PRIVACY_REQUEST_CURSOR, (last) => [last.due_at.toISOString(), last.id]);
     return { items: page.items.map((row) => this.view(row, now)), nextCursor: page.nextCursor };
   }
 
