@@ -212,6 +212,32 @@ describe('Platform: auth, errors, health, docs', () => {
   });
 });
 
+describe('The last admin key', () => {
+  it('cannot be revoked, also when two admins revoke each other at once', async () => {
+    const sut = await startTestApp();
+    try {
+      const db = sut.app.get(DataSource);
+      const [configured] = await db.query(`SELECT id FROM api_key WHERE name = 'ADMIN_API_KEY'`);
+      const last = expectProblem(await sut.http().delete(`/api/v1/api-keys/${configured.id}`).set(sut.admin), 409);
+      expect(last).toMatchObject({ code: 'LastAdminKey' });
+
+      const second = (await sut.http().post('/api/v1/api-keys').set(sut.admin).send({ name: 'second admin', role: 'admin' }).expect(201)).body;
+      const [first, other] = await Promise.all([
+        sut.http().delete(`/api/v1/api-keys/${second.id}`).set(sut.admin),
+        sut.http().delete(`/api/v1/api-keys/${configured.id}`).set({ Authorization: `Bearer ${second.key}` }),
+      ]);
+      // One revocation wins; the other is refused as the last admin's (409) or, if it came after, by its revoked key (401).
+      const statuses = [first.status, other.status];
+      expect(statuses.filter((status) => status === 204)).toHaveLength(1);
+      expect([401, 409]).toContain(statuses.find((status) => status !== 204));
+      const [{ active }] = await db.query(`SELECT count(*)::int AS active FROM api_key WHERE role = 'admin' AND revoked_at IS NULL`);
+      expect(active).toBe(1);
+    } finally {
+      await sut.close();
+    }
+  });
+});
+
 describe('The connection pool', () => {
   it('is opened in full at start, every connection prepared, when DATABASE_PREPARE_POOL is true', async () => {
     const sut = await startTestApp({ DATABASE_PREPARE_POOL: 'true', DATABASE_POOL_SIZE: '3' });

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import { ApiKeyAuth, RequireRole } from '../common/auth/roles';
 import { DEFAULT_PAGE_LIMIT, PageQuery } from '../common/pagination/page';
 import { UuidParam } from '../common/validation/uuid-param';
@@ -24,9 +24,11 @@ export class ApiKeyController {
     return this.apiKeys.list(page.limit ?? DEFAULT_PAGE_LIMIT, page.cursor);
   }
 
-  /** Revokes a key at once. */
+  /** Revokes a key at once; the last active admin key cannot be revoked. */
   @Delete(':id')
   @HttpCode(204)
+  @ApiNotFoundResponse({ description: 'No active key with this id' })
+  @ApiConflictResponse({ description: 'The last active admin key (`LastAdminKey`): create another admin key first' })
   async revoke(@Param('id', UuidParam()) id: string): Promise<void> {
     await this.apiKeys.revoke(id);
   }

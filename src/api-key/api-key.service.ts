@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
-import { DataSource, IsNull, Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { Principal, Role } from '../common/auth/roles';
 import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/time/clock';
@@ -60,10 +60,26 @@ export class ApiKeyService {
     return toPage(await query.getMany(), limit, API_KEY_CURSOR, (k) => [k.createdAt.toISOString(), k.id]);
   }
 
+  /**
+   * Revokes a key, unless it is the last active admin key: without one nobody can manage keys, settings or
+   * privacy requests again, and ADMIN_API_KEY does not bring a revoked key back. The active admin keys are
+   * locked first (in one order), so two admins revoking each other at once cannot both succeed.
+   */
   async revoke(id: string): Promise<void> {
-    const result = await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    await this.dataSource.transaction(async (manager) => {
+      const admins: { id: string }[] = await manager.query(
+        `SELECT id FROM api_key WHERE role = 'admin' AND revoked_at IS NULL ORDER BY id FOR UPDATE`,
+      );
+      if (admins.length === 1 && admins[0].id === id) {
+        throw new DomainError('LastAdminKey', 'This is the only active admin key; create another admin key before revoking it.');
+      }
+      const [, affected] = await manager.query(
+        `UPDATE api_key SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`,
+        [id, this.clock.now()],
+      );
+      if (!affected) throw new DomainError('ApiKeyNotFound', `No active API key with id ${id}.`);
+    });
     this.tableChanges.committedHere('api_key');
-    if (!result.affected) throw new DomainError('ApiKeyNotFound', `No active API key with id ${id}.`);
   }
 
   /**
@@ -96,6 +112,12 @@ export class ApiKeyService {
            ON CONFLICT (key_hash) DO NOTHING`,
           [hashKey(configuredSecret), prefixOf(configuredSecret)],
         );
+        const [stored]: { revoked: boolean }[] = await manager.query(
+          `SELECT revoked_at IS NOT NULL AS revoked FROM api_key WHERE key_hash = $1`,
+          [hashKey(configuredSecret)],
+        );
+        // Revoked through the API (it may have leaked): it stays revoked, but whoever starts the service is told.
+        if (stored.revoked) this.logger.warn('ADMIN_API_KEY is a revoked key and opens nothing; set a new one');
         return;
       }
       const [{ count }] = await manager.query(

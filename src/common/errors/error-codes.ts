@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   NotFound: { status: 404, title: 'No such resource' },
   CandidateNotFound: { status: 404, title: 'Candidate not found' },
   ApiKeyNotFound: { status: 404, title: 'API key not found' },
+  LastAdminKey: { status: 409, title: 'The last active admin key cannot be revoked' },
   SkillAliasNotFound: { status: 404, title: 'Skill alias not found' },
   TemplateNotFound: { status: 404, title: 'Email template not found' },
   TemplateInvalid: { status: 400, title: 'The email template is not valid' },
