@@ -72,6 +72,11 @@ describe('Privacy: data-subject requests', () => {
   it('closes an erasure request when the person is erased, keeping it without notes as evidence', async () => {
     const person = await addCandidate(sut, { fullName: 'Erase Requester' });
     const request = (await create({ kind: 'erasure', candidateId: person.id, notes: 'Erase Requester phoned in' }).expect(201)).body;
+    // Marked done by hand while the person is still here, the register would say they were erased.
+    const early = expectProblem(await api().patch(`/api/v1/privacy-requests/${request.id}`).set(sut.admin).send({ status: 'done' }), 409);
+    expect(early).toMatchObject({ code: 'ErasureNotDone', candidateId: person.id });
+    expect((await api().get(`/api/v1/privacy-requests/${request.id}`).set(sut.admin).expect(200)).body.status).toBe('open');
+    await api().patch(`/api/v1/privacy-requests/${request.id}`).set(sut.admin).send({ status: 'in_progress' }).expect(200);
     await api().delete(`/api/v1/candidates/${person.id}`).set(sut.admin).expect(204);
     const after = (await api().get(`/api/v1/privacy-requests/${request.id}`).set(sut.admin).expect(200)).body;
     expect(after).toMatchObject({ status: 'done', candidateId: null, notes: null, handledAt: sut.clock.now().toISOString() });

@@ -34,7 +34,7 @@ export class PrivacyRequestController {
   /** Moves it along (in_progress, done, rejected) or adds notes; records who handled it. */
   @Patch(':id')
   @ApiNotFoundResponse({ description: 'No such privacy request' })
-  @ApiConflictResponse({ description: 'Already done or rejected' })
+  @ApiConflictResponse({ description: 'Already done or rejected (`PrivacyRequestClosed`), or an erasure marked done while the person is still in the pool (`ErasureNotDone`)' })
   update(@Param('id', UuidParam()) id: string, @Body() dto: UpdatePrivacyRequestDto, @CurrentPrincipal() principal: Principal) {
     return this.requests.update(id, dto, principal);
   }

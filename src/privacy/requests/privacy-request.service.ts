@@ -135,6 +135,14 @@ export class PrivacyRequestService {
         throw new DomainError('PrivacyRequestClosed', `The request is already ${row.status}; it cannot change any more.`, { requestStatus: row.status });
       }
       const status = dto.status ?? row.status;
+      // The register would say the person was erased while they are still here; erasing them closes it as done.
+      if (row.kind === 'erasure' && status === 'done' && row.candidate_id !== null) {
+        throw new DomainError(
+          'ErasureNotDone',
+          `Erase the person first (DELETE /api/v1/candidates/${row.candidate_id}); that marks this request done.`,
+          { candidateId: row.candidate_id },
+        );
+      }
       const changed = status !== row.status;
       await manager.query(
         `UPDATE privacy_request SET status = $2, notes = coalesce($3, notes), updated_at = $4,
