@@ -99,7 +99,8 @@ describe(`${FeedbackDigestService.name} and overdue privacy requests`, () => {
     expect(text.indexOf('Omar Haddad')).toBeLessThan(text.indexOf('Data requests past their legal deadline'));
 
     const [erasure] = (await api().get('/api/v1/privacy-requests?overdue=true').set(sut.admin).expect(200)).body.items;
-    await api().patch(`/api/v1/privacy-requests/${erasure.id}`).set(sut.admin).send({ status: 'done' }).expect(200);
+    // Rejected, which closes it as done would (done needs the person erased).
+    await api().patch(`/api/v1/privacy-requests/${erasure.id}`).set(sut.admin).send({ status: 'rejected' }).expect(200);
     sut.clock.set('2026-03-10T07:05:00Z');
     expect(await runDaily()).toEqual({ day: '2026-03-10', ran: true, digests: 1, items: 1, decisionsOverdue: 0, privacyRequests: 0 });
     const [feedbackOnly] = (await heldDigests(sut)).filter((email) => email.idempotencyKey === digestKey('2026-03-10', 'rita@acme.test'));
@@ -111,7 +112,7 @@ describe(`${FeedbackDigestService.name} and overdue privacy requests`, () => {
   it('reads right in Swedish with only data requests, and with both', async () => {
     const preview = async (data: Record<string, unknown>) =>
       (await api().post('/api/v1/templates/feedback_digest/preview').set(sut.admin).send({ locale: 'sv', data }).expect(200)).body;
-    const alone = await preview({ recipient: { name: 'dataskyddsansvarig' }, items: [] });
+    const alone = await preview({ recipient: { name: 'dataskyddsansvarig' }, items: [], decisionsOverdue: [] });
     expect(alone.subject).toBe('Försenade begäranden om personuppgifter');
     expect(alone.text).toMatch(/^Hej dataskyddsansvarig!\n\nBegäranden om personuppgifter som passerat den lagstadgade tidsfristen\n/);
     expect(alone.text).toContain('- Radering – inkom tisdag 20 januari 2026\n  Svar senast fredag 20 februari 2026 · Dagar över tiden: 10');

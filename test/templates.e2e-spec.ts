@@ -153,13 +153,13 @@ describe('TemplateController', () => {
 
   it('rejects unsafe or broken overrides, naming each part, and keeps the old text', async () => {
     const problem = expectProblem(await save('feedback_followup', 'en', {
-      subject: 'x'.repeat(201),
+      subject: 'x'.repeat(301),
       html: '<p>{{{candidate.fullName}}} {{candidate.constructor}}</p>',
       text: '{{lookup candidate "fullName"}} {{vacancy.titel}}',
     }), 400, ['subject', 'html', 'text']);
     expect(problem.code).toBe('TemplateInvalid');
     const messages = (field: string) => problem.errors.find((error: { field: string }) => error.field === field).messages.join('\n');
-    expect(messages('subject')).toMatch(/at most 200 characters/);
+    expect(messages('subject')).toMatch(/at most 300 characters/);
     expect(messages('html')).toMatch(/triple-stash/);
     expect(messages('html')).toMatch(/"constructor" cannot be used/);
     expect(messages('text')).toMatch(/unknown helper "lookup"/);

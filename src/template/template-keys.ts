@@ -188,6 +188,9 @@ export const TEMPLATE_DEFINITIONS: Record<TemplateKey, TemplateDefinition> = {
         { candidateName: 'Alva Lindqvist', vacancyTitle: 'Backend Engineer', stage: 'Phone screen', dueAt: '2026-02-27', daysLate: 3 },
         { candidateName: 'Omar Haddad', vacancyTitle: 'Data Engineer', stage: 'Final interview', dueAt: '2026-03-04', daysLate: 0 },
       ],
+      decisionsOverdue: [
+        { candidateName: 'Wera Nilsson', vacancyTitle: 'Backend Engineer', stage: 'Interview', promisedBy: '2026-02-20', daysLate: 8 },
+      ],
       privacyRequests: [
         { kind: 'Erasure', receivedAt: '2026-01-20T09:30:00Z', dueOn: '2026-02-20', daysOverdue: 10 },
       ],
@@ -197,6 +200,9 @@ export const TEMPLATE_DEFINITIONS: Record<TemplateKey, TemplateDefinition> = {
         items: [
           { candidateName: 'Alva Lindqvist', vacancyTitle: 'Backend Engineer', stage: 'Telefonintervju', dueAt: '2026-02-27', daysLate: 3 },
           { candidateName: 'Omar Haddad', vacancyTitle: 'Data Engineer', stage: 'Slutintervju', dueAt: '2026-03-04', daysLate: 0 },
+        ],
+        decisionsOverdue: [
+          { candidateName: 'Wera Nilsson', vacancyTitle: 'Backend Engineer', stage: 'Intervju', promisedBy: '2026-02-20', daysLate: 8 },
         ],
         privacyRequests: [
           { kind: 'Radering', receivedAt: '2026-01-20T09:30:00Z', dueOn: '2026-02-20', daysOverdue: 10 },

@@ -43,6 +43,21 @@ describe(TemplateRenderer.name, () => {
     expect((await render('en', 'nurture_checkin', 'de' as Locale)).text).toMatch(/^Hi Alva,/);
   });
 
+  it('names a feedback digest by what it holds: feedback owed, decisions overdue, data requests', async () => {
+    const sample = sampleData('feedback_digest', 'en') as Record<string, unknown[]>;
+    const digest = async (locale: Locale, parts: { decisions?: boolean; requests?: boolean }) => (await rendererWith('en').render('feedback_digest', locale, {
+      ...sample,
+      items: [],
+      decisionsOverdue: parts.decisions ? sample.decisionsOverdue : undefined,
+      privacyRequests: parts.requests ? sample.privacyRequests : undefined,
+    }, { timeZone: 'Europe/Stockholm' })).subject;
+    expect(sample.decisionsOverdue?.length && sample.privacyRequests?.length).toBeTruthy();
+    expect(await digest('en', { decisions: true })).toBe('Candidates waiting for a decision');
+    expect(await digest('sv', { decisions: true })).toBe('Kandidater som väntar på besked');
+    expect(await digest('en', { decisions: true, requests: true })).toBe('Candidates waiting for a decision and overdue data requests');
+    expect(await digest('en', { requests: true })).toBe('Data requests past their legal deadline');
+  });
+
   it('refuses an unknown key and an unknown time zone', async () => {
     const sut = rendererWith('en');
     await expect(sut.render('nope' as TemplateKey, 'en', {}, { timeZone: 'UTC' })).rejects.toMatchObject({ code: 'TemplateNotFound' });

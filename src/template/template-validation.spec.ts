@@ -86,9 +86,9 @@ describe(validateTemplateSource.name, () => {
   });
 
   it('enforces the size caps and non-empty parts, naming each part', () => {
-    const errors = validate({ subject: 'x'.repeat(201), html: `<p>${'å'.repeat(25_600)}</p>`, text: ' ' });
+    const errors = validate({ subject: 'x'.repeat(301), html: `<p>${'å'.repeat(25_600)}</p>`, text: ' ' });
     expect(errors).toEqual([
-      { field: 'subject', messages: ['subject must be at most 200 characters'] },
+      { field: 'subject', messages: ['subject must be at most 300 characters'] },
       { field: 'html', messages: ['html must be at most 50 KB'] },
       { field: 'text', messages: ['text must not be empty'] },
     ]);

@@ -9,7 +9,7 @@ import { Locale, SUPPORTED_LOCALES } from '../../config/app-config';
  * happen when it is saved and name the part that is wrong.
  */
 export class TemplateSourceDto {
-  /** Plain text, one line, at most 200 characters, e.g. `Hur har du det, {{candidate.firstName}}?`. */
+  /** Plain text, one line, at most 300 characters of template (a subject may choose its words with {{#if}}), e.g. `Hur har du det, {{candidate.firstName}}?`. */
   @IsString() @MaxLength(10_000)
   subject: string;
 
