@@ -207,6 +207,39 @@ describe('The feedback ladder', () => {
     sut.clock.set(MONDAY_10);
   });
 
+  it('closes a deadline only with the feedback owed: not an email where a call is owed, not one about another stage', async () => {
+    sut.clock.set(MONDAY_10);
+    const vacancy = await r.openVacancy({ title: 'Ladder role' });
+    const finalist = await r.decidedAt(vacancy.id, 'final', { outcome: 'rejected', finalistRank: 2 }, 'Alva Ladder');
+    const scope = `vacancyId=${vacancy.id}`;
+
+    const shallow = await r.feedback(finalist.id, { channel: 'email', givenBy: 'Rita', summary: 'Thanks, no.', stage: 'applied' }).expect(201);
+    expect(shallow.body).toMatchObject({ stage: 'applied', channel: 'email', closedDeadline: null });
+    const anEmail = await r.feedback(finalist.id, { channel: 'email', givenBy: 'Rita', summary: 'We went another way.' }).expect(201);
+    expect(anEmail.body).toMatchObject({ stage: 'final', closedDeadline: null });
+    expect(ids(await r.due(scope))).toEqual([finalist.id]);
+
+    const call = await r.feedback(finalist.id, { channel: 'phone', givenBy: 'Hanna Manager', summary: 'Strong case; more Kafka needed.' }).expect(201);
+    expect(call.body.closedDeadline).toMatchObject({ onTime: true });
+    expect((await r.due(scope)).items).toEqual([]);
+  });
+
+  it('refuses email feedback to an address on the suppression list, recording nothing, so the deadline stays open', async () => {
+    sut.clock.set(MONDAY_10);
+    const vacancy = await r.openVacancy({ title: 'Bounce role' });
+    const screened = await r.decidedAt(vacancy.id, 'screening', undefined, 'Bo Bounce');
+    await sut.app.get(SuppressionService).suppress(screened.candidate.email, 'hard_bounce');
+
+    const refused = expectProblem(await r.feedback(screened.id, { channel: 'email', givenBy: 'Rita', summary: 'Thanks for applying.' }), 422);
+    expect(refused).toMatchObject({ code: 'CandidateEmailSuppressed', candidateId: screened.candidate.id });
+    const view = (await api().get(`/api/v1/candidacies/${screened.id}`).set(sut.admin).expect(200)).body;
+    expect(view.feedback).toEqual([]);
+    expect(view.feedbackDue).toMatchObject({ closedAt: null });
+
+    const call = await r.feedback(screened.id, { channel: 'phone', givenBy: 'Rita', summary: 'Called instead.', writtenFollowUp: false }).expect(201);
+    expect(call.body.closedDeadline).toMatchObject({ onTime: true });
+  });
+
   it('records and emails feedback sent twice under one Idempotency-Key once, and answers the repeat as the first', async () => {
     sut.clock.set(MONDAY_10);
     const vacancy = await r.openVacancy({ title: 'Data Engineer' });

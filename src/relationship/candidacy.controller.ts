@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { ApiKeyAuth, CurrentPrincipal, Principal } from '../common/auth/roles';
 import { UuidParam } from '../common/validation/uuid-param';
 import { CandidacyService } from './candidacy.service';
@@ -64,6 +64,7 @@ export class CandidacyController {
    */
   @Post(':id/feedback')
   @ApiNotFoundResponse({ description: 'No such candidacy' })
+  @ApiUnprocessableEntityResponse({ description: 'CandidateEmailSuppressed: email feedback to an address on the suppression list; give it another way' })
   @AcceptsIdempotencyKey('records the feedback and sends its email')
   async giveFeedback(
     @Param('id', UuidParam()) id: string,

@@ -26,14 +26,17 @@ function closedDeadline(givenAt: Date, closed: { due_on: string; due_at: Date } 
 
 export interface GivenFeedback extends FeedbackView {
   candidacyId: string;
-  /** The deadline this feedback met (or missed), if one was open. */
+  /**
+   * The deadline this feedback met (or missed); null when none was open, or when this was not the feedback owed
+   * (about another stage, or an email where the policy owes a call): then the deadline stays open.
+   */
   closedDeadline: { dueOn: string; dueAt: string; onTime: boolean } | null;
 }
 
 /**
  * Recording feedback actually given. Email feedback is the email: it is
  * queued from the stage's template with the giver's personal text. A call
- * can queue its written follow-up. Either closes the open deadline.
+ * can queue its written follow-up. Either closes the open deadline, if it is the feedback owed.
  */
 @Injectable()
 export class FeedbackService {
@@ -114,17 +117,32 @@ export class FeedbackService {
       let emailId: string | null = null;
       let followUpEmailId: string | null = null;
       if (dto.channel === 'email') {
-        [{ id: emailId }] = await this.outbox.enqueueForCandidates([email(rung.emailTemplate, 'email')], manager);
+        const [queued] = await this.outbox.enqueueForCandidates([email(rung.emailTemplate, 'email')], manager);
+        // Held back by the suppression list (the address bounced or complained), the feedback would reach nobody
+        // while closing the deadline as given on time: nothing is recorded, and the recruiter is told why.
+        if (queued.status === 'suppressed') {
+          throw new DomainError(
+            'CandidateEmailSuppressed',
+            'The candidate\'s address is on the suppression list (it bounced or complained): email feedback would not reach them. ' +
+              'Give it another way (a call) and record that channel.',
+            { candidateId: candidacy.candidate_id },
+          );
+        }
+        emailId = queued.id;
       } else if (dto.writtenFollowUp ?? rung.writtenFollowUp) {
         [{ id: followUpEmailId }] = await this.outbox.enqueueForCandidates([email('feedback_followup', 'follow-up')], manager);
       }
       await manager.query(`UPDATE feedback SET email_id = $2, follow_up_email_id = $3 WHERE id = $1`, [id, emailId, followUpEmailId]);
       await this.addGapSkills(manager, candidacyId, gapSkills);
+      // Only the feedback owed closes the deadline: about the stage it is for, and personal where the policy owes a
+      // call (a call, video or meeting also answers an email rung). A short email to a finalist owed a call, or
+      // feedback about an earlier stage, is recorded and the deadline stays open.
       // TypeORM answers an UPDATE with [rows, affected].
       const [[closed]]: [{ due_on: string; due_at: Date }[], number] = await manager.query(
-        `UPDATE feedback_due SET closed_at = $3, feedback_id = $2 WHERE candidacy_id = $1 AND closed_at IS NULL
+        `UPDATE feedback_due SET closed_at = $3, feedback_id = $2
+         WHERE candidacy_id = $1 AND closed_at IS NULL AND stage = $4 AND (channel = 'email' OR $5 <> 'email')
          RETURNING due_on::text AS due_on, due_at`,
-        [candidacyId, id, now],
+        [candidacyId, id, now, stage, dto.channel],
       );
       await this.timeline.record(manager, candidacy.candidate_id, 'feedback_given', {
         candidacyId, feedbackId: id, stage, channel: dto.channel, summary: dto.summary, gapSkills, givenBy: dto.givenBy,

@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   MatchStateConflict: { status: 409, title: 'The match status does not allow this' },
   ConsentMissing: { status: 422, title: 'The candidate has no valid talent-pool consent' },
   CandidateUnsubscribed: { status: 422, title: 'The candidate unsubscribed from our emails' },
+  CandidateEmailSuppressed: { status: 422, title: 'Email to the candidate\'s address would not be delivered' },
   CandidateNotInterested: { status: 422, title: 'The candidate asked not to be contacted about roles right now' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
