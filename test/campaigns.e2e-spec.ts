@@ -198,6 +198,21 @@ describe('Nurture campaigns', () => {
     expect(mailTo(candidate)).toHaveLength(2);
   });
 
+  it('leaves the mail of a sequence joined after a reply alone when that reply is recorded late', async () => {
+    const tag = cohort();
+    const candidate = await person(tag);
+    const repliedAt = new Date(sut.clock.now().getTime() - DAY).toISOString();
+    const later = await campaign({ audience: { tags: [tag] }, steps: [checkin('PT0S'), checkin('P30D')] });
+    await runDue();
+    const [waiting] = await emailsOf(candidate.id);
+    await sut.app.get(DataSource).query(`UPDATE email SET next_attempt_at = $2 WHERE id = $1`, [waiting.id, new Date(sut.clock.now().getTime() + DAY)]);
+    // Received yesterday, before the enrolment: it answers nothing of this sequence.
+    const reply = await api().post(`/api/v1/candidates/${candidate.id}/replies`).set(sut.admin).send({ channel: 'phone', receivedAt: repliedAt }).expect(201);
+    expect(reply.body.exitedEnrollments).toBe(0);
+    expect(await enrollmentOf(later.id, candidate.id)).toMatchObject({ status: 'active' });
+    expect(await emailsOf(candidate.id)).toEqual([expect.objectContaining({ id: waiting.id, status: waiting.status })]);
+  });
+
   it('does not send the last step of a completed sequence that still waits, once the person replied', async () => {
     const tag = cohort();
     const candidate = await person(tag);

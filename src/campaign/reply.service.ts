@@ -51,8 +51,9 @@ export class ReplyService {
       });
       const exitedEnrollments = await this.exits.exitOnReply(manager, candidateId, receivedAt, now);
       // Campaign mail still waiting (e.g. for the send window) stays unsent, also the last step of a sequence
-      // that already completed; an invitation to a role is not campaign mail and still goes out.
-      await this.outbox.cancelPending([candidateId], 'candidate replied', 'campaign', manager);
+      // that already completed; an invitation to a role is not campaign mail and still goes out. Only of the
+      // sequences joined by the time of the reply, as above: a reply from before answers none of a later one.
+      await this.outbox.cancelPending([candidateId], 'candidate replied', { campaignsJoinedBy: receivedAt }, manager);
       return { ...reply, exitedEnrollments };
     });
   }

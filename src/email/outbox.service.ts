@@ -43,7 +43,11 @@ export interface StaffEmailRequest {
 }
 
 /** Which of a person's waiting mail cancelPending cancels. */
-export type PendingMail = 'nurture' | 'campaign' | { templateKeys: TemplateKey[]; orNurture?: boolean };
+/**
+ * Which pending mail to cancel: all nurture mail; the campaign mail of the sequences the person had joined by a
+ * time (a reply received then answers those, not one joined later); or emails from some templates.
+ */
+export type PendingMail = 'nurture' | { campaignsJoinedBy: Date } | { templateKeys: TemplateKey[]; orNurture?: boolean };
 
 export interface EnqueuedEmail {
   id: string;
@@ -207,12 +211,15 @@ export class OutboxService {
     candidateIds: string[], reason: string, which: PendingMail, manager: EntityManager = this.dataSource.manager,
   ): Promise<number> {
     const mail = which === 'nurture' ? `category = 'nurture'`
-      : which === 'campaign' ? `campaign_id IS NOT NULL`
-      : `(template_key = ANY($4::text[])${which.orNurture ? ` OR category = 'nurture'` : ''})`;
+      : 'campaignsJoinedBy' in which
+        ? `campaign_id IS NOT NULL AND EXISTS (SELECT 1 FROM enrollment n
+             WHERE n.candidate_id = email.candidate_id AND n.campaign_id = email.campaign_id AND n.enrolled_at <= $4)`
+        : `(template_key = ANY($4::text[])${which.orNurture ? ` OR category = 'nurture'` : ''})`;
+    const chosen = which === 'nurture' ? [] : ['campaignsJoinedBy' in which ? which.campaignsJoinedBy : which.templateKeys];
     const result = await manager.query(
       `UPDATE email SET status = 'cancelled', last_error = $2, updated_at = $3
        WHERE candidate_id = ANY($1::uuid[]) AND ${mail} AND status IN ('queued', 'held')`,
-      [candidateIds, reason, this.clock.now(), ...(typeof which === 'object' ? [which.templateKeys] : [])],
+      [candidateIds, reason, this.clock.now(), ...chosen],
     );
     return result[1] ?? 0;
   }
