@@ -21,7 +21,12 @@ describe(checkTransition.name, () => {
     ['active', 'draft'],
     ['paused', 'draft'],
   ] as const)('refuses %s -> %s', (from, to) => {
-    expect(checkTransition(from, to)).toEqual({ ok: false, reason: `A ${from} campaign cannot become ${to}.` });
+    expect(checkTransition(from, to).ok).toBe(false);
+  });
+
+  it('says why in words that read right', () => {
+    expect(checkTransition('active', 'draft')).toEqual({ ok: false, reason: 'An active campaign cannot become draft.' });
+    expect(checkTransition('paused', 'draft')).toEqual({ ok: false, reason: 'A paused campaign cannot become draft.' });
   });
 
   it('refuses every change to an archived campaign, even to archived', () => {

@@ -18,7 +18,7 @@ export function checkTransition(from: CampaignStatus, to: CampaignStatus): Trans
   if (from === 'archived') return { ok: false, reason: 'The campaign is archived; archived campaigns cannot change.' };
   if (from === to) return { ok: true, changes: false };
   if (ALLOWED[from].includes(to)) return { ok: true, changes: true };
-  return { ok: false, reason: `A ${from} campaign cannot become ${to}.` };
+  return { ok: false, reason: `${/^[aeiou]/.test(from) ? 'An' : 'A'} ${from} campaign cannot become ${to}.` };
 }
 
 /** Steps and audience may change only while nothing is being sent from them. */
