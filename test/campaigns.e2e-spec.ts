@@ -95,7 +95,7 @@ describe('Nurture campaigns', () => {
     expect((await patch({ status: 'active', name: 'Autumn check-in' }).expect(200)).body).toMatchObject({ status: 'active', name: 'Autumn check-in' });
     expect(expectProblem(await patch({ steps: [checkin('P1D')] }), 409).code).toBe('CampaignStateConflict');
     // Leaving a field out keeps it; null is not a name or a status.
-    expectProblem(await patch({ name: null, status: null }), 400, ['name', 'status']);
+    expectProblem(await patch({ name: null, status: null, steps: null, audience: null }), 400, ['name', 'status', 'steps', 'audience']);
     expect((await api().post(`${path}/pause`).set(sut.admin).expect(200)).body.status).toBe('paused');
     const edited = await patch({ steps: [checkin('P1D'), checkin('P30D')], audience: { city: 'Malmö' } }).expect(200);
     expect(edited.body).toMatchObject({ audience: { city: 'Malmö' }, steps: [{ position: 1 }, { position: 2, delay: 'P30D' }] });

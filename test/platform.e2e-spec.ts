@@ -117,6 +117,8 @@ describe('Platform: auth, errors, health, docs', () => {
     expectProblem(await sut.http().get('/api/v1/candidates?skills=go,%00').set(sut.admin), 400, ['skills']);
     // null for a value every candidate has.
     expectProblem(await sut.http().patch(url).set(sut.admin).send({ fullName: null, timeZone: null, status: null }), 400, ['fullName', 'timeZone', 'status']);
+    // Lists too: null had been taken as "no change" ([] removes them all).
+    expectProblem(await sut.http().patch(url).set(sut.admin).send({ tags: null, skills: null }), 400, ['tags', 'skills']);
     // ISO 8601 forms that pass a lenient check but that JavaScript or PostgreSQL read differently or not at all.
     for (const date of ['20260115', '2026-W05', '2026-015', '2026-01-15T10:00']) {
       expectProblem(await sut.http().get(`/api/v1/candidates?updatedSince=${date}`).set(sut.admin), 400, ['updatedSince']);

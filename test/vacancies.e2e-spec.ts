@@ -86,7 +86,7 @@ describe('Vacancies', () => {
     const path = `/api/v1/vacancies/${draft.id}`;
     expectProblem(await api().patch(path).set(sut.admin).send({ status: 'open' }), 400, ['expectedDecisionDate']);
     expectProblem(await api().patch(path).set(sut.admin).send({ status: 'filled' }), 400, ['status']);
-    expectProblem(await api().patch(path).set(sut.admin).send({ title: null, hiringManager: null, status: null }), 400, ['title', 'hiringManager', 'status']);
+    expectProblem(await api().patch(path).set(sut.admin).send({ title: null, hiringManager: null, status: null, criteria: null }), 400, ['title', 'hiringManager', 'status', 'criteria']);
 
     sut.clock.advance(60_000);
     const opened = await api().patch(path).set(sut.admin).send({

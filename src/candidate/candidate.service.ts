@@ -15,7 +15,9 @@ import { canonicalText } from '../common/validation/transforms';
 import { OutboxService } from '../email/outbox.service';
 import { AuditLog } from '../privacy/audit/audit-log.service';
 
-const NOT_NULL_FIELDS = ['fullName', 'email', 'timeZone', 'locale', 'status'] as const;
+const NOT_NULL_FIELDS = ['fullName', 'email', 'timeZone', 'locale', 'status', 'skills', 'tags'] as const;
+/** Lists are cleared with [], not null: null had been taken as "no change". */
+const LIST_FIELDS: ReadonlySet<string> = new Set(['skills', 'tags']);
 
 @Injectable()
 export class CandidateService {
@@ -76,7 +78,7 @@ export class CandidateService {
     const cleared = NOT_NULL_FIELDS.filter((field) => dto[field] === null);
     if (cleared.length > 0) {
       throw DomainError.validation(cleared.map((field) => ({
-        field, messages: [`${field} cannot be null; leave it out to keep the current value`],
+        field, messages: [`${field} cannot be null; ${LIST_FIELDS.has(field) ? 'send [] to remove them all, or ' : ''}leave it out to keep the current value`],
       })));
     }
     await this.withDuplicateEmailCheck(dto.email, () =>

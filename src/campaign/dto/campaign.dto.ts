@@ -92,12 +92,12 @@ export class UpdateCampaignDto {
   @IsPresentIfGiven() @Transform(trim) @IsString() @Length(1, 200) @IsOneLine()
   name?: string;
 
-  /** Replaces the whole audience. */
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => CampaignAudienceDto)
+  /** Replaces the whole audience; null is refused. */
+  @IsPresentIfGiven() @IsObject() @ValidateNested() @Type(() => CampaignAudienceDto)
   audience?: CampaignAudienceDto;
 
-  /** Replaces every step. */
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_STEPS) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => CampaignStepDto)
+  /** Replaces every step; null is refused. */
+  @IsPresentIfGiven() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_STEPS) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => CampaignStepDto)
   steps?: CampaignStepDto[];
 
   @ApiPropertyOptional({ enum: CAMPAIGN_STATUSES })

@@ -78,8 +78,8 @@ class VacancyFields {
   @IsOptional() @IsObject() @ValidateNested() @Type(() => ContactDto)
   recruiter?: ContactDto | null;
 
-  /** Replaces all criteria (skills and seniority) when given. */
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => CriteriaDto)
+  /** Replaces all criteria (skills and seniority) when given; null is refused. */
+  @IsPresentIfGiven() @IsObject() @ValidateNested() @Type(() => CriteriaDto)
   criteria?: CriteriaDto;
 
   /** YYYY-MM-DD. The date applicants are told they will hear from us by; an open vacancy needs one. */
