@@ -213,6 +213,33 @@ describe('Nurture campaigns', () => {
     expect(await emailsOf(candidate.id)).toEqual([expect.objectContaining({ id: waiting.id, status: waiting.status })]);
   });
 
+  it('tells apart two enrolments in one campaign when a reply from between them is recorded late', async () => {
+    const candidate = await person(cohort());
+    const twice = await campaign({ audience: { tags: [cohort()] }, steps: [checkin('PT0S')] }); // an audience of nobody
+    const enrol = () => api().post(`/api/v1/campaigns/${twice.id}/enrollments`).set(sut.admin).send({ candidateId: candidate.id }).expect(201);
+    const holdBack = (id: unknown) =>
+      sut.app.get(DataSource).query(`UPDATE email SET next_attempt_at = $2 WHERE id = $1`, [id, new Date(sut.clock.now().getTime() + DAY)]);
+    await enrol();
+    await runDue();
+    const [first] = await emailsOf(candidate.id);
+    await holdBack(first.id);
+    sut.clock.advance(DAY);
+    const repliedAt = sut.clock.now().toISOString();
+    sut.clock.advance(27 * DAY); // past NURTURE_MIN_GAP; four weeks in all, so later tests meet the same weekdays
+    await enrol();
+    await runDue();
+    const second = (await emailsOf(candidate.id)).find((email) => email.id !== first.id)!;
+    await holdBack(second.id);
+
+    const reply = await api().post(`/api/v1/candidates/${candidate.id}/replies`).set(sut.admin).send({ channel: 'phone', receivedAt: repliedAt }).expect(201);
+    expect(reply.body.exitedEnrollments).toBe(0);
+    const after = new Map((await emailsOf(candidate.id)).map((email) => [email.id, email.status]));
+    expect(after.get(first.id)).toBe('cancelled');
+    expect(after.get(second.id)).toBe(second.status);
+    // Its waiting mail would take a later test's share of the send rate.
+    await api().patch(`/api/v1/campaigns/${twice.id}`).set(sut.admin).send({ status: 'archived' }).expect(200);
+  });
+
   it('does not send the last step of a completed sequence that still waits, once the person replied', async () => {
     const tag = cohort();
     const candidate = await person(tag);
@@ -524,7 +551,8 @@ describe('Nurture campaigns', () => {
     await round();
     expect(await enrollmentOf(sequence.id, bounced.id)).toMatchObject({ status: 'exited', exitReason: 'address_suppressed' });
     expect(await enrollmentOf(sequence.id, bouncesLater.id)).toMatchObject({ status: 'active', nextStep: 2 });
-    sut.clock.advance(20 * DAY);
+    // P20D is 20 days on the person's calendar: across the end of summer time that is 20 days and an hour.
+    sut.clock.advance(21 * DAY);
     await round();
     expect(await enrollmentOf(sequence.id, bouncesLater.id)).toMatchObject({ status: 'exited', exitReason: 'address_suppressed' });
     expect(await enrollmentOf(sequence.id, fine.id)).toMatchObject({ status: 'completed' });

@@ -71,6 +71,7 @@ describe('Platform: auth, errors, health, docs', () => {
 
     // A cursor is its list's: the key list's (a time and an id, as most lists' are) is refused by the others.
     const keysCursor = (await sut.http().get('/api/v1/api-keys?limit=1').set(sut.admin).expect(200)).body.nextCursor;
+    expect(keysCursor).toEqual(expect.any(String));
     for (const list of ['/api/v1/candidates', '/api/v1/vacancies', '/api/v1/campaigns', '/api/v1/emails', '/api/v1/privacy-requests']) {
       expectProblem(await sut.http().get(`${list}?cursor=${keysCursor}`).set(sut.admin), 400, ['cursor']);
     }

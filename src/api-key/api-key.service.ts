@@ -67,11 +67,18 @@ export class ApiKeyService {
    */
   async revoke(id: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
+      // NO KEY UPDATE: revocations exclude each other, but writes that name a key (audit, notes) go on meanwhile.
       const admins: { id: string }[] = await manager.query(
-        `SELECT id FROM api_key WHERE role = 'admin' AND revoked_at IS NULL ORDER BY id FOR UPDATE`,
+        `SELECT id FROM api_key WHERE role = 'admin' AND revoked_at IS NULL
+           AND EXISTS (SELECT 1 FROM api_key target WHERE target.id = $1 AND target.role = 'admin')
+         ORDER BY id FOR NO KEY UPDATE`,
+        [id],
       );
       if (admins.length === 1 && admins[0].id === id) {
-        throw new DomainError('LastAdminKey', 'This is the only active admin key; create another admin key before revoking it.');
+        throw new DomainError(
+          'LastAdminKey',
+          'This is the only active admin key; create another admin key first (and if it is ADMIN_API_KEY, set that to the new one).',
+        );
       }
       const [, affected] = await manager.query(
         `UPDATE api_key SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`,

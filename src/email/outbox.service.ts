@@ -42,9 +42,8 @@ export interface StaffEmailRequest {
   sendAt?: Date;
 }
 
-/** Which of a person's waiting mail cancelPending cancels. */
 /**
- * Which pending mail to cancel: all nurture mail; the campaign mail of the sequences the person had joined by a
+ * Which of a person's waiting mail cancelPending cancels: all nurture mail; the campaign mail of the sequences the person had joined by a
  * time (a reply received then answers those, not one joined later); or emails from some templates.
  */
 export type PendingMail = 'nurture' | { campaignsJoinedBy: Date } | { templateKeys: TemplateKey[]; orNurture?: boolean };
@@ -203,8 +202,8 @@ export class OutboxService {
 
   /**
    * Queued or held mail to these people that must not go out any more: all their nurture mail
-   * (unsubscribe, consent withdrawn or expired), only campaign mail (a reply ends sequences, not an
-   * invitation to a role), or mail of some templates. A row a sender claims meanwhile is left to it:
+   * (unsubscribe, consent withdrawn or expired), only the campaign mail of sequences joined by a time (a
+   * reply ends those, not a later one, nor an invitation to a role), or mail of some templates. A row a sender claims meanwhile is left to it:
    * the UPDATE waits for the claim and then finds the row no longer queued or held.
    */
   async cancelPending(
@@ -212,8 +211,10 @@ export class OutboxService {
   ): Promise<number> {
     const mail = which === 'nurture' ? `category = 'nurture'`
       : 'campaignsJoinedBy' in which
-        ? `campaign_id IS NOT NULL AND EXISTS (SELECT 1 FROM enrollment n
-             WHERE n.candidate_id = email.candidate_id AND n.campaign_id = email.campaign_id AND n.enrolled_at <= $4)`
+        // The enrolment an email belongs to is the person's latest in its campaign begun by the time it was queued
+        // (someone may be enrolled again after a sequence ended).
+        ? `campaign_id IS NOT NULL AND (SELECT max(n.enrolled_at) FROM enrollment n
+             WHERE n.candidate_id = email.candidate_id AND n.campaign_id = email.campaign_id AND n.enrolled_at <= email.created_at) <= $4`
         : `(template_key = ANY($4::text[])${which.orNurture ? ` OR category = 'nurture'` : ''})`;
     const chosen = which === 'nurture' ? [] : ['campaignsJoinedBy' in which ? which.campaignsJoinedBy : which.templateKeys];
     const result = await manager.query(

@@ -59,7 +59,8 @@ export class CandidacyController {
   }
 
   /**
-   * Records feedback given to the candidate; by email it is sent now; a call can queue its written follow-up. Closes the deadline.
+   * Records feedback given to the candidate; by email it is sent now; a call can queue its written follow-up. Closes the deadline
+   * when it is the feedback owed (its stage; personal where a call is owed); otherwise `closedDeadline` is null.
    * The email's Reply-To is the vacancy's recruiter, else its hiring manager (one whose address is suppressed is passed over).
    */
   @Post(':id/feedback')

@@ -128,6 +128,10 @@ export class FeedbackService {
             { candidateId: candidacy.candidate_id },
           );
         }
+        // A template override that cannot render for this person: stored as failed, it reaches nobody either.
+        if (queued.status === 'failed') {
+          throw new DomainError('TemplateInvalid', `The ${rung.emailTemplate} email cannot be rendered for this candidate; fix the template, or give the feedback another way.`);
+        }
         emailId = queued.id;
       } else if (dto.writtenFollowUp ?? rung.writtenFollowUp) {
         [{ id: followUpEmailId }] = await this.outbox.enqueueForCandidates([email('feedback_followup', 'follow-up')], manager);
@@ -140,7 +144,7 @@ export class FeedbackService {
       // TypeORM answers an UPDATE with [rows, affected].
       const [[closed]]: [{ due_on: string; due_at: Date }[], number] = await manager.query(
         `UPDATE feedback_due SET closed_at = $3, feedback_id = $2
-         WHERE candidacy_id = $1 AND closed_at IS NULL AND stage = $4 AND (channel = 'email' OR $5 <> 'email')
+         WHERE candidacy_id = $1 AND closed_at IS NULL AND waived_at IS NULL AND stage = $4 AND (channel = 'email' OR $5 <> 'email')
          RETURNING due_on::text AS due_on, due_at`,
         [candidacyId, id, now, stage, dto.channel],
       );

@@ -66,7 +66,7 @@ function isCalendarTime(value: string): boolean {
 
 /** A cursor this list did not hand out (tampered, or from another list); also for checks a list adds of its own. */
 export function invalidCursor(): DomainError {
-  return new DomainError('InvalidCursor', 'The cursor is malformed; start again from the first page.', {
+  return new DomainError('InvalidCursor', 'The cursor is not one this list handed out (or it is from an older version); start again from the first page.', {
     errors: [{ field: 'cursor', messages: ['cursor is not a value returned by this list'] }],
   });
 }
@@ -74,7 +74,9 @@ export function invalidCursor(): DomainError {
 /**
  * Decodes a cursor made by encodeCursor for this list and checks that each
  * position holds the expected kind of value, so a tampered cursor, or one
- * from another list, is a 400, not a SQL error or a page from nowhere.
+ * from another list, is a 400, not a SQL error or a page of another order.
+ * (The name is the list's, not its scope's: one vacancy's match cursor read
+ * for another vacancy starts at that position in the other's list.)
  */
 export function decodeCursor(cursor: string, format: CursorFormat): (string | number)[] {
   let decoded: unknown;
