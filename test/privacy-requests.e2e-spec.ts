@@ -25,6 +25,9 @@ describe('Privacy: data-subject requests', () => {
       overdue: false, daysOverdue: 0, notes: 'Asked by email for a copy', createdByKeyId: expect.any(String),
       handledByKeyId: null, handledAt: null, createdAt: '2026-03-02T09:00:00.000Z', updatedAt: '2026-03-02T09:00:00.000Z',
     });
+    // The same person asking again while the first is open, twice at once: one request, and its id.
+    const again = await Promise.all([1, 2].map(() => create({ kind: 'access', candidateId: person.id })));
+    for (const response of again) expect(expectProblem(response, 409)).toMatchObject({ code: 'PrivacyRequestExists', existingId: access.body.id });
     // A letter that arrived on 31 January: the month ends on the last day of February.
     const letter = (await create({ kind: 'rectification', receivedAt: '2026-01-31T10:00:00Z' }).expect(201)).body;
     expect(letter).toMatchObject({ candidateId: null, dueOn: '2026-02-28', overdue: true, daysOverdue: 2 });
@@ -36,6 +39,8 @@ describe('Privacy: data-subject requests', () => {
     const first = await list('limit=1');
     expect((await list(`limit=1&cursor=${first.nextCursor}`)).items[0].id).toBe(access.body.id);
     expect((await api().get(`/api/v1/privacy-requests/${access.body.id}`).set(sut.admin).expect(200)).body).toEqual(access.body);
+    // Another kind is another request.
+    await create({ kind: 'rectification', candidateId: person.id }).expect(201);
   });
 
   it('moves a request to done, recording who handled it; closed requests do not change', async () => {

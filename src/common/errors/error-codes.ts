@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   PrivacyRequestNotFound: { status: 404, title: 'Privacy request not found' },
   PrivacyRequestClosed: { status: 409, title: 'The privacy request is already closed' },
   ErasureNotDone: { status: 409, title: 'The person is still in the pool' },
+  PrivacyRequestExists: { status: 409, title: 'The person already has an open request of this kind' },
   MatchNotFound: { status: 404, title: 'Match not found' },
   MatchStateConflict: { status: 409, title: 'The match status does not allow this' },
   ConsentMissing: { status: 422, title: 'The candidate has no valid talent-pool consent' },

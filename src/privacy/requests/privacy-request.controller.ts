@@ -15,6 +15,7 @@ export class PrivacyRequestController {
   /** Logs a data-subject request (access, erasure, rectification); the deadline is one month from receipt. */
   @Post()
   @ApiNotFoundResponse({ description: 'No such candidate' })
+  @ApiConflictResponse({ description: 'PrivacyRequestExists: the person has an open request of this kind; `existingId` names it' })
   create(@Body() dto: CreatePrivacyRequestDto, @CurrentPrincipal() principal: Principal) {
     return this.requests.create(dto, principal);
   }

@@ -76,8 +76,18 @@ export class PrivacyRequestService {
     if (receivedAt > now) throw DomainError.field('receivedAt', 'receivedAt cannot be in the future');
     const id = await this.dataSource.transaction(async (manager) => {
       if (dto.candidateId) {
-        const [exists] = await manager.query(`SELECT 1 FROM candidate WHERE id = $1 FOR SHARE`, [dto.candidateId]);
+        // NO KEY UPDATE, not SHARE: two requests recorded at once for one person take turns, so the second sees the first.
+        const [exists] = await manager.query(`SELECT 1 FROM candidate WHERE id = $1 FOR NO KEY UPDATE`, [dto.candidateId]);
         if (!exists) throw new DomainError('CandidateNotFound', `No candidate with id ${dto.candidateId}.`);
+        const [open]: { id: string }[] = await manager.query(
+          `SELECT id FROM privacy_request WHERE candidate_id = $1 AND kind = $2 AND status IN ('open', 'in_progress') ORDER BY received_at LIMIT 1`,
+          [dto.candidateId, dto.kind],
+        );
+        if (open) {
+          throw new DomainError('PrivacyRequestExists', `The person already has an open ${dto.kind} request (${open.id}); add to its notes instead.`, {
+            existingId: open.id,
+          });
+        }
       }
       const [row] = await manager.query(
         `INSERT INTO privacy_request (candidate_id, kind, received_at, due_at, notes, created_by_key_id, created_at, updated_at)
