@@ -231,8 +231,19 @@ describe('TemplateController', () => {
         lastError: 'The template could not be rendered for this recipient: html: the html body renders to more than 512 KB',
       })]);
       expect(await mail(shortName)).toEqual([expect.objectContaining({ templateKey: 'application_received', status: 'held' })]);
+
+      // Feedback by email is that email: one that cannot be rendered reaches nobody, so it is refused and not recorded.
+      const feedback = (await sut.http().get('/api/v1/templates/screening_feedback?locale=en').set(sut.admin).expect(200)).body;
+      await save('screening_feedback', 'en', { subject: feedback.subject, text: feedback.text, html: `{{#with candidate}}${'{{fullName}}'.repeat(4000)}{{/with}}` }).expect(200);
+      const [candidacy] = (await sut.http().get(`/api/v1/candidates/${longName}/candidacies`).set(sut.admin).expect(200)).body.items;
+      await sut.http().post(`/api/v1/candidacies/${candidacy.id}/decision`).set(sut.admin).send({ outcome: 'rejected' }).expect(200);
+      const refused = expectProblem(await sut.http().post(`/api/v1/candidacies/${candidacy.id}/feedback`).set(sut.admin)
+        .send({ channel: 'email', givenBy: 'Rita Recruiter', summary: 'Thank you for applying.' }), 400);
+      expect(refused.code).toBe('TemplateInvalid');
+      expect((await sut.http().get(`/api/v1/candidacies/${candidacy.id}`).set(sut.admin).expect(200)).body).toMatchObject({ feedback: [], feedbackDue: { closedAt: null } });
     } finally {
       await sut.http().delete('/api/v1/templates/application_received/en').set(sut.admin).expect(204);
+      await sut.http().delete('/api/v1/templates/screening_feedback/en').set(sut.admin);
     }
   });
 
