@@ -114,14 +114,15 @@ export class ApiKeyService {
     await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [STARTUP_LOCK_KEY]);
       if (configuredSecret) {
+        const hash = hashKey(configuredSecret);
         await manager.query(
           `INSERT INTO api_key (name, role, key_hash, key_prefix) VALUES ('ADMIN_API_KEY', 'admin', $1, $2)
            ON CONFLICT (key_hash) DO NOTHING`,
-          [hashKey(configuredSecret), prefixOf(configuredSecret)],
+          [hash, prefixOf(configuredSecret)],
         );
         const [stored]: { revoked: boolean }[] = await manager.query(
           `SELECT revoked_at IS NOT NULL AS revoked FROM api_key WHERE key_hash = $1`,
-          [hashKey(configuredSecret)],
+          [hash],
         );
         // Revoked through the API (it may have leaked): it stays revoked, but whoever starts the service is told.
         if (stored.revoked) this.logger.warn('ADMIN_API_KEY is a revoked key and opens nothing; set a new one');
