@@ -25,20 +25,13 @@ function refuseNonObjectBody(value: unknown, metadata: ArgumentMetadata): void {
   throw DomainError.field(field, `${field === 'body' ? 'The request body' : field} must be a JSON object, not ${sent}.`);
 }
 
-/** Per query class: its fields, and which of them take a list (@IsArray). */
-const queryFields = new WeakMap<Type, { known: Set<string>; lists: Set<string> }>();
-
+/** A query class's fields, and which of them take a list (@IsArray); the rules are looked up from memory (validation-metadata-memo). */
 function fieldsOf(metatype: Type): { known: Set<string>; lists: Set<string> } {
-  let fields = queryFields.get(metatype);
-  if (!fields) {
-    const rules = getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false);
-    fields = {
-      known: new Set(rules.map((rule) => rule.propertyName)),
-      lists: new Set(rules.filter((rule) => rule.name === 'isArray').map((rule) => rule.propertyName)),
-    };
-    queryFields.set(metatype, fields);
-  }
-  return fields;
+  const rules = getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false);
+  return {
+    known: new Set(rules.map((rule) => rule.propertyName)),
+    lists: new Set(rules.filter((rule) => rule.name === 'isArray').map((rule) => rule.propertyName)),
+  };
 }
 
 /**
@@ -48,8 +41,10 @@ function fieldsOf(metatype: Type): { known: Set<string>; lists: Set<string> } {
  */
 function refuseRepeatedQueryFields(value: unknown, metadata: ArgumentMetadata): void {
   if (metadata.type !== 'query' || metadata.data || !metadata.metatype || typeof value !== 'object' || value === null) return;
+  const arrays = Object.entries(value).filter(([, given]) => Array.isArray(given));
+  if (arrays.length === 0) return;
   const { known, lists } = fieldsOf(metadata.metatype);
-  const repeated = Object.entries(value).filter(([field, given]) => Array.isArray(given) && known.has(field) && !lists.has(field));
+  const repeated = arrays.filter(([field]) => known.has(field) && !lists.has(field));
   if (repeated.length > 0) {
     throw DomainError.validation(repeated.map(([field]) => ({ field, messages: [`${field} was given more than once; give it once`] })));
   }
