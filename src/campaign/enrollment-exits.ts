@@ -32,6 +32,15 @@ export class EnrollmentExits {
   }
 
   /** A reply ends every sequence the person was in when it arrived. */
+  /** The person's enrolments begun by a time, ended or not: a reply received then answers each of them. */
+  async joinedBy(manager: EntityManager, candidateId: string, at: Date): Promise<string[]> {
+    const rows: { id: string }[] = await manager.query(
+      `SELECT id FROM enrollment WHERE candidate_id = $1 AND enrolled_at <= $2`,
+      [candidateId, at],
+    );
+    return rows.map((row) => row.id);
+  }
+
   async exitOnReply(manager: EntityManager, candidateId: string, receivedAt: Date, now: Date): Promise<number> {
     const [, count] = await manager.query(
       `UPDATE enrollment SET ${END_ENROLLMENT}, exit_reason = 'replied'

@@ -53,7 +53,8 @@ export class ReplyService {
       // Campaign mail still waiting (e.g. for the send window) stays unsent, also the last step of a sequence
       // that already completed; an invitation to a role is not campaign mail and still goes out. Only of the
       // sequences joined by the time of the reply, as above: a reply from before answers none of a later one.
-      await this.outbox.cancelPending([candidateId], 'candidate replied', { campaignsJoinedBy: receivedAt }, manager);
+      const answered = await this.exits.joinedBy(manager, candidateId, receivedAt);
+      await this.outbox.cancelPending([candidateId], 'candidate replied', { enrollmentIds: answered }, manager);
       return { ...reply, exitedEnrollments };
     });
   }

@@ -143,6 +143,7 @@ export class StepDispatcher {
       idempotencyKey: `campaign:${campaignId}:enrollment:${row.id}:step:${row.step}`,
       campaignId,
       campaignStep: row.step,
+      enrollmentId: row.id,
     };
   }
 }

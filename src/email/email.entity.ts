@@ -27,6 +27,8 @@ export class Email {
   @Column({ name: 'message_id' }) messageId: string;
   @Column({ name: 'campaign_id', type: 'uuid', nullable: true }) campaignId: string | null;
   @Column({ name: 'campaign_step', type: 'int', nullable: true }) campaignStep: number | null;
+  /** The campaign enrolment the email was sent for. */
+  @Column({ name: 'enrollment_id', type: 'uuid', nullable: true }) enrollmentId: string | null;
   /** The vacancy a candidate email is about; its staff get the replies (delivery/reply-to.ts). */
   @Column({ name: 'vacancy_id', type: 'uuid', nullable: true }) vacancyId: string | null;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;

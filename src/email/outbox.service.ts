@@ -24,6 +24,7 @@ export interface CandidateEmailRequest {
   data?: Record<string, unknown>;
   campaignId?: string;
   campaignStep?: number;
+  enrollmentId?: string;
   /**
    * The vacancy the email is about (feedback, a confirmation, an invitation to a role): replies go to its
    * recruiter, else its hiring manager, as they are when the email is sent. Left out, MAIL_REPLY_TO or MAIL_FROM.
@@ -43,10 +44,10 @@ export interface StaffEmailRequest {
 }
 
 /**
- * Which of a person's waiting mail cancelPending cancels: all nurture mail; the campaign mail of the sequences the person had joined by a
- * time (a reply received then answers those, not one joined later); or emails from some templates.
+ * Which of a person's waiting mail cancelPending cancels: all nurture mail; the campaign mail of some
+ * enrolments (a reply ends the sequences joined by then, not a later one); or emails from some templates.
  */
-export type PendingMail = 'nurture' | { campaignsJoinedBy: Date } | { templateKeys: TemplateKey[]; orNurture?: boolean };
+export type PendingMail = 'nurture' | { enrollmentIds: string[] } | { templateKeys: TemplateKey[]; orNurture?: boolean };
 
 export interface EnqueuedEmail {
   id: string;
@@ -79,6 +80,7 @@ interface OutboxRow {
   message_id: string;
   campaign_id: string | null;
   campaign_step: number | null;
+  enrollment_id: string | null;
   vacancy_id: string | null;
 }
 
@@ -202,21 +204,17 @@ export class OutboxService {
 
   /**
    * Queued or held mail to these people that must not go out any more: all their nurture mail
-   * (unsubscribe, consent withdrawn or expired), only the campaign mail of sequences joined by a time (a
-   * reply ends those, not a later one, nor an invitation to a role), or mail of some templates. A row a sender claims meanwhile is left to it:
+   * (unsubscribe, consent withdrawn or expired), the campaign mail of some enrolments (a reply ends those,
+   * not an invitation to a role), or mail of some templates. A row a sender claims meanwhile is left to it:
    * the UPDATE waits for the claim and then finds the row no longer queued or held.
    */
   async cancelPending(
     candidateIds: string[], reason: string, which: PendingMail, manager: EntityManager = this.dataSource.manager,
   ): Promise<number> {
     const mail = which === 'nurture' ? `category = 'nurture'`
-      : 'campaignsJoinedBy' in which
-        // The enrolment an email belongs to is the person's latest in its campaign begun by the time it was queued
-        // (someone may be enrolled again after a sequence ended).
-        ? `campaign_id IS NOT NULL AND (SELECT max(n.enrolled_at) FROM enrollment n
-             WHERE n.candidate_id = email.candidate_id AND n.campaign_id = email.campaign_id AND n.enrolled_at <= email.created_at) <= $4`
-        : `(template_key = ANY($4::text[])${which.orNurture ? ` OR category = 'nurture'` : ''})`;
-    const chosen = which === 'nurture' ? [] : ['campaignsJoinedBy' in which ? which.campaignsJoinedBy : which.templateKeys];
+      : 'enrollmentIds' in which ? `enrollment_id = ANY($4::uuid[])`
+      : `(template_key = ANY($4::text[])${which.orNurture ? ` OR category = 'nurture'` : ''})`;
+    const chosen = which === 'nurture' ? [] : ['enrollmentIds' in which ? which.enrollmentIds : which.templateKeys];
     const result = await manager.query(
       `UPDATE email SET status = 'cancelled', last_error = $2, updated_at = $3
        WHERE candidate_id = ANY($1::uuid[]) AND ${mail} AND status IN ('queued', 'held')`,
@@ -234,7 +232,8 @@ export class OutboxService {
 
   private row(
     request: {
-      templateKey: string; idempotencyKey: string; campaignId?: string; campaignStep?: number; vacancyId?: string; category: EmailCategory;
+      templateKey: string; idempotencyKey: string; campaignId?: string; campaignStep?: number; enrollmentId?: string; vacancyId?: string;
+      category: EmailCategory;
     },
     toAddress: string,
     locale: string,
@@ -262,6 +261,7 @@ export class OutboxService {
       message_id: `<${randomUUID()}@${this.messageDomain}>`,
       campaign_id: request.campaignId ?? null,
       campaign_step: request.campaignStep ?? null,
+      enrollment_id: request.enrollmentId ?? null,
       vacancy_id: request.vacancyId ?? null,
     };
   }
@@ -273,14 +273,14 @@ export class OutboxService {
     await manager.query(
       `INSERT INTO email (candidate_id, to_address, category, template_key, locale, subject, html_body, text_body,
                           headers, idempotency_key, status, last_error, next_attempt_at, message_id,
-                          campaign_id, campaign_step, vacancy_id, created_at, updated_at)
+                          campaign_id, campaign_step, enrollment_id, vacancy_id, created_at, updated_at)
        SELECT r.candidate_id, r.to_address, r.category, r.template_key, r.locale, r.subject, r.html_body, r.text_body,
               r.headers, r.idempotency_key, r.status, r.last_error, r.next_attempt_at, r.message_id,
-              r.campaign_id, r.campaign_step, r.vacancy_id, $2, $2
+              r.campaign_id, r.campaign_step, r.enrollment_id, r.vacancy_id, $2, $2
        FROM jsonb_to_recordset($1::jsonb) AS r(
          candidate_id uuid, to_address text, category text, template_key text, locale text, subject text,
          html_body text, text_body text, headers jsonb, idempotency_key text, status text, last_error text,
-         next_attempt_at timestamptz, message_id text, campaign_id uuid, campaign_step int, vacancy_id uuid)
+         next_attempt_at timestamptz, message_id text, campaign_id uuid, campaign_step int, enrollment_id uuid, vacancy_id uuid)
        ON CONFLICT (idempotency_key) DO NOTHING`,
       [JSON.stringify(unique), now],
     );
