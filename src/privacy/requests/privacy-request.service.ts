@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/roles';
+import { CandidateService } from '../../candidate/candidate.service';
 import { DomainError } from '../../common/errors/domain-error';
 import { cursorFormat, decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '../../common/pagination/page';
 import { Clock } from '../../common/time/clock';
@@ -68,6 +69,7 @@ export class PrivacyRequestService {
     private readonly audit: AuditLog,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly candidates: CandidateService,
   ) {}
 
   async create(dto: CreatePrivacyRequestDto, principal: Principal): Promise<PrivacyRequestView> {
@@ -76,9 +78,8 @@ export class PrivacyRequestService {
     if (receivedAt > now) throw DomainError.field('receivedAt', 'receivedAt cannot be in the future');
     const id = await this.dataSource.transaction(async (manager) => {
       if (dto.candidateId) {
-        // NO KEY UPDATE, not SHARE: two requests recorded at once for one person take turns, so the second sees the first.
-        const [exists] = await manager.query(`SELECT 1 FROM candidate WHERE id = $1 FOR NO KEY UPDATE`, [dto.candidateId]);
-        if (!exists) throw new DomainError('CandidateNotFound', `No candidate with id ${dto.candidateId}.`);
+        // Locked, not only read: two requests recorded at once for one person take turns, so the second sees the first.
+        await this.candidates.lock(manager, dto.candidateId);
         const [open]: { id: string }[] = await manager.query(
           `SELECT id FROM privacy_request WHERE candidate_id = $1 AND kind = $2 AND status IN ('open', 'in_progress') ORDER BY received_at LIMIT 1`,
           [dto.candidateId, dto.kind],
