@@ -4,14 +4,13 @@
  */
 import { plainToInstance } from 'class-transformer';
 import { Client } from 'pg';
-import { RANKED_CURSOR } from '../src/candidate/candidate-search.service';
+import { rankedAfter } from '../src/candidate/candidate-search.service';
 import { CANDIDATE_VIEWS } from '../src/candidate/candidate.view';
 import { SearchCandidatesQuery } from '../src/candidate/dto/search-candidates.query';
-import { rankCandidates } from '../src/candidate/search/candidate-ranking';
+import { rankCandidates, RankedPosition } from '../src/candidate/search/candidate-ranking';
 import { searchFilters } from '../src/candidate/search/search-filters';
 import { loadSkillKeyStats } from '../src/candidate/search/skill-key-stats';
 import { SqlRunner } from '../src/candidate/search/sql-runner';
-import { decodeCursor } from '../src/common/pagination/page';
 import { loadConfig } from '../src/config/app-config';
 import { RAISE_MALLOC_THRESHOLDS } from '../src/database/open-data-source';
 import { RESOLVE_SKILLS } from '../src/skill/skill.service';
@@ -23,7 +22,7 @@ export interface SearchRequest {
   names: string[];
   skillIds: number[];
   filters: ReturnType<typeof searchFilters>;
-  after?: { matched: number; levelSum: number; updated: string; id: string };
+  after?: RankedPosition;
 }
 
 export interface SearchStatements {
@@ -60,14 +59,12 @@ export async function openSearchStatements(
       const query = plainToInstance(SearchCandidatesQuery, { ...mix.params, limit: '20' });
       const names = (query.skills ?? []).map(normalizeSkillName);
       const resolved = await prepared<{ id: number | null }>(RESOLVE_SKILLS, [[...new Set(names)]]);
-      const cursor = cursors.get(index);
-      const after = cursor ? decodeCursor(cursor, RANKED_CURSOR) : undefined;
       requests.push({
         query,
         names,
         skillIds: resolved.rows.flatMap((row) => (row.id === null ? [] : [row.id])),
         filters: searchFilters(query, new Date(), zone),
-        after: after && { matched: after[0] as number, levelSum: after[1] as number, updated: after[2] as string, id: after[3] as string },
+        after: rankedAfter(cursors.get(index)),
       });
     }
     const rankOnly = (i: number) => {

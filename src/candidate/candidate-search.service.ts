@@ -8,15 +8,22 @@ import { AppConfig } from '../config/app-config';
 import { SkillService } from '../skill/skill.service';
 import { CandidateView, CandidateViews } from './candidate.view';
 import { SearchCandidatesQuery } from './dto/search-candidates.query';
-import { rankCandidates } from './search/candidate-ranking';
+import { rankCandidates, RankedPosition } from './search/candidate-ranking';
 import { listByRecency } from './search/recency';
 import { searchFilters } from './search/search-filters';
 import { SkillKeyStatsCache } from './search/skill-key-stats';
 import { SqlRunner } from './search/sql-runner';
 
 /** Pages of a search by skills (by rank) and of a search without them (newest first). */
-export const RANKED_CURSOR = cursorFormat('candidates.ranked', 'int', 'int', 'timestamp', 'uuid');
+const RANKED_CURSOR = cursorFormat('candidates.ranked', 'int', 'int', 'timestamp', 'uuid');
 const RECENT_CURSOR = cursorFormat('candidates.recent', 'timestamp', 'uuid');
+
+/** Where a page of a search by skills starts: after the ranking position its cursor holds. */
+export function rankedAfter(cursor: string | undefined): RankedPosition | undefined {
+  if (!cursor) return undefined;
+  const [matched, levelSum, updated, id] = decodeCursor(cursor, RANKED_CURSOR);
+  return { matched: matched as number, levelSum: levelSum as number, updated: updated as string, id: id as string };
+}
 
 export type SearchHit = CandidateView & { matchedSkills: string[] };
 
@@ -65,14 +72,13 @@ export class CandidateSearchService {
     const filters = searchFilters(query, this.clock.now(), this.zone);
     let page: Page<{ id: string; matchedIds: number[] }>;
     if (asked.length > 0) {
-      const after = query.cursor ? decodeCursor(query.cursor, RANKED_CURSOR) : undefined;
       const stats = await this.stats.get(run);
       const rows = await rankCandidates(run, stats, {
         skillIds: [...ids.values()],
         matchAll,
         need: limit + 1,
         filters,
-        after: after && { matched: after[0] as number, levelSum: after[1] as number, updated: after[2] as string, id: after[3] as string },
+        after: rankedAfter(query.cursor),
       });
       page = toPage(rows, limit, RANKED_CURSOR, (last) => [last.matched, last.levelSum, last.updated, last.id]);
     } else {
